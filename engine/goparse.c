@@ -1,0 +1,151 @@
+#include "engine/goparse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool goparse_float(const char *s, double *out) {
+    if (!s || !*s || isspace((unsigned char)*s))
+        return false;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end != '\0' || errno == ERANGE)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool goparse_int64(const char *s, int64_t *out) {
+    if (!s || !*s)
+        return false;
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (!*p)
+        return false;
+    for (const char *q = p; *q; q++) {
+        if (!isdigit((unsigned char)*q))
+            return false;
+    }
+    errno = 0;
+    long long v = strtoll(s, NULL, 10);
+    if (errno == ERANGE)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool goparse_int32(const char *s, int32_t *out) {
+    int64_t v;
+    if (!goparse_int64(s, &v) || v < INT32_MIN || v > INT32_MAX)
+        return false;
+    *out = (int32_t)v;
+    return true;
+}
+
+bool goparse_bool(const char *s, bool *out) {
+    static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+    static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+    if (!s)
+        return false;
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcmp(s, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcmp(s, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool duration_unit(const char **p, int64_t *unit) {
+    static const struct {
+        const char *name;
+        int64_t ns;
+    } units[] = {
+        {"ns", 1},
+        {"us", 1000},
+        {"\xC2\xB5s", 1000}, /* U+00B5 micro sign */
+        {"\xCE\xBCs", 1000}, /* U+03BC Greek mu */
+        {"ms", 1000000},
+        {"s", PP_NS_PER_SEC},
+        {"m", 60 * PP_NS_PER_SEC},
+        {"h", 3600 * PP_NS_PER_SEC},
+    };
+    size_t len = 0;
+    while ((*p)[len] && !isdigit((unsigned char)(*p)[len]) && (*p)[len] != '.')
+        len++;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strlen(units[i].name) == len && strncmp(*p, units[i].name, len) == 0) {
+            *unit = units[i].ns;
+            *p += len;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Follows time.ParseDuration: integer and fraction parts are scaled
+ * separately so "1.5h" is exact, and overflow is an error. */
+bool goparse_duration(const char *s, pp_time *out) {
+    if (!s || !*s)
+        return false;
+    const char *p = s;
+    bool neg = false;
+    if (*p == '-' || *p == '+')
+        neg = *p++ == '-';
+    if (strcmp(p, "0") == 0) {
+        *out = 0;
+        return true;
+    }
+    if (!*p)
+        return false;
+    double total = 0;
+    uint64_t exact = 0;
+    while (*p) {
+        if (!isdigit((unsigned char)*p) && *p != '.')
+            return false;
+        uint64_t whole = 0;
+        bool digits = false;
+        while (isdigit((unsigned char)*p)) {
+            if (whole > (UINT64_MAX - 9) / 10)
+                return false;
+            whole = whole * 10 + (uint64_t)(*p++ - '0');
+            digits = true;
+        }
+        uint64_t frac = 0, scale = 1;
+        if (*p == '.') {
+            p++;
+            while (isdigit((unsigned char)*p)) {
+                if (scale < UINT64_C(1000000000000000000)) {
+                    frac = frac * 10 + (uint64_t)(*p - '0');
+                    scale *= 10;
+                }
+                p++;
+                digits = true;
+            }
+        }
+        if (!digits)
+            return false;
+        int64_t unit;
+        if (!duration_unit(&p, &unit))
+            return false;
+        if (whole > (uint64_t)INT64_MAX / (uint64_t)unit)
+            return false;
+        uint64_t v = whole * (uint64_t)unit;
+        v += (uint64_t)((double)frac * ((double)unit / (double)scale));
+        exact += v;
+        total += (double)v;
+        if (exact > (uint64_t)INT64_MAX || total > 9.3e18)
+            return false;
+    }
+    *out = neg ? -(pp_time)exact : (pp_time)exact;
+    return true;
+}

@@ -3,6 +3,8 @@
  * differing tick and field of each failure and ends with "N passed, M failed". */
 #include "tests/vec.h"
 
+#include "engine/common.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,19 +31,16 @@ static size_t list_scenarios(const char *dir, char ***out) {
     if (!d)
         return 0;
     size_t n = 0, cap = 64;
-    char **names = malloc(cap * sizeof(*names));
+    char **names = xmalloc(cap * sizeof(*names));
     struct dirent *e;
-    while (names && (e = readdir(d))) {
+    while ((e = readdir(d))) {
         if (!is_scenario(e->d_name))
             continue;
         if (n == cap) {
             cap *= 2;
-            char **grown = realloc(names, cap * sizeof(*names));
-            if (!grown)
-                break;
-            names = grown;
+            names = xrealloc(names, cap * sizeof(*names));
         }
-        names[n++] = strdup(e->d_name);
+        names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
     qsort(names, n, sizeof(*names), by_name);

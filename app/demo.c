@@ -9,8 +9,7 @@
 #define SERVICE "default/flowers-sample"
 
 /* In-flight requests offered at second t: hey -c 5 style steps and a burst. */
-static double load_at(int t)
-{
+static double load_at(int t) {
     if (t < 20)
         return 1;
     if (t < 80)
@@ -22,16 +21,14 @@ static double load_at(int t)
     return 0;
 }
 
-static void print_number(FILE *out, const char *name, double v)
-{
+static void print_number(FILE *out, const char *name, double v) {
     char buf[40];
     pp_format_double(v, buf, sizeof(buf));
     fprintf(out, ",\"%s\":%s", name, buf);
 }
 
 static void print_decision(FILE *out, int t, const struct kpa_config *cfg,
-                           const struct kpa_service_view *v)
-{
+                           const struct kpa_service_view *v) {
     char reason[160];
     kpa_limits_text(v->scale.limits, reason, sizeof(reason));
     if (!reason[0])
@@ -50,8 +47,7 @@ static void print_decision(FILE *out, int t, const struct kpa_config *cfg,
             v->activator_in_path ? "true" : "false", reason);
 }
 
-static void pace(double speed)
-{
+static void pace(double speed) {
     if (speed <= 0)
         return;
     double secs = 1.0 / speed;
@@ -59,8 +55,7 @@ static void pace(double speed)
     nanosleep(&ts, NULL);
 }
 
-int demo_run(const struct demo_options *opt, FILE *out)
-{
+int demo_run(const struct demo_options *opt, FILE *out) {
     const struct pp_kv kv[] = {
         {"autoscaling.knative.dev/target", "1"},
         {"autoscaling.knative.dev/min-scale", "1"},

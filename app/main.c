@@ -28,19 +28,17 @@ static const char usage[] =
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static int fail(const char *fmt, ...)
-{
+static int fail(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "podpilot: ");
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
     fprintf(stderr, "\nTry 'podpilot --help'.\n");
     va_end(ap);
     return 2;
 }
 
-static const char *value_of(int argc, char **argv, int *i)
-{
+static const char *value_of(int argc, char **argv, int *i) {
     const char *eq = strchr(argv[*i], '=');
     if (eq)
         return eq + 1;
@@ -49,14 +47,12 @@ static const char *value_of(int argc, char **argv, int *i)
     return argv[++*i];
 }
 
-static bool flag_is(const char *arg, const char *name)
-{
+static bool flag_is(const char *arg, const char *name) {
     size_t n = strlen(name);
     return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     struct demo_options opt = {.duration_s = 300, .speed = 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

@@ -52,7 +52,7 @@ struct kpa *kpa_create(const struct kpa_config *cfg, int32_t ready_at_creation, 
     window_init(&k->conc_stable, b, s, cfg->algo);
     window_init(&k->conc_panic, b + s, p, cfg->algo);
     window_init(&k->rps_stable, b + s + p, s, cfg->algo);
-    window_init(&k->rps_panic, b + 2 * s + p, p, cfg->algo);
+    window_init(&k->rps_panic, b + 2 * (size_t)s + p, p, cfg->algo);
     k->has_delay = d > 0;
     if (k->has_delay)
         maxwin_init(&k->delay, (struct maxwin_entry *)(b + doubles), d);

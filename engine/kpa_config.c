@@ -247,7 +247,7 @@ struct annotations {
         int r_ = ann_value(kv, n, name, legacy, kind, dst, err);                                   \
         if (r_ < 0)                                                                                \
             return PP_ERR_PARSE;                                                                   \
-        flag = r_ == 1;                                                                            \
+        (flag) = r_ == 1;                                                                          \
     } while (0)
 
 static enum pp_status parse_annotations(const struct pp_kv *kv, size_t n, struct annotations *a,

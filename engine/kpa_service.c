@@ -13,8 +13,7 @@ struct kpa_service {
 };
 
 struct kpa_service *kpa_service_create(const struct kpa_config *cfg, int32_t ready,
-                                       pp_time cold_start, pp_time now)
-{
+                                       pp_time cold_start, pp_time now) {
     struct kpa_service *s = xcalloc(1, sizeof(*s));
     s->cfg = *cfg;
     s->kpa = kpa_create(cfg, 0, now);
@@ -25,24 +24,21 @@ struct kpa_service *kpa_service_create(const struct kpa_config *cfg, int32_t rea
     return s;
 }
 
-void kpa_service_destroy(struct kpa_service *s)
-{
+void kpa_service_destroy(struct kpa_service *s) {
     if (!s)
         return;
     kpa_destroy(s->kpa);
     free(s);
 }
 
-static void reconcile(struct kpa_service *s, pp_time now)
-{
+static void reconcile(struct kpa_service *s, pp_time now) {
     pa_reconcile(&s->pa, &s->cfg, kpa_desired(s->kpa), kpa_ebc(s->kpa), s->pods.ready, now);
     sim_pods_scale(&s->pods, s->pa.replicas, now);
 }
 
 /* Requests go through the activator while it is in the path or no pod is
  * ready; pods then report them as proxied, so the scraper nets them out. */
-static void scrape(struct kpa_service *s, pp_time now, double c, double rps, bool proxied)
-{
+static void scrape(struct kpa_service *s, pp_time now, double c, double rps, bool proxied) {
     const int32_t n = s->pods.ready;
     if (n <= 0)
         return;
@@ -58,8 +54,7 @@ static void scrape(struct kpa_service *s, pp_time now, double c, double rps, boo
 }
 
 void kpa_service_step(struct kpa_service *s, pp_time now, double concurrency, double rps,
-                      struct kpa_service_view *out)
-{
+                      struct kpa_service_view *out) {
     sim_pods_advance(&s->pods, now);
     const bool proxied = s->pa.activator_in_path || s->pods.ready == 0;
     scrape(s, now, concurrency, rps, proxied);
@@ -87,10 +82,9 @@ void kpa_service_step(struct kpa_service *s, pp_time now, double concurrency, do
     out->why = s->pa.why;
 }
 
-void kpa_limits_text(unsigned limits, char *buf, size_t size)
-{
+void kpa_limits_text(unsigned limits, char *buf, size_t size) {
     static const char *const words[] = {
-        "max-scale-up-rate", "max-scale-down-rate", "activation-scale",
+        "max-scale-up-rate",         "max-scale-down-rate", "activation-scale",
         "panic mode: no scale-down", "scale-down-delay",
     };
     size_t used = 0;

@@ -2,15 +2,13 @@
 
 #include <string.h>
 
-void sim_pods_init(struct sim_pods *p, int32_t ready, pp_time cold_start)
-{
+void sim_pods_init(struct sim_pods *p, int32_t ready, pp_time cold_start) {
     memset(p, 0, sizeof(*p));
     p->cold_start = cold_start;
     p->ready = ready < 0 ? 0 : ready > SIM_MAX_PODS ? SIM_MAX_PODS : ready;
 }
 
-void sim_pods_advance(struct sim_pods *p, pp_time now)
-{
+void sim_pods_advance(struct sim_pods *p, pp_time now) {
     int32_t done = 0;
     while (done < p->starting && p->ready_at[done] <= now)
         done++;
@@ -21,8 +19,7 @@ void sim_pods_advance(struct sim_pods *p, pp_time now)
     memmove(p->ready_at, p->ready_at + done, sizeof(pp_time) * (size_t)p->starting);
 }
 
-void sim_pods_scale(struct sim_pods *p, int32_t replicas, pp_time now)
-{
+void sim_pods_scale(struct sim_pods *p, int32_t replicas, pp_time now) {
     if (replicas < 0)
         replicas = 0;
     if (replicas > SIM_MAX_PODS)
@@ -38,7 +35,6 @@ void sim_pods_scale(struct sim_pods *p, int32_t replicas, pp_time now)
     }
 }
 
-int32_t sim_pods_total(const struct sim_pods *p)
-{
+int32_t sim_pods_total(const struct sim_pods *p) {
     return p->ready + p->starting;
 }

@@ -19,22 +19,19 @@
 #define SECONDS 600
 #define T0 1700000000
 
-static double now_ns(void)
-{
+static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static long peak_rss_kb(void)
-{
+static long peak_rss_kb(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
 }
 
-static long current_rss_kb(void)
-{
+static long current_rss_kb(void) {
     FILE *f = fopen("/proc/self/statm", "r");
     long pages = 0, rss = 0;
     if (f) {
@@ -45,15 +42,13 @@ static long current_rss_kb(void)
     return rss * 4;
 }
 
-static double pod_concurrency(int service, int t, int pod)
-{
+static double pod_concurrency(int service, int t, int pod) {
     const int offset = (service * 37) % 600;
     const bool burst = ((t - offset) % 600 + 600) % 600 < 15;
     return 5 + 3 * sin(t / 10.0 + service) + (burst ? 25 : 0) + 0.01 * pod;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     int services = argc > 1 ? atoi(argv[1]) : SERVICES;
     if (services <= 0)
         services = SERVICES;
@@ -67,7 +62,7 @@ int main(int argc, char **argv)
     struct pa_state *pa = xcalloc((size_t)services, sizeof(*pa));
     for (int i = 0; i < services; i++) {
         k[i] = kpa_create(&cfg, 0, PP_SEC(T0));
-        pa_init(&pa[i], &cfg, PODS, PP_SEC(T0));
+        pa_init(&pa[i], &cfg, PP_SEC(T0));
     }
     long rss_services = current_rss_kb() - rss_before;
 
@@ -102,14 +97,13 @@ int main(int argc, char **argv)
         }
     }
     const double ticks = (double)decisions;
-    printf("bench/engine: KPA, %d services x %d pods, %d simulated s, linear, cc 10\n",
-           services, PODS, SECONDS);
+    printf("bench/engine: KPA, %d services x %d pods, %d simulated s, linear, cc 10\n", services,
+           PODS, SECONDS);
     printf("  record (scraper combine + 4 windows): %8.1f ns per record\n", t_record / records);
     printf("  decision (Scale):                     %8.1f ns per decision\n", t_scale / ticks);
     printf("  service-tick (2 records + 1 Scale):   %8.1f ns per service per 2 s tick\n",
            (t_record + t_scale) / ticks);
-    printf("  PA reconcile (fixpoint):              %8.1f ns per reconcile\n",
-           t_reconcile / ticks);
+    printf("  PA reconcile (fixpoint):              %8.1f ns per reconcile\n", t_reconcile / ticks);
     printf("  decider footprint:                    %8zu bytes per service\n",
            kpa_footprint(k[0]) + sizeof(struct pa_state));
     printf("  RSS for the services:                 %8.0f bytes per service\n",

@@ -107,7 +107,6 @@ bool goparse_duration(const char *s, pp_time *out) {
     }
     if (!*p)
         return false;
-    double total = 0;
     uint64_t exact = 0;
     while (*p) {
         if (!isdigit((unsigned char)*p) && *p != '.')
@@ -142,8 +141,7 @@ bool goparse_duration(const char *s, pp_time *out) {
         uint64_t v = whole * (uint64_t)unit;
         v += (uint64_t)((double)frac * ((double)unit / (double)scale));
         exact += v;
-        total += (double)v;
-        if (exact > (uint64_t)INT64_MAX || total > 9.3e18)
+        if (exact > (uint64_t)INT64_MAX)
             return false;
     }
     *out = neg ? -(pp_time)exact : (pp_time)exact;

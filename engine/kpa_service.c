@@ -18,7 +18,7 @@ struct kpa_service *kpa_service_create(const struct kpa_config *cfg, int32_t rea
     s->cfg = *cfg;
     s->kpa = kpa_create(cfg, 0, now);
     sim_pods_init(&s->pods, ready, cold_start);
-    pa_init(&s->pa, cfg, ready, now);
+    pa_init(&s->pa, cfg, now);
     sim_pods_scale(&s->pods, s->pa.replicas, now);
     s->created = now;
     return s;

@@ -14,7 +14,7 @@ struct kpa_service;
 struct kpa_service_view {
     bool decided; /* Scale ran this second */
     struct kpa_scale_result scale;
-    int32_t desired; /* decider status */
+    int32_t desired;  /* decider status */
     int32_t replicas; /* Deployment spec.replicas (actual) */
     int32_t ready;
     int32_t want;

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-void pa_init(struct pa_state *pa, const struct kpa_config *cfg, int32_t ready, pp_time now) {
+void pa_init(struct pa_state *pa, const struct kpa_config *cfg, pp_time now) {
     memset(pa, 0, sizeof(*pa));
     pa->active = PA_ACTIVE_UNKNOWN;
     pa->reason = PA_REASON_QUEUED;
@@ -14,7 +14,6 @@ void pa_init(struct pa_state *pa, const struct kpa_config *cfg, int32_t ready, p
     pa->num_activators = 2;
     pa->replicas = cfg->deployment_replicas;
     pa->want = -1;
-    (void)ready;
 }
 
 /* knative.dev/pkg SetCondition: the transition time moves whenever status or

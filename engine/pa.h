@@ -43,7 +43,7 @@ struct pa_state {
 
 /* State at creation: Deployment at its initial replicas, PA activating,
  * activator in the path. */
-void pa_init(struct pa_state *pa, const struct kpa_config *cfg, int32_t ready, pp_time now);
+void pa_init(struct pa_state *pa, const struct kpa_config *cfg, pp_time now);
 
 /* Reconciles until nothing changes, as the controller's immediate re-enqueues
  * and timers do at 1 s resolution. desired and ebc are the decider status. */

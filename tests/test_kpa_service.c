@@ -12,8 +12,7 @@
 #define ANN "autoscaling.knative.dev/"
 
 /* Runs `seconds` of constant load and returns the last view. */
-static struct kpa_service_view run(const struct pp_kv *kv, size_t n, double c, int seconds)
-{
+static struct kpa_service_view run(const struct pp_kv *kv, size_t n, double c, int seconds) {
     struct kpa_config cfg;
     assert_int_equal(kpa_config_resolve(kv, n, &cfg, NULL), PP_OK);
     struct kpa_service *s = kpa_service_create(&cfg, 1, PP_SEC(10), PP_SEC(T0));
@@ -24,8 +23,7 @@ static struct kpa_service_view run(const struct pp_kv *kv, size_t n, double c, i
     return v;
 }
 
-static void test_five_in_flight_at_target_one_needs_eight_pods(void **state)
-{
+static void test_five_in_flight_at_target_one_needs_eight_pods(void **state) {
     (void)state;
     const struct pp_kv kv[] = {{ANN "target", "1"}, {ANN "min-scale", "1"}};
     struct kpa_service_view v = run(kv, 2, 5, 120);
@@ -33,8 +31,7 @@ static void test_five_in_flight_at_target_one_needs_eight_pods(void **state)
     assert_int_equal(v.ready, 8);
 }
 
-static void test_full_utilization_makes_it_five(void **state)
-{
+static void test_full_utilization_makes_it_five(void **state) {
     (void)state;
     const struct pp_kv kv[] = {
         {ANN "target", "1"}, {ANN "min-scale", "1"}, {ANN "target-utilization-percentage", "100"}};
@@ -43,8 +40,7 @@ static void test_full_utilization_makes_it_five(void **state)
     assert_int_equal(v.replicas, 5);
 }
 
-static void test_idle_service_scales_to_zero_without_min_scale(void **state)
-{
+static void test_idle_service_scales_to_zero_without_min_scale(void **state) {
     (void)state;
     const struct pp_kv kv[] = {{ANN "target", "10"}};
     struct kpa_service_view v = run(kv, 1, 0, 200);
@@ -53,8 +49,7 @@ static void test_idle_service_scales_to_zero_without_min_scale(void **state)
     assert_true(v.activator_in_path);
 }
 
-static void test_limits_text_uses_upstream_words(void **state)
-{
+static void test_limits_text_uses_upstream_words(void **state) {
     (void)state;
     char buf[128];
     kpa_limits_text(KPA_LIMIT_SCALE_UP_RATE | KPA_LIMIT_SCALE_DOWN_DELAY, buf, sizeof(buf));
@@ -63,8 +58,7 @@ static void test_limits_text_uses_upstream_words(void **state)
     assert_string_equal(buf, "");
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_five_in_flight_at_target_one_needs_eight_pods),
         cmocka_unit_test(test_full_utilization_makes_it_five),

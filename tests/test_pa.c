@@ -34,7 +34,7 @@ static void test_bounds_apply_to_replicas_not_to_the_decider(void **state) {
     struct kpa_config c;
     CONFIG(&c, {ANN "min-scale", "2"}, {ANN "max-scale", "4"});
     struct pa_state pa;
-    pa_init(&pa, &c, 2, PP_SEC(T0));
+    pa_init(&pa, &c, PP_SEC(T0));
     active_since(&pa, 0);
     reconcile(&pa, &c, 9, -100, 2, 1);
     assert_int_equal(pa.replicas, 4);
@@ -50,7 +50,7 @@ static void test_initial_scale_is_a_floor_until_reached(void **state) {
     struct kpa_config c;
     CONFIG(&c, {ANN "initial-scale", "3"});
     struct pa_state pa;
-    pa_init(&pa, &c, 0, PP_SEC(T0));
+    pa_init(&pa, &c, PP_SEC(T0));
     assert_int_equal(pa.replicas, 3);
     reconcile(&pa, &c, 1, -100, 0, 2);
     assert_int_equal(pa.replicas, 3);
@@ -66,7 +66,7 @@ static void test_scale_to_zero_waits_a_stable_window_active_then_the_grace_perio
     struct kpa_config c;
     CONFIG(&c, {ANN "target-burst-capacity", "0"});
     struct pa_state pa;
-    pa_init(&pa, &c, 1, PP_SEC(T0));
+    pa_init(&pa, &c, PP_SEC(T0));
     active_since(&pa, 0);
     pa.sks_mode = SKS_MODE_SERVE;
     pa.activator_in_path = false;
@@ -97,7 +97,7 @@ static void test_activator_long_in_path_scales_to_zero_at_once(void **state) {
     struct kpa_config c;
     CONFIG(&c, {ANN "target", "10"});
     struct pa_state pa;
-    pa_init(&pa, &c, 1, PP_SEC(T0 - 300));
+    pa_init(&pa, &c, PP_SEC(T0 - 300));
     active_since(&pa, -300);
     reconcile(&pa, &c, 0, -211, 1, 100);
     assert_int_equal(pa.active, PA_ACTIVE_FALSE);
@@ -109,7 +109,7 @@ static void test_pod_retention_keeps_the_last_pod(void **state) {
     struct kpa_config c;
     CONFIG(&c, {ANN "scale-to-zero-pod-retention-period", "90s"});
     struct pa_state pa;
-    pa_init(&pa, &c, 1, PP_SEC(T0 - 300));
+    pa_init(&pa, &c, PP_SEC(T0 - 300));
     active_since(&pa, -300);
     reconcile(&pa, &c, 0, -211, 1, 0);
     assert_int_equal(pa.active, PA_ACTIVE_FALSE);
@@ -126,7 +126,7 @@ static void test_scale_to_zero_disabled_keeps_one(void **state) {
     struct kpa_config c;
     CONFIG(&c, {"enable-scale-to-zero", "false"});
     struct pa_state pa;
-    pa_init(&pa, &c, 1, PP_SEC(T0));
+    pa_init(&pa, &c, PP_SEC(T0));
     active_since(&pa, -300);
     reconcile(&pa, &c, 0, -211, 1, 10);
     assert_int_equal(pa.replicas, 1);
@@ -138,7 +138,7 @@ static void test_activation_times_out_after_progress_deadline(void **state) {
     struct kpa_config c;
     CONFIG(&c, {"progress-deadline", "60s"});
     struct pa_state pa;
-    pa_init(&pa, &c, 0, PP_SEC(T0));
+    pa_init(&pa, &c, PP_SEC(T0));
     reconcile(&pa, &c, -1, -211, 0, 0); /* activating: bounds make -1 a 0, held */
     assert_int_equal(pa.want, -1);
     assert_int_equal(pa.active, PA_ACTIVE_UNKNOWN);
@@ -154,7 +154,7 @@ static void test_serve_mode_needs_capacity_and_activators_cover_burst(void **sta
     struct kpa_config c;
     CONFIG(&c, {ANN "target", "10"});
     struct pa_state pa;
-    pa_init(&pa, &c, 1, PP_SEC(T0));
+    pa_init(&pa, &c, PP_SEC(T0));
     active_since(&pa, 0);
     reconcile(&pa, &c, 30, 5, 30, 4);
     assert_int_equal(pa.sks_mode, SKS_MODE_SERVE);

@@ -7,8 +7,7 @@
 
 #include "engine/sim.h"
 
-static void test_pods_become_ready_after_the_cold_start(void **state)
-{
+static void test_pods_become_ready_after_the_cold_start(void **state) {
     (void)state;
     struct sim_pods p;
     sim_pods_init(&p, 1, PP_SEC(10));
@@ -22,8 +21,7 @@ static void test_pods_become_ready_after_the_cold_start(void **state)
     assert_int_equal(p.starting, 0);
 }
 
-static void test_shrinking_removes_starting_pods_first(void **state)
-{
+static void test_shrinking_removes_starting_pods_first(void **state) {
     (void)state;
     struct sim_pods p;
     sim_pods_init(&p, 2, PP_SEC(10));
@@ -40,8 +38,7 @@ static void test_shrinking_removes_starting_pods_first(void **state)
     assert_int_equal(sim_pods_total(&p), SIM_MAX_PODS);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pods_become_ready_after_the_cold_start),
         cmocka_unit_test(test_shrinking_removes_starting_pods_first),

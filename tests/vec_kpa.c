@@ -168,7 +168,7 @@ static enum pa_active active_of(const char *s) {
 
 static void initial_state(struct run *r, const cJSON *init) {
     r->ready = int_field(init, "ready_pods", 0);
-    pa_init(&r->pa, r->cfg, r->ready, at(0));
+    pa_init(&r->pa, r->cfg, at(0));
     r->pa.replicas = int_field(init, "replicas", r->cfg->deployment_replicas);
     const cJSON *active = cJSON_GetObjectItemCaseSensitive(init, "pa_active");
     r->pa.active = active_of(cJSON_IsString(active) ? active->valuestring : NULL);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,11 +93,43 @@ static bool duration_unit(const char **p, int64_t *unit) {
     return false;
 }
 
+/* Go's quote() for the ASCII a user types: the text in double quotes with
+ * '"' and '\\' escaped. */
+static void go_quote(const char *s, size_t n, char *buf, size_t size) {
+    size_t o = 0;
+    if (o + 1 < size)
+        buf[o++] = '"';
+    for (size_t i = 0; i < n && o + 3 < size; i++) {
+        if (s[i] == '"' || s[i] == '\\')
+            buf[o++] = '\\';
+        buf[o++] = s[i];
+    }
+    if (o + 1 < size)
+        buf[o++] = '"';
+    buf[o < size ? o : size - 1] = '\0';
+}
+
+static bool duration_fail(char *msg, size_t size, const char *orig, const char *what,
+                          const char *unit, size_t unit_len) {
+    if (!msg || size == 0)
+        return false;
+    char q[256];
+    go_quote(orig, strlen(orig), q, sizeof(q));
+    if (unit) {
+        char u[64];
+        go_quote(unit, unit_len, u, sizeof(u));
+        snprintf(msg, size, "time: unknown unit %s in duration %s", u, q);
+    } else {
+        snprintf(msg, size, "time: %s %s", what, q);
+    }
+    return false;
+}
+
 /* Follows time.ParseDuration: integer and fraction parts are scaled
  * separately so "1.5h" is exact, and overflow is an error. */
-bool goparse_duration(const char *s, pp_time *out) {
-    if (!s || !*s)
-        return false;
+bool goparse_duration_msg(const char *s, pp_time *out, char *msg, size_t size) {
+    if (!s)
+        s = "";
     const char *p = s;
     bool neg = false;
     if (*p == '-' || *p == '+')
@@ -106,16 +139,16 @@ bool goparse_duration(const char *s, pp_time *out) {
         return true;
     }
     if (!*p)
-        return false;
+        return duration_fail(msg, size, s, "invalid duration", NULL, 0);
     uint64_t exact = 0;
     while (*p) {
         if (!isdigit((unsigned char)*p) && *p != '.')
-            return false;
+            return duration_fail(msg, size, s, "invalid duration", NULL, 0);
         uint64_t whole = 0;
         bool digits = false;
         while (isdigit((unsigned char)*p)) {
             if (whole > (UINT64_MAX - 9) / 10)
-                return false;
+                return duration_fail(msg, size, s, "invalid duration", NULL, 0);
             whole = whole * 10 + (uint64_t)(*p++ - '0');
             digits = true;
         }
@@ -132,18 +165,29 @@ bool goparse_duration(const char *s, pp_time *out) {
             }
         }
         if (!digits)
-            return false;
+            return duration_fail(msg, size, s, "invalid duration", NULL, 0);
+        const char *u = p;
         int64_t unit;
-        if (!duration_unit(&p, &unit))
-            return false;
+        if (!duration_unit(&p, &unit)) {
+            size_t len = 0;
+            while (u[len] && !isdigit((unsigned char)u[len]) && u[len] != '.')
+                len++;
+            if (len == 0)
+                return duration_fail(msg, size, s, "missing unit in duration", NULL, 0);
+            return duration_fail(msg, size, s, NULL, u, len);
+        }
         if (whole > (uint64_t)INT64_MAX / (uint64_t)unit)
-            return false;
+            return duration_fail(msg, size, s, "invalid duration", NULL, 0);
         uint64_t v = whole * (uint64_t)unit;
         v += (uint64_t)((double)frac * ((double)unit / (double)scale));
         exact += v;
         if (exact > (uint64_t)INT64_MAX)
-            return false;
+            return duration_fail(msg, size, s, "invalid duration", NULL, 0);
     }
     *out = neg ? -(pp_time)exact : (pp_time)exact;
     return true;
+}
+
+bool goparse_duration(const char *s, pp_time *out) {
+    return s && *s && goparse_duration_msg(s, out, NULL, 0);
 }

@@ -12,5 +12,8 @@ bool goparse_int64(const char *s, int64_t *out);
 bool goparse_bool(const char *s, bool *out);
 /* "60s", "1m30s", "500ms", "1.5h", "0": Go's time.ParseDuration. */
 bool goparse_duration(const char *s, pp_time *out);
+/* The same, writing Go's error text on failure into msg (may be NULL):
+ * `time: unknown unit "x" in duration "90x"`. */
+bool goparse_duration_msg(const char *s, pp_time *out, char *msg, size_t size);
 
 #endif

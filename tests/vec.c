@@ -105,3 +105,27 @@ bool vec_same(const cJSON *want, const cJSON *got, const char *const *approx, ch
     }
     return true;
 }
+
+bool vec_same_list(const char *what, const cJSON *want, const cJSON *got, const char *const *approx,
+                   char *diag, size_t size) {
+    int nw = cJSON_GetArraySize(want), ng = cJSON_GetArraySize(got);
+    const cJSON *w = want ? want->child : NULL, *g = got ? got->child : NULL;
+    for (int i = 0; w && g; i++, w = w->next, g = g->next) {
+        char field[768];
+        if (!vec_same(w, g, approx, field, sizeof(field))) {
+            char *s = cJSON_PrintUnformatted(w);
+            snprintf(diag, size, "%s[%d] %s: %s", what, i, s ? s : "", field);
+            free(s);
+            return false;
+        }
+    }
+    if (nw != ng) {
+        const cJSON *extra = w ? w : g;
+        char *s = cJSON_PrintUnformatted(extra);
+        snprintf(diag, size, "%s: expected %d entries, podpilot gave %d; first %s: %s", what, nw,
+                 ng, w ? "missing" : "extra", s ? s : "");
+        free(s);
+        return false;
+    }
+    return true;
+}

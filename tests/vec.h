@@ -12,6 +12,8 @@
 typedef bool (*vec_run_fn)(const char *path, char *diag, size_t size);
 
 bool vec_kpa_run(const char *path, char *diag, size_t size);
+bool vec_cron_run(const char *path, char *diag, size_t size);
+bool vec_lag_run(const char *path, char *diag, size_t size);
 
 /* Whole file as a NUL-terminated string, or NULL. Caller frees. */
 char *vec_read_file(const char *path, size_t *len);
@@ -25,5 +27,10 @@ const char *vec_scalar_text(const cJSON *v, char *buf, size_t size);
  * difference as "FIELD: expected X, got Y". */
 bool vec_same(const cJSON *want, const cJSON *got, const char *const *approx, char *diag,
               size_t size);
+
+/* vec_same over two arrays, element by element, then their lengths:
+ * "fires[3] {…}: job: expected …" or "fires: expected 6 entries, podpilot gave 5; …". */
+bool vec_same_list(const char *what, const cJSON *want, const cJSON *got, const char *const *approx,
+                   char *diag, size_t size);
 
 #endif

@@ -15,6 +15,7 @@ static const struct {
     vec_run_fn run;
 } kinds[] = {
     {"kpa", vec_kpa_run},
+    {"cron", vec_cron_run},
 };
 
 static bool is_scenario(const char *name) {
@@ -50,7 +51,7 @@ static size_t list_scenarios(const char *dir, char ***out) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: vector_runner KIND DIR   (KIND: kpa)\n");
+        fprintf(stderr, "usage: vector_runner KIND DIR   (KIND: kpa, cron)\n");
         return 2;
     }
     vec_run_fn run = NULL;

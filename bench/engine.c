@@ -3,8 +3,12 @@
  * 15 s burst of +25 per 10 minutes (staggered), pod stats combined as the
  * scraper does, one record per service per second, Scale every 2 s,
  * 600 simulated seconds, linear windows, defaults with containerConcurrency 10.
+ * Then the CronHPA and Seldon lag engines at the same scale.
  * Prints figures; asserts nothing. */
+#include "app/zone.h"
+#include "engine/cron.h"
 #include "engine/kpa.h"
+#include "engine/lag.h"
 #include "engine/pa.h"
 
 #include <math.h>
@@ -48,10 +52,7 @@ static double pod_concurrency(int service, int t, int pod) {
     return 5 + 3 * sin(t / 10.0 + service) + (burst ? 25 : 0) + 0.01 * pod;
 }
 
-int main(int argc, char **argv) {
-    int services = argc > 1 ? atoi(argv[1]) : SERVICES;
-    if (services <= 0)
-        services = SERVICES;
+static int bench_kpa(int services) {
     const struct pp_kv kv[] = {{"containerConcurrency", "10"}};
     struct kpa_config cfg;
     if (kpa_config_resolve(kv, 1, &cfg, NULL) != PP_OK)
@@ -116,4 +117,119 @@ int main(int argc, char **argv) {
     free(pa);
     free(pods);
     return 0;
+}
+
+/* CronHPA: CronHPAs (a tenth of the services) in Asia/Shanghai with the seeds' two daily jobs
+ * and a 15-second one, ticked every simulated second for a day. */
+static int bench_cron(int n) {
+    struct pp_error err = {0};
+    struct tz *zone = zone_load("Asia/Shanghai", &err);
+    if (!zone) {
+        fprintf(stderr, "bench/engine: %s\n", err.message);
+        return 1;
+    }
+    static const struct cron_job_spec jobs[] = {
+        {"scale-up", "0 30 10 * * *", 2, false},
+        {"scale-down", "0 0 12 * * *", 1, false},
+        {"pulse", "*/15 * * * * *", 3, false},
+    };
+    static const char *const exclude[] = {"* * * * * 6"};
+    const struct cron_spec spec = {"apps/v1", "Deployment", "web", jobs, 3, exclude, 1};
+    struct cron **c = xmalloc((size_t)n * sizeof(*c));
+    const int64_t t0 = T0;
+    for (int i = 0; i < n; i++)
+        c[i] = cron_create(&spec, zone, CRON_EXCLUDE_UPSTREAM, t0);
+
+    struct cron_schedule s;
+    cron_parse("0 30 10 * * MON-FRI", &s, NULL, 0);
+    const int probes = 200000;
+    int64_t sum = 0;
+    double a = now_ns();
+    for (int i = 0; i < probes; i++)
+        sum += cron_next(&s, zone, t0 + (int64_t)i * 997);
+    double t_next = now_ns() - a;
+
+    const int day = 86400;
+    long fires = 0;
+    double t_take = 0;
+    struct cron_fire f;
+    for (int t = 1; t <= day; t++) {
+        double b = now_ns();
+        for (int i = 0; i < n; i++) {
+            while (cron_take(c[i], t0 + t, &f))
+                fires++;
+        }
+        t_take += now_ns() - b;
+    }
+    printf("bench/engine: CronHPA, %d CronHPAs x 3 jobs + 1 excludeDate, Asia/Shanghai, 1 day\n",
+           n);
+    printf("  Next() of \"0 30 10 * * MON-FRI\":      %8.1f ns per call\n", t_next / probes);
+    printf("  tick (all jobs checked, fires run):   %8.1f ns per CronHPA per second\n",
+           t_take / ((double)n * day));
+    printf("  fires:                                %8ld (%.1f ns each, tick share incl.)\n", fires,
+           t_take / (double)fires);
+    printf("  (checksum: %lld)\n", (long long)(sum % 1000003));
+    for (int i = 0; i < n; i++)
+        cron_destroy(c[i]);
+    free(c);
+    tz_destroy(zone);
+    return 0;
+}
+
+/* Seldon lag: models on 4-replica Servers, 20 s stats period (Helm), every
+ * replica serving 50 requests per period; ticks for one simulated hour. */
+static int bench_lag(int n) {
+    struct lag_config cfg;
+    lag_config_helm_defaults(&cfg);
+    struct lag_model_spec m = {"m", 1, 2, 1, 4};
+    const struct lag_server_spec server = {4, 0, 0};
+    const struct lag_initial_replica init[] = {{0, 1, 0, -1000}, {1, 1, 0, -1000}};
+    struct lag **l = xmalloc((size_t)n * sizeof(*l));
+    for (int i = 0; i < n; i++)
+        l[i] = lag_create(&cfg, &m, &server, init, 2, -1000);
+    double t_req = 0, t_tick = 0;
+    long requests = 0, ticks = 0;
+    for (int t = 20; t <= 3600; t += 20) {
+        double a = now_ns();
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < 4; r++) {
+                for (int k = 0; k < 50; k++) {
+                    lag_request_start(l[i], r, t);
+                    if (k % 8 != 0) /* some stay in flight: the gauge climbs */
+                        lag_request_end(l[i], r);
+                }
+            }
+        }
+        double b = now_ns();
+        for (int i = 0; i < n; i++)
+            lag_tick(l[i], t, NULL, NULL);
+        double c = now_ns();
+        t_req += b - a;
+        t_tick += c - b;
+        requests += (long)n * 4 * 50;
+        ticks += n;
+    }
+    struct lag_status st;
+    lag_status(l[0], &st);
+    printf("bench/engine: Seldon lag, %d models x 4 server replicas, 20 s period, 1 h\n", n);
+    printf("  request start+end (agent gauge):      %8.1f ns per request\n", t_req / requests);
+    printf("  stats period (pass + decisions):      %8.1f ns per model per period\n",
+           t_tick / ticks);
+    printf("  (model 0 ends at %d replicas, %s)\n", (int)st.replicas, lag_state_name(st.state));
+    for (int i = 0; i < n; i++)
+        lag_destroy(l[i]);
+    free(l);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    int services = argc > 1 ? atoi(argv[1]) : SERVICES;
+    if (services <= 0)
+        services = SERVICES;
+    int rc = bench_kpa(services);
+    if (rc == 0)
+        rc = bench_cron(services / 10 > 0 ? services / 10 : 1);
+    if (rc == 0)
+        rc = bench_lag(services);
+    return rc;
 }

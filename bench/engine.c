@@ -3,10 +3,11 @@
  * 15 s burst of +25 per 10 minutes (staggered), pod stats combined as the
  * scraper does, one record per service per second, Scale every 2 s,
  * 600 simulated seconds, linear windows, defaults with containerConcurrency 10.
- * Then the CronHPA and Seldon lag engines at the same scale.
+ * Then the CronHPA, Seldon lag and HPA engines at the same scale.
  * Prints figures; asserts nothing. */
 #include "app/zone.h"
 #include "engine/cron.h"
+#include "engine/hpa.h"
 #include "engine/kpa.h"
 #include "engine/lag.h"
 #include "engine/pa.h"
@@ -222,6 +223,63 @@ static int bench_lag(int n) {
     return 0;
 }
 
+/* HPA: 10,000 HPAs × 20 pods, cpu at 50 % with a behavior, synced every
+ * 15 simulated seconds for an hour under a usage wave. */
+static int bench_hpa(int n) {
+    enum { PODS_PER = 20 };
+    struct hpa_controller ctl;
+    hpa_controller_defaults(&ctl);
+    struct hpa_spec spec = {.min_set = true,
+                            .min_replicas = 1,
+                            .max_replicas = PODS_PER,
+                            .n_metrics = 1,
+                            .behavior_set = true};
+    spec.metrics[0] = (struct hpa_metric_spec){
+        .type = HPA_RESOURCE, .name = "cpu", .target = HPA_TARGET_UTILIZATION, .utilization = 50};
+    struct hpa **h = xmalloc((size_t)n * sizeof(*h));
+    int32_t *replicas = xmalloc((size_t)n * sizeof(*replicas));
+    for (int i = 0; i < n; i++) {
+        h[i] = hpa_create(&spec, &ctl);
+        replicas[i] = 10;
+    }
+    struct hpa_pod pods[PODS_PER];
+    int64_t usage[PODS_PER];
+    for (int p = 0; p < PODS_PER; p++)
+        pods[p] = (struct hpa_pod){.phase = HPA_POD_RUNNING,
+                                   .has_ready_condition = true,
+                                   .ready = true,
+                                   .started = true,
+                                   .start_time = PP_SEC(T0 - 3600),
+                                   .ready_transition = PP_SEC(T0 - 3600),
+                                   .cpu_request_milli = 1000};
+    struct hpa_metric_obs m = {.pod_milli = usage, .window = PP_SEC(30)};
+    double t_sync = 0;
+    long syncs = 0, checksum = 0;
+    for (int t = 0; t < 3600; t += 15) {
+        for (int i = 0; i < n; i++) {
+            int32_t r = replicas[i] < PODS_PER ? replicas[i] : PODS_PER;
+            for (int p = 0; p < PODS_PER; p++)
+                usage[p] = (int64_t)(400 + 300 * sin(t / 300.0 + i)) + p;
+            m.timestamp = PP_SEC(T0 + t);
+            struct hpa_obs obs = {replicas[i], replicas[i], pods, (size_t)r, &m};
+            double a = now_ns();
+            hpa_sync(h[i], &obs, PP_SEC(T0 + t), &replicas[i]);
+            t_sync += now_ns() - a;
+            syncs++;
+            checksum += replicas[i];
+        }
+    }
+    printf("bench/engine: HPA, %d HPAs x up to %d pods, cpu 50 %%, behavior, 1 h of 15 s syncs\n",
+           n, PODS_PER);
+    printf("  sync (calculator, behavior, conditions): %8.1f ns per sync\n", t_sync / syncs);
+    printf("  (checksum of replicas: %ld)\n", checksum);
+    for (int i = 0; i < n; i++)
+        hpa_destroy(h[i]);
+    free(h);
+    free(replicas);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     int services = argc > 1 ? atoi(argv[1]) : SERVICES;
     if (services <= 0)
@@ -231,5 +289,7 @@ int main(int argc, char **argv) {
         rc = bench_cron(services / 10 > 0 ? services / 10 : 1);
     if (rc == 0)
         rc = bench_lag(services);
+    if (rc == 0)
+        rc = bench_hpa(services);
     return rc;
 }

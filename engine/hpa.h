@@ -1,0 +1,192 @@
+/* The Kubernetes HorizontalPodAutoscaler controller (autoscaling/v2), sync by
+ * sync as kube-controller-manager computes it: the replica calculator, several
+ * metrics, the legacy path and behaviors, conditions, events and status. */
+#ifndef PODPILOT_HPA_H
+#define PODPILOT_HPA_H
+
+#include "engine/common.h"
+
+#define HPA_MAX_METRICS 8
+#define HPA_MAX_POLICIES 8
+#define HPA_MAX_EVENTS 16
+
+enum hpa_metric_type {
+    HPA_RESOURCE,
+    HPA_CONTAINER_RESOURCE,
+    HPA_PODS,
+    HPA_OBJECT,
+    HPA_EXTERNAL,
+};
+
+enum hpa_target_type { HPA_TARGET_UTILIZATION, HPA_TARGET_VALUE, HPA_TARGET_AVERAGE_VALUE };
+
+/* One spec.metrics[] entry. Quantities are in milli-units, as the
+ * controller reads them (Quantity.MilliValue()). */
+struct hpa_metric_spec {
+    enum hpa_metric_type type;
+    const char *name;        /* resource (cpu, memory) or metric name */
+    const char *container;   /* ContainerResource */
+    const char *object_kind; /* Object: describedObject */
+    const char *object_name;
+    const char *selector; /* External: the selector as text, NULL when none */
+    enum hpa_target_type target;
+    int32_t utilization; /* percent, HPA_TARGET_UTILIZATION */
+    int64_t milli;       /* value or averageValue */
+};
+
+enum hpa_policy_type { HPA_POLICY_PODS, HPA_POLICY_PERCENT };
+enum hpa_select { HPA_SELECT_MAX, HPA_SELECT_MIN, HPA_SELECT_DISABLED };
+
+struct hpa_policy {
+    enum hpa_policy_type type;
+    int32_t value;
+    int32_t period_s;
+};
+
+/* behavior.scaleUp / scaleDown as written; *_set false = field absent. */
+struct hpa_rules {
+    bool set;
+    bool window_set;
+    int32_t window_s;
+    bool select_set;
+    enum hpa_select select;
+    size_t n_policies; /* 0 with set: the default policies */
+    struct hpa_policy policies[HPA_MAX_POLICIES];
+    bool tolerance_set; /* KEP-4951 (1.33+), a ratio such as 0.05 */
+    double tolerance;
+};
+
+struct hpa_spec {
+    bool min_set;
+    int32_t min_replicas; /* default 1 */
+    int32_t max_replicas;
+    size_t n_metrics; /* 0: the default, cpu at 80 % */
+    struct hpa_metric_spec metrics[HPA_MAX_METRICS];
+    bool behavior_set;
+    struct hpa_rules up, down;
+};
+
+/* The controller-manager's flags (--horizontal-pod-autoscaler-*). */
+struct hpa_controller {
+    pp_time sync_period;               /* 15 s */
+    double tolerance;                  /* 0.1 */
+    pp_time downscale_stabilization;   /* 5 min */
+    pp_time cpu_initialization_period; /* 5 min */
+    pp_time initial_readiness_delay;   /* 30 s */
+};
+void hpa_controller_defaults(struct hpa_controller *c);
+
+/* What the API server would refuse (ValidateHorizontalPodAutoscaler):
+ * err names the field, e.g. "spec.behavior.scaleUp.policies[0].type". */
+enum pp_status hpa_validate(const struct hpa_spec *spec, struct pp_error *err);
+
+/* ---- observations of one sync ---- */
+
+enum hpa_pod_phase { HPA_POD_RUNNING, HPA_POD_PENDING, HPA_POD_SUCCEEDED, HPA_POD_FAILED };
+
+struct hpa_pod {
+    enum hpa_pod_phase phase;
+    bool deleting;
+    bool has_ready_condition;
+    bool ready;
+    pp_time ready_transition; /* the Ready condition's lastTransitionTime */
+    bool started;
+    pp_time start_time;
+    int64_t cpu_request_milli; /* 0: no request */
+    int64_t memory_request_milli;
+};
+
+/* What the metrics APIs answered for spec.metrics[i]. */
+struct hpa_metric_obs {
+    const char *error; /* the fetch failed: upstream's error text */
+    /* Resource, ContainerResource, Pods: one sample per pod (index aligned
+     * with hpa_obs.pods); present NULL means every pod has one. */
+    const int64_t *pod_milli;
+    const bool *present;
+    pp_time timestamp, window; /* of the resource samples */
+    int64_t value_milli;       /* Object, External (sum of series) */
+};
+
+struct hpa_obs {
+    int32_t spec_replicas;   /* scale.spec.replicas */
+    int32_t status_replicas; /* scale.status.replicas */
+    const struct hpa_pod *pods;
+    size_t n_pods;
+    const struct hpa_metric_obs *metrics; /* one per spec metric */
+};
+
+/* ---- status ---- */
+
+enum hpa_cond_type { HPA_ABLE_TO_SCALE, HPA_SCALING_ACTIVE, HPA_SCALING_LIMITED };
+enum hpa_cond_status { HPA_COND_UNKNOWN, HPA_COND_TRUE, HPA_COND_FALSE };
+
+struct hpa_condition {
+    enum hpa_cond_type type;
+    enum hpa_cond_status status;
+    char reason[40];
+    char message[200];
+    pp_time last_transition;
+};
+
+struct hpa_event {
+    bool warning;
+    char reason[40];
+    char message[256];
+    int32_t count;
+    pp_time first, last;
+};
+
+/* status.currentMetrics[i] and the replicas that metric alone asks for. */
+struct hpa_metric_status {
+    bool valid;
+    int32_t utilization;   /* Resource/ContainerResource utilization */
+    int64_t average_milli; /* per pod (raw for utilization) */
+    int64_t value_milli;   /* Object/External Value */
+    int32_t proposal;
+};
+
+struct hpa_status {
+    int32_t current_replicas, desired_replicas;
+    bool scaled; /* this sync changed the scale */
+    pp_time last_scale_time;
+    bool has_scaled;
+    /* why: the path the sync took */
+    int32_t metric_recommendation; /* max over metrics, -1 when none */
+    int32_t stabilized;            /* after the stabilization window */
+    char metric[160];              /* the metric behind the recommendation */
+    char rescale_reason[200];
+    size_t n_metrics;
+    struct hpa_metric_status metrics[HPA_MAX_METRICS];
+    size_t n_conditions;
+    struct hpa_condition conditions[3]; /* in the order the controller added them */
+};
+
+struct hpa;
+
+/* spec must pass hpa_validate. Copies what it keeps. */
+struct hpa *hpa_create(const struct hpa_spec *spec, const struct hpa_controller *ctl);
+void hpa_destroy(struct hpa *h);
+
+/* One reconcileAutoscaler at `now`. Writes the new scale into *replicas
+ * (unchanged when the controller would not rescale) and returns the status.
+ * Allocates nothing once the recommendation history has its steady size. */
+const struct hpa_status *hpa_sync(struct hpa *h, const struct hpa_obs *obs, pp_time now,
+                                  int32_t *replicas);
+
+const struct hpa_status *hpa_status(const struct hpa *h);
+/* The resolved spec: defaults applied (min 1, cpu 80 %, behavior rules). */
+const struct hpa_spec *hpa_spec(const struct hpa *h);
+/* Events, oldest first, deduplicated as the event recorder does. */
+size_t hpa_events(const struct hpa *h, const struct hpa_event **events);
+
+const char *hpa_cond_type_name(enum hpa_cond_type t);
+const char *hpa_cond_status_name(enum hpa_cond_status s);
+
+/* Upstream's metric description: "cpu resource utilization (percentage of
+ * request)", "pods metric X", "Deployment metric Y", "external metric Z(nil)". */
+void hpa_metric_name(const struct hpa_metric_spec *m, char *buf, size_t size);
+
+/* Quantity.String() of a milli value in DecimalSI: 2m, 0, 50, 1500m, 2k. */
+void hpa_quantity(int64_t milli, char *buf, size_t size);
+
+#endif

@@ -177,7 +177,7 @@ static bool parse_field(const char *s, size_t n, const struct bounds *r, uint64_
         while (j < n && s[j] != ',')
             j++;
         if (j > i) {
-            uint64_t piece;
+            uint64_t piece = 0;
             if (!parse_range(s + i, j - i, r, &piece, msg, size))
                 return false;
             b |= piece;

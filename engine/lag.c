@@ -81,7 +81,7 @@ enum pp_status lag_config_resolve(const struct pp_kv *kv, size_t n, struct lag_c
             bool b;
             if (!goparse_bool(v, &b))
                 return pp_fail(err, PP_ERR_PARSE, k, "expected true or false, got \"%s\"", v);
-            if (k[7] == 'M')
+            if (strcmp(k, "ENABLE_MODEL_AUTOSCALING") == 0)
                 cfg->model_autoscaling_enabled = b;
             else
                 cfg->server_autoscaling_enabled = b;

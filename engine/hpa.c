@@ -608,8 +608,7 @@ static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_tim
         }
         ms->valid = true;
         ms->utilization = c.utilization;
-        ms->average_milli = c.usage;
-        ms->value_milli = c.usage;
+        ms->current_milli = c.usage;
         ms->proposal = c.replicas;
         if (replicas == 0 || c.replicas > replicas) {
             replicas = c.replicas;

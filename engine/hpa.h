@@ -140,8 +140,8 @@ struct hpa_event {
 struct hpa_metric_status {
     bool valid;
     int32_t utilization;   /* Resource/ContainerResource utilization */
-    int64_t average_milli; /* per pod (raw for utilization) */
-    int64_t value_milli;   /* Object/External Value */
+    int64_t current_milli; /* per-pod average (raw usage for utilization), or the
+                              Object/External value for a Value target */
     int32_t proposal;
 };
 

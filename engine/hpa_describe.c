@@ -216,22 +216,18 @@ static void metric_line(struct text *t, const struct hpa_metric_spec *m,
     switch (m->type) {
     case HPA_EXTERNAL:
         if (valid)
-            hpa_quantity(m->target == HPA_TARGET_AVERAGE_VALUE ? st->average_milli
-                                                               : st->value_milli,
-                         cur, sizeof(cur));
+            hpa_quantity(st->current_milli, cur, sizeof(cur));
         add(t, "  \"%s\" (target %s):\t%s / %s\n", m->name,
             m->target == HPA_TARGET_AVERAGE_VALUE ? "average value" : "value", cur, tgt);
         return;
     case HPA_PODS:
         if (valid)
-            hpa_quantity(st->average_milli, cur, sizeof(cur));
+            hpa_quantity(st->current_milli, cur, sizeof(cur));
         add(t, "  \"%s\" on pods:\t%s / %s\n", m->name, cur, tgt);
         return;
     case HPA_OBJECT:
         if (valid)
-            hpa_quantity(m->target == HPA_TARGET_AVERAGE_VALUE ? st->average_milli
-                                                               : st->value_milli,
-                         cur, sizeof(cur));
+            hpa_quantity(st->current_milli, cur, sizeof(cur));
         add(t, "  \"%s\" on %s/%s (target %s):\t%s / %s\n", m->name, m->object_kind, m->object_name,
             m->target == HPA_TARGET_AVERAGE_VALUE ? "average value" : "value", cur, tgt);
         return;
@@ -243,12 +239,12 @@ static void metric_line(struct text *t, const struct hpa_metric_spec *m,
             add(t, "  resource %s of container \"%s\" on pods", m->name, m->container);
         if (m->target == HPA_TARGET_AVERAGE_VALUE) {
             if (valid)
-                hpa_quantity(st->average_milli, cur, sizeof(cur));
+                hpa_quantity(st->current_milli, cur, sizeof(cur));
             add(t, ":\t%s / %s\n", cur, tgt);
         } else {
             if (valid) {
                 char raw[48];
-                hpa_quantity(st->average_milli, raw, sizeof(raw));
+                hpa_quantity(st->current_milli, raw, sizeof(raw));
                 snprintf(cur, sizeof(cur), "%d%% (%s)", (int)st->utilization, raw);
             }
             add(t, "  (as a percentage of request):\t%s / %d%%\n", cur, (int)m->utilization);

@@ -203,6 +203,16 @@ static int skipped(const struct cron_spec *spec, enum cron_exclude_mode mode, in
     return k;
 }
 
+/* Takes the next fire up to `to` and checks whose it is and what it did. */
+static struct cron_fire expect_fire(struct cron *c, int64_t to, size_t job,
+                                    enum cron_result result) {
+    struct cron_fire f = {0};
+    assert_true(cron_take(c, to, &f));
+    assert_int_equal(f.job, job);
+    assert_int_equal(f.result, result);
+    return f;
+}
+
 static void test_exclude_upstream_and_calendar(void **state) {
     (void)state;
     struct tz *u = tz_utc();
@@ -211,13 +221,8 @@ static void test_exclude_upstream_and_calendar(void **state) {
 
     /* upstream: daily-9 skipped only on Friday; midnight skipped every day */
     struct cron *c = cron_create(&spec, u, CRON_EXCLUDE_UPSTREAM, from);
-    struct cron_fire f;
-    assert_true(cron_take(c, to, &f));
-    assert_int_equal(f.job, 0);
-    assert_int_equal(f.result, CRON_SCALED);
-    assert_true(cron_take(c, to, &f));
-    assert_int_equal(f.job, 1);
-    assert_int_equal(f.result, CRON_SKIPPED);
+    expect_fire(c, to, 0, CRON_SCALED);
+    struct cron_fire f = expect_fire(c, to, 1, CRON_SKIPPED);
     assert_string_equal(f.exclude, "* * * * * 5");
     assert_int_equal(cron_job_state(c, 1), CRON_SUCCEED);
     assert_string_equal(cron_job_message(c, 1),
@@ -265,23 +270,13 @@ static void test_run_once_and_failed(void **state) {
                         "cronExecutor,because of Expected 5 to 6 fields, found 4: 0 9 * *");
     assert_true(cron_job_next(c, 2) == CRON_NEVER);
 
-    struct cron_fire f;
     int64_t to = utc_at(2025, 12, 1, 0, 0, 0);
-    assert_true(cron_take(c, to, &f));
-    assert_int_equal(f.job, 0);
-    assert_int_equal(f.result, CRON_SCALED);
+    struct cron_fire f = expect_fire(c, to, 0, CRON_SCALED);
     assert_int_equal(f.at, utc_at(2024, 11, 10, 23, 59, 0));
     assert_true(cron_job_next(c, 0) == CRON_NEVER); /* ran once: leaves the engine */
-    /* same second: job order */
-    assert_true(cron_take(c, to, &f));
-    assert_int_equal(f.job, 0);
-    assert_int_equal(f.result, CRON_NOT_RUN_ONCE);
-    assert_true(cron_take(c, to, &f));
-    assert_int_equal(f.job, 1);
-    assert_int_equal(f.result, CRON_SCALED);
-    assert_true(cron_take(c, to, &f)); /* a year later */
-    assert_int_equal(f.job, 1);
-    assert_int_equal(f.result, CRON_NOT_RUN_ONCE);
+    expect_fire(c, to, 0, CRON_NOT_RUN_ONCE);       /* same second: job order */
+    expect_fire(c, to, 1, CRON_SCALED);
+    expect_fire(c, to, 1, CRON_NOT_RUN_ONCE); /* a year later */
     assert_false(cron_take(c, to, &f));
     cron_destroy(c);
     tz_destroy(u);

@@ -8,19 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/zone.h"
 #include "engine/tz.h"
 
-/* The real zoneinfo files (Debian's tzdata), read here: the engine is pure. */
+/* The real zoneinfo files (Debian's tzdata), read by app/zone: the engine is pure. */
 static struct tz *load(const char *name) {
-    char path[256];
-    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static uint8_t buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
     struct pp_error err = {0};
-    struct tz *z = tz_parse(buf, n, &err);
+    struct tz *z = zone_load(name, &err);
     assert_non_null(z);
     return z;
 }

@@ -26,6 +26,7 @@ asan:
 
 bench: build
 	$(BUILD)/bench/engine
+	$(BUILD)/bench/sim
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

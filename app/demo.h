@@ -1,16 +1,13 @@
-/* The built-in demo: a KServe-style KPA service (target 1, min-scale 1, as in
- * the KServe autoscaling docs) under a load that rises, bursts and stops. */
+/* The built-in demo: manifests embedded in the binary, run when podpilot is
+ * given no files. A KServe service scaled by Knative's KPA (target 1, as in
+ * the KServe autoscaling docs) and a RawDeployment one scaled by an HPA on
+ * CPU (as in the Alibaba ACK docs), under loads that rise, burst and stop. */
 #ifndef PODPILOT_DEMO_H
 #define PODPILOT_DEMO_H
 
-#include <stdio.h>
+#include <stddef.h>
 
-struct demo_options {
-    int duration_s; /* simulated seconds */
-    double speed;   /* simulated seconds per wall second; 0 = as fast as possible */
-};
-
-/* Runs the demo, writing one JSON line per decision to out. */
-int demo_run(const struct demo_options *opt, FILE *out);
+extern const char demo_manifests[];
+extern const size_t demo_manifests_len;
 
 #endif

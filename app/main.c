@@ -1,30 +1,52 @@
 /* podpilot: watch and steer autoscaling of model-serving workloads. */
 #include "app/demo.h"
+#include "app/headless.h"
+#include "app/zone.h"
 
 #include "engine/goparse.h"
+#include "k8s/manifest.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_LOADS 64
+
 static const char usage[] =
-    "usage: podpilot [--headless] [--duration D] [--speed X|max]\n"
+    "usage: podpilot [--headless] [options] [FILE...]\n"
     "       podpilot --help | --version\n"
     "\n"
-    "Runs podpilot's embedded autoscaling engine on the built-in demo: a KServe\n"
-    "InferenceService scaled by Knative's KPA (target 1, min-scale 1) under a\n"
-    "load that rises to 5 in-flight requests, bursts to 20 and stops. Every\n"
-    "decision (each 2 s) is printed as one JSON line; see README.md for the fields.\n"
+    "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"
+    "your manifests: KServe InferenceServices (serving.kserve.io and\n"
+    "serving.kubeflow.org v1beta1), autoscaling/v2 HorizontalPodAutoscalers,\n"
+    "Deployments, Seldon Models and CronHorizontalPodAutoscalers, plus an optional\n"
+    "podpilot.io/v1alpha1 Simulation document (pods, seed, loads; see README.md).\n"
+    "Without files it runs the built-in demo: a KPA service and an HPA service\n"
+    "under loads that rise, burst and stop.\n"
+    "\n"
+    "Output is JSON lines on stdout: one per scaler decision, one per event, one\n"
+    "per finished load test (with hey's report); fields in README.md. The console\n"
+    "is not built yet, so every run is headless for now.\n"
     "\n"
     "options:\n"
-    "  --headless      print JSON lines (the only mode so far: the console and\n"
-    "                  reading your own manifests are on the roadmap)\n"
-    "  --duration D    simulated time to run, e.g. 300s, 5m (default 300s)\n"
-    "  --speed X|max   simulated seconds per wall second (default max: as fast\n"
-    "                  as possible)\n"
-    "  --help          this text\n"
-    "  --version       podpilot's version\n";
+    "  --headless           the engine alone, JSON lines out (not k9s' meaning:\n"
+    "                       there is no UI at all)\n"
+    "  --duration D         simulated time to run, e.g. 300s, 10m (default: until\n"
+    "                       the last load ends, plus 6m; at least 5m)\n"
+    "  --speed X|max        simulated seconds per wall second (default max: as\n"
+    "                       fast as possible)\n"
+    "  --seed N             the simulation's random seed (default 1, or the\n"
+    "                       Simulation document's)\n"
+    "  --load 'SVC: FLAGS'  put load on service SVC with hey's flags, e.g.\n"
+    "                       'flowers-sample: -z 30s -c 5' (repeatable); also\n"
+    "                       --rate RPS (Poisson), --trace FILE (seconds,rps lines),\n"
+    "                       --after D (start time)\n"
+    "  --help               this text\n"
+    "  --version            podpilot's version\n"
+    "\n"
+    "Exit status: 0 done, 1 a manifest or the engine refused something (the\n"
+    "message names file:line:column and field), 2 a bad command line.\n";
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -40,7 +62,7 @@ static int fail(const char *fmt, ...) {
 
 static const char *value_of(int argc, char **argv, int *i) {
     const char *eq = strchr(argv[*i], '=');
-    if (eq)
+    if (eq && strncmp(argv[*i], "--", 2) == 0)
         return eq + 1;
     if (*i + 1 >= argc)
         return NULL;
@@ -52,8 +74,18 @@ static bool flag_is(const char *arg, const char *name) {
     return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-int main(int argc, char **argv) {
-    struct demo_options opt = {.duration_s = 300, .speed = 0};
+struct cli {
+    struct headless_options opt;
+    bool seed_set;
+    uint64_t seed;
+    const char *loads[MAX_LOADS];
+    size_t n_loads;
+    const char **files;
+    size_t n_files;
+};
+
+static int parse_args(int argc, char **argv, struct cli *c) {
+    c->files = xcalloc((size_t)argc, sizeof(*c->files));
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -67,28 +99,136 @@ int main(int argc, char **argv) {
         } else if (flag_is(a, "--duration")) {
             const char *v = value_of(argc, argv, &i);
             pp_time d;
-            if (!v || !goparse_duration(v, &d) || d <= 0 || d > PP_SEC(86400 * 7))
-                return fail("--duration: expected a duration like 300s or 5m (at most 168h), "
+            if (!v || !goparse_duration(v, &d) || d < PP_NS_PER_SEC || d > PP_SEC(86400 * 7))
+                return fail("--duration: expected a duration like 300s or 5m (1s to 168h), "
                             "got \"%s\"",
                             v ? v : "");
-            opt.duration_s = (int)(d / PP_NS_PER_SEC);
+            c->opt.duration_s = d / PP_NS_PER_SEC;
         } else if (flag_is(a, "--speed")) {
             const char *v = value_of(argc, argv, &i);
             double x;
             if (v && strcmp(v, "max") == 0)
-                opt.speed = 0;
+                c->opt.speed = 0;
             else if (v && goparse_float(v, &x) && x > 0 && x <= 1e6)
-                opt.speed = x;
+                c->opt.speed = x;
             else
                 return fail("--speed: expected a positive number or \"max\", got \"%s\"",
                             v ? v : "");
-        } else if (a[0] == '-') {
+        } else if (flag_is(a, "--seed")) {
+            const char *v = value_of(argc, argv, &i);
+            int64_t s;
+            if (!v || !goparse_int64(v, &s) || s < 0)
+                return fail("--seed: expected a non-negative integer, got \"%s\"", v ? v : "");
+            c->seed = (uint64_t)s;
+            c->seed_set = true;
+        } else if (flag_is(a, "--load")) {
+            const char *v = value_of(argc, argv, &i);
+            if (!v || !strchr(v, ':'))
+                return fail("--load: expected 'SERVICE: HEY-FLAGS', e.g. 'flowers-sample: -z "
+                            "30s -c 5', got \"%s\"",
+                            v ? v : "");
+            if (c->n_loads == MAX_LOADS)
+                return fail("--load: at most %d loads", MAX_LOADS);
+            c->loads[c->n_loads++] = v;
+        } else if (a[0] == '-' && a[1] != '\0') {
             return fail("unknown option \"%s\"", a);
         } else {
-            return fail("%s: reading manifests is not built yet; run without files for the "
-                        "built-in demo",
-                        a);
+            c->files[c->n_files++] = a;
         }
     }
-    return demo_run(&opt, stdout);
+    return -1;
+}
+
+static void print_error(const struct pp_error *err) {
+    char msg[1200];
+    pp_error_format(err, msg, sizeof(msg));
+    fprintf(stderr, "podpilot: %s\n", msg);
+}
+
+static int add_loads(struct svc_set *set, const struct cli *c) {
+    for (size_t i = 0; i < c->n_loads; i++) {
+        const char *colon = strchr(c->loads[i], ':');
+        char svc[SVC_NAME_MAX + 70];
+        snprintf(svc, sizeof(svc), "%.*s", (int)(colon - c->loads[i]), c->loads[i]);
+        char *end = svc + strlen(svc);
+        while (end > svc && end[-1] == ' ')
+            *--end = '\0';
+        const char *name = svc;
+        while (*name == ' ')
+            name++;
+        struct pp_error err = {0};
+        if (manifest_add_load(set, name, colon + 1, &err) != PP_OK) {
+            fprintf(stderr, "podpilot: --load '%s': %s%s%s\n", c->loads[i], err.field,
+                    err.field[0] ? ": " : "", err.message);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static int load_zones(struct svc_set *set) {
+    for (size_t i = 0; i < set->n; i++) {
+        struct svc_config *s = &set->svcs[i];
+        if (!s->cron.set || !s->cron.zone[0])
+            continue;
+        struct pp_error err = {0};
+        s->cron_tz = zone_load(s->cron.zone, &err);
+        if (!s->cron_tz) {
+            fprintf(stderr, "podpilot: cronTimeZone \"%s\": %s\n", s->cron.zone, err.message);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int build(const struct cli *c, struct svc_set *set) {
+    struct manifest *m = manifest_create();
+    struct pp_error err = {0};
+    enum pp_status st = PP_OK;
+    if (c->n_files == 0)
+        st = manifest_add_text(m, "(built-in demo)", demo_manifests, demo_manifests_len, &err);
+    for (size_t i = 0; st == PP_OK && i < c->n_files; i++)
+        st = manifest_add_file(m, c->files[i], &err);
+    if (st == PP_OK)
+        st = manifest_build(m, set, &err);
+    if (st != PP_OK) {
+        print_error(&err);
+        manifest_destroy(m);
+        return 1;
+    }
+    const char *const *warnings;
+    const size_t n = manifest_warnings(m, &warnings);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "podpilot: warning: %s\n", warnings[i]);
+    manifest_destroy(m);
+    if (set->n == 0) {
+        fprintf(stderr, "podpilot: no InferenceService, HorizontalPodAutoscaler, Deployment, "
+                        "Model or CronHorizontalPodAutoscaler in the files\n");
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    struct cli c = {0};
+    int rc = parse_args(argc, argv, &c);
+    if (rc >= 0) {
+        free(c.files);
+        return rc;
+    }
+    struct svc_set set;
+    svc_set_init(&set);
+    rc = build(&c, &set);
+    if (rc == 0)
+        rc = add_loads(&set, &c);
+    if (rc == 0)
+        rc = load_zones(&set);
+    if (rc == 0) {
+        if (c.seed_set)
+            set.seed = c.seed;
+        rc = headless_run(&set, &c.opt, stdout);
+    }
+    svc_set_fini(&set);
+    free(c.files);
+    return rc;
 }

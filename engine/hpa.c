@@ -225,6 +225,12 @@ static void history_put(struct history *h, size_t reuse, bool found, struct stam
     h->v[h->n++] = s;
 }
 
+void hpa_set_bounds(struct hpa *h, int32_t min, int32_t max) {
+    h->spec.min_set = true;
+    h->spec.min_replicas = min;
+    h->spec.max_replicas = max;
+}
+
 struct hpa *hpa_create(const struct hpa_spec *spec, const struct hpa_controller *ctl) {
     struct hpa *h = xcalloc(1, sizeof(*h));
     h->spec = *spec;

@@ -174,6 +174,9 @@ const struct hpa_status *hpa_sync(struct hpa *h, const struct hpa_obs *obs, pp_t
                                   int32_t *replicas);
 
 const struct hpa_status *hpa_status(const struct hpa *h);
+/* Rewrites spec.minReplicas/maxReplicas, as a CronHPA does to an HPA it
+ * targets; the next sync uses them. Callers keep 1 <= min <= max. */
+void hpa_set_bounds(struct hpa *h, int32_t min, int32_t max);
 /* The resolved spec: defaults applied (min 1, cpu 80 %, behavior rules). */
 const struct hpa_spec *hpa_spec(const struct hpa *h);
 /* Events, oldest first, deduplicated as the event recorder does. */

@@ -1,5 +1,7 @@
 #include "engine/kpa_service.h"
 
+#include "engine/sim.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -7,19 +9,16 @@ struct kpa_service {
     struct kpa_config cfg;
     struct kpa *kpa;
     struct pa_state pa;
-    struct sim_pods pods;
     pp_time created;
+    int32_t ready;
     struct kpa_stat per_pod[SIM_MAX_PODS];
 };
 
-struct kpa_service *kpa_service_create(const struct kpa_config *cfg, int32_t ready,
-                                       pp_time cold_start, pp_time now) {
+struct kpa_service *kpa_service_create(const struct kpa_config *cfg, pp_time now) {
     struct kpa_service *s = xcalloc(1, sizeof(*s));
     s->cfg = *cfg;
     s->kpa = kpa_create(cfg, 0, now);
-    sim_pods_init(&s->pods, ready, cold_start);
     pa_init(&s->pa, cfg, now);
-    sim_pods_scale(&s->pods, s->pa.replicas, now);
     s->created = now;
     return s;
 }
@@ -31,51 +30,51 @@ void kpa_service_destroy(struct kpa_service *s) {
     free(s);
 }
 
+const struct kpa_config *kpa_service_config(const struct kpa_service *s) { return &s->cfg; }
+
 static void reconcile(struct kpa_service *s, pp_time now) {
-    pa_reconcile(&s->pa, &s->cfg, kpa_desired(s->kpa), kpa_ebc(s->kpa), s->pods.ready, now);
-    sim_pods_scale(&s->pods, s->pa.replicas, now);
+    pa_reconcile(&s->pa, &s->cfg, kpa_desired(s->kpa), kpa_ebc(s->kpa), s->ready, now);
 }
 
-/* Requests go through the activator while it is in the path or no pod is
- * ready; pods then report them as proxied, so the scraper nets them out. */
-static void scrape(struct kpa_service *s, pp_time now, double c, double rps, bool proxied) {
-    const int32_t n = s->pods.ready;
-    if (n <= 0)
+/* Pods report requests the activator sent them as proxied; the scraper nets
+ * those out because the activator reports them itself. */
+static void scrape(struct kpa_service *s, pp_time now, const struct kpa_stat *pods, bool proxied) {
+    const uint32_t n = (uint32_t)(s->ready < SIM_MAX_PODS ? s->ready : SIM_MAX_PODS);
+    if (n == 0)
         return;
-    for (int32_t i = 0; i < n; i++) {
-        s->per_pod[i] = (struct kpa_stat){.concurrency = c / n, .rps = rps / n};
+    for (uint32_t i = 0; i < n; i++) {
+        s->per_pod[i] = pods[i];
         if (proxied) {
-            s->per_pod[i].proxied_concurrency = c / n;
-            s->per_pod[i].proxied_rps = rps / n;
+            s->per_pod[i].proxied_concurrency = pods[i].concurrency;
+            s->per_pod[i].proxied_rps = pods[i].rps;
         }
     }
-    struct kpa_stat st = kpa_scrape_combine(s->per_pod, (uint32_t)n);
+    struct kpa_stat st = kpa_scrape_combine(s->per_pod, n);
     kpa_record(s->kpa, now, &st);
 }
 
-void kpa_service_step(struct kpa_service *s, pp_time now, double concurrency, double rps,
+void kpa_service_step(struct kpa_service *s, pp_time now, const struct kpa_stat *pods,
+                      int32_t ready, const struct kpa_stat *activator,
                       struct kpa_service_view *out) {
-    sim_pods_advance(&s->pods, now);
-    const bool proxied = s->pa.activator_in_path || s->pods.ready == 0;
-    scrape(s, now, concurrency, rps, proxied);
-    if (proxied && (concurrency > 0 || rps > 0)) {
-        struct kpa_stat a = {.concurrency = concurrency, .rps = rps};
-        kpa_record(s->kpa, now, &a);
-        if (kpa_wants_poke(s->kpa, &a)) {
-            out->scale = kpa_scale(s->kpa, now, s->pods.ready);
+    s->ready = ready;
+    const bool proxied = s->pa.activator_in_path || ready == 0;
+    scrape(s, now, pods, proxied);
+    if (proxied && activator && (activator->concurrency > 0 || activator->rps > 0)) {
+        kpa_record(s->kpa, now, activator);
+        if (kpa_wants_poke(s->kpa, activator)) {
+            out->scale = kpa_scale(s->kpa, now, ready);
             reconcile(s, now);
         }
     }
     const pp_time age = now - s->created;
     out->decided = age > 0 && age % PP_SEC(2) == 0;
     if (out->decided) {
-        out->scale = kpa_scale(s->kpa, now, s->pods.ready);
+        out->scale = kpa_scale(s->kpa, now, ready);
         reconcile(s, now);
     }
     reconcile(s, now);
     out->desired = kpa_desired(s->kpa);
     out->replicas = s->pa.replicas;
-    out->ready = s->pods.ready;
     out->want = s->pa.want;
     out->activator_in_path = s->pa.activator_in_path;
     out->active = s->pa.active;

@@ -1,12 +1,11 @@
-/* One KPA-scaled service on simulated pods: each second the pods report,
- * the activator reports while it is in the path, Scale runs every 2 s, and
- * the PodAutoscaler reconciler sets the replicas the pods follow. */
+/* One KPA-scaled revision: the autoscaler (decider, Scale every 2 s, activator
+ * pokes) and the PodAutoscaler reconciler, fed each second with what the pods
+ * and the activator report. Where the reports come from is the caller's. */
 #ifndef PODPILOT_KPA_SERVICE_H
 #define PODPILOT_KPA_SERVICE_H
 
 #include "engine/kpa.h"
 #include "engine/pa.h"
-#include "engine/sim.h"
 
 struct kpa_service;
 
@@ -16,20 +15,23 @@ struct kpa_service_view {
     struct kpa_scale_result scale;
     int32_t desired;  /* decider status */
     int32_t replicas; /* Deployment spec.replicas (actual) */
-    int32_t ready;
     int32_t want;
     bool activator_in_path;
     enum pa_active active;
     enum pa_why why;
 };
 
-struct kpa_service *kpa_service_create(const struct kpa_config *cfg, int32_t ready,
-                                       pp_time cold_start, pp_time now);
+struct kpa_service *kpa_service_create(const struct kpa_config *cfg, pp_time now);
 void kpa_service_destroy(struct kpa_service *s);
+const struct kpa_config *kpa_service_config(const struct kpa_service *s);
 
-/* Advances one second at `now` with `concurrency` requests in flight and
- * `rps` arrivals per second offered to the service. */
-void kpa_service_step(struct kpa_service *s, pp_time now, double concurrency, double rps,
+/* Advances one second at `now`. `pods` holds the queue-proxy report of each
+ * of the `ready` ready pods; `activator` what the activator saw (requests it
+ * held or proxied), NULL when nothing went through it. While the activator is
+ * in the path the pods' reports count as proxied, so the scraper nets them
+ * out. Allocates nothing. */
+void kpa_service_step(struct kpa_service *s, pp_time now, const struct kpa_stat *pods,
+                      int32_t ready, const struct kpa_stat *activator,
                       struct kpa_service_view *out);
 
 /* Upstream's words for the rules in enum kpa_limit bits, joined by ", ". */

@@ -14,19 +14,40 @@ check "--version" "\"$bin\" --version | grep -Eq '^podpilot [0-9]+\.[0-9]+\.[0-9
 
 out=$("$bin" --headless --duration 120s); rc=$?
 check "demo exits 0" "[ $rc -eq 0 ]"
-check "one line per 2 s decision" "[ \$(wc -l <<<\"\$out\") -eq 59 ]"
-check "every line has the documented fields" \
-    "! grep -v '\"t\":.*\"service\":.*\"class\":\"kpa\".*\"metric\":.*\"target\":.*\"stable\":.*\"panic\":.*\"panic_mode\":.*\"recommended\":.*\"desired\":.*\"actual\":.*\"ready\":' <<<\"\$out\""
+check "a KPA line per 2 s decision" "[ \$(grep -c '\"class\":\"kpa\"' <<<\"\$out\") -eq 60 ]"
+check "an HPA line per 15 s sync" "[ \$(grep -c '\"class\":\"hpa\"' <<<\"\$out\") -eq 8 ]"
+check "decision lines have the documented fields" \
+    "! grep '\"class\"' <<<\"\$out\" | grep -v '\"t\":.*\"service\":.*\"class\":.*\"metric\":.*\"target\":.*\"stable\":.*\"panic\":.*\"panic_mode\":.*\"recommended\":.*\"desired\":.*\"actual\":.*\"ready\":.*\"gpu_util\":'"
+check "HPA lines carry conditions" "grep '\"class\":\"hpa\"' <<<\"\$out\" | grep -q '\"conditions\":\[{\"type\":\"AbleToScale\"'"
 check "demo reaches 8 replicas for 5 in flight" "grep -q '\"t\":78,.*\"desired\":8,\"actual\":8,\"ready\":8' <<<\"\$out\""
 check "the burst panics" "grep -q '\"panic_mode\":true' <<<\"\$out\""
+check "events are lines of their own" "grep -q '\"event\":\"SuccessfulRescale\"' <<<\"\$out\""
+check "load reports carry hey's report" "grep -q '\"load\":\"-z 60s -c 5 --after 20s\",\"requests\":[0-9]*.*Summary:' <<<\"\$out\""
+again=$("$bin" --headless --duration 120s)
+check "same seed, same output" "[ \"\$out\" = \"\$again\" ]"
+other=$("$bin" --headless --duration 120s --seed 2)
+check "another seed, other latencies" "[ \"\$out\" != \"\$other\" ]"
 
 err=$("$bin" --duration soon 2>&1 >/dev/null); rc=$?
 check "bad duration exits 2" "[ $rc -eq 2 ]"
 check "bad duration names the flag and value" "grep -q -- '--duration: .*\"soon\"' <<<\"\$err\""
 err=$("$bin" --frobnicate 2>&1 >/dev/null); rc=$?
 check "unknown flag exits 2" "[ $rc -eq 2 ] && grep -q 'unknown option' <<<\"\$err\""
-err=$("$bin" some.yaml 2>&1 >/dev/null); rc=$?
-check "files are refused honestly" "[ $rc -eq 2 ] && grep -q 'some.yaml' <<<\"\$err\""
+err=$("$bin" no-such.yaml 2>&1 >/dev/null); rc=$?
+check "a missing file exits 1 and names it" "[ $rc -eq 1 ] && grep -q 'no-such.yaml: cannot open' <<<\"\$err\""
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+printf 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: f\nspec:\n  predictor:\n    minReplicas: two\n' >"$tmp/bad.yaml"
+out=$("$bin" "$tmp/bad.yaml" 2>"$tmp/err"); rc=$?
+check "a bad manifest exits 1" "[ $rc -eq 1 ]"
+check "and says file:line:column: field: what" \
+    "grep -q 'bad.yaml:7:18: spec.predictor.minReplicas: expected an integer, got \"two\"' \"$tmp/err\""
+check "and prints nothing" "[ -z \"\$out\" ]"
+err=$("$bin" --load 'nope: -c 1' 2>&1 >/dev/null); rc=$?
+check "a load on an unknown service exits 2" "[ $rc -eq 2 ] && grep -q '\"nope\"' <<<\"\$err\""
+err=$("$bin" --load 'flowers-sample: -n 1 -c 5' 2>&1 >/dev/null); rc=$?
+check "hey's own usage errors" "[ $rc -eq 2 ] && grep -q -- '-n cannot be less than -c.' <<<\"\$err\""
+out=$("$bin" --duration 60s --load 'flowers-sample: -z 20s -c 3'); rc=$?
+check "--load adds a load" "[ $rc -eq 0 ] && grep -q '\"load\":\" -z 20s -c 3\"' <<<\"\$out\""
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

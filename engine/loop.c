@@ -1,0 +1,708 @@
+#include "engine/loop.h"
+
+#include "engine/kpa_service.h"
+#include "engine/tz.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HPA_METRICS_READER 1 /* the metrics-server window; reader 0 is the 1 s scrape */
+
+struct rt {
+    const struct svc_config *cfg;
+    char service[SVC_NAME_MAX + 66];
+    char metric[SVC_NAME_MAX];
+    struct loop_view view;
+    int32_t replicas; /* what the actuator last asked of the cluster */
+    /* KPA */
+    struct kpa_service *kpa;
+    /* HPA */
+    struct hpa *hpa;
+    pp_time next_sync;
+    pp_time events_seen; /* last emitted event time */
+    int32_t events_count;
+    /* lag */
+    struct lag *lag;
+    pp_time next_stats;
+    int64_t max_lag;
+    int32_t lag_recommended;
+    /* cron */
+    struct cron *cron;
+    struct cron_job_spec jobs[SVC_MAX_JOBS];
+    struct tz *utc;
+};
+
+struct loop {
+    const struct svc_set *set;
+    loop_emit_fn emit;
+    void *ctx;
+    struct sim *sim;
+    struct rt *rts;
+    size_t n;
+    int64_t elapsed;
+    pp_time now;
+    bool *reported; /* per load */
+    size_t n_loads;
+    /* scratch, reused every tick: a tick allocates nothing */
+    struct sim_pod_sample samples[SIM_MAX_PODS];
+    struct kpa_stat stats[SIM_MAX_PODS];
+    struct hpa_pod hpa_pods[SIM_MAX_PODS];
+    int64_t hpa_vals[HPA_MAX_METRICS][SIM_MAX_PODS];
+    bool hpa_present[HPA_MAX_METRICS][SIM_MAX_PODS];
+    struct hpa_metric_obs hpa_obs[HPA_MAX_METRICS];
+    char errors[HPA_MAX_METRICS][200];
+};
+
+static double elapsed_s(const struct loop *l) { return (double)l->elapsed; }
+
+static void emit_event(struct loop *l, size_t svc, bool warning, const char *reason,
+                       const char *message) {
+    const struct loop_record r = {.kind = LOOP_EVENT, .t = elapsed_s(l), .svc = svc,
+                                  .warning = warning, .reason = reason, .message = message};
+    l->emit(l->ctx, &r);
+}
+
+static void emit_decision(struct loop *l, size_t svc) {
+    const struct loop_record r = {
+        .kind = LOOP_DECISION, .t = elapsed_s(l), .svc = svc, .view = &l->rts[svc].view};
+    l->emit(l->ctx, &r);
+}
+
+static void actuate(struct loop *l, size_t svc, int32_t replicas) {
+    struct rt *r = &l->rts[svc];
+    if (replicas == r->replicas)
+        return;
+    char msg[96];
+    snprintf(msg, sizeof(msg), "Scaling from %d to %d", r->replicas, replicas);
+    r->replicas = replicas;
+    sim_scale(l->sim, svc, replicas, l->now);
+    emit_event(l, svc, false, "Scaled", msg);
+}
+
+/* ---- KPA ---- */
+
+static void kpa_step(struct loop *l, size_t svc, size_t n, const struct sim_service_sample *ss) {
+    struct rt *r = &l->rts[svc];
+    int32_t ready = 0;
+    double pod_conc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!l->samples[i].ready)
+            continue;
+        l->stats[ready++] = (struct kpa_stat){.concurrency = l->samples[i].concurrency,
+                                              .rps = l->samples[i].rps};
+        pod_conc += l->samples[i].concurrency;
+    }
+    struct kpa_service_view v = {0};
+    /* The activator sees every request while it is in the path: those it
+     * holds and those it proxied to pods. */
+    const struct kpa_stat act = {.concurrency = ss->buffered + pod_conc, .rps = ss->rps};
+    kpa_service_step(r->kpa, l->now, l->stats, ready, &act, &v);
+    const struct kpa_config *cfg = kpa_service_config(r->kpa);
+    struct loop_view *w = &r->view;
+    if (v.decided) {
+        if (v.scale.panic_mode != w->panic_mode && v.scale.valid)
+            emit_event(l, svc, false, v.scale.panic_mode ? "Panicking" : "Unpanicking",
+                       v.scale.panic_mode ? "PANICKING." : "Un-panicking.");
+        w->target = cfg->target_value;
+        w->stable = v.scale.stable;
+        w->panic = v.scale.panic;
+        w->panic_mode = v.scale.valid ? v.scale.panic_mode : w->panic_mode;
+        w->recommended = v.scale.recommended;
+        kpa_limits_text(v.scale.limits, w->reason, sizeof(w->reason));
+        if (!w->reason[0])
+            snprintf(w->reason, sizeof(w->reason), "%s", pa_why_text(v.why));
+    }
+    w->desired = v.desired;
+    sim_set_activator(l->sim, svc, v.activator_in_path, l->now);
+    actuate(l, svc, v.replicas);
+    w->actual = r->replicas;
+    w->ready = sim_ready(l->sim, svc);
+    if (v.decided)
+        emit_decision(l, svc);
+}
+
+/* ---- HPA ---- */
+
+static bool name_has(const char *name, const char *part) {
+    const size_t n = strlen(part);
+    for (const char *p = name; *p; p++)
+        if (strncasecmp(p, part, n) == 0)
+            return true;
+    return false;
+}
+
+/* What the simulated pods can report for a custom metric name (see README,
+ * "simulated metrics"); -1 when they cannot. */
+enum simmetric { SM_NONE = -1, SM_GPU_PERCENT, SM_GPU_RATIO, SM_STREAMS, SM_CONC, SM_RPS };
+
+static enum simmetric sim_metric_of(const char *name) {
+    if (!name)
+        return SM_NONE;
+    if (name_has(name, "SM_ACTIVE") || name_has(name, "GR_ENGINE_ACTIVE"))
+        return SM_GPU_RATIO;
+    if (name_has(name, "SM_UTIL") || name_has(name, "GPU_UTIL") || name_has(name, "gpu"))
+        return SM_GPU_PERCENT;
+    if (name_has(name, "streams_ratio"))
+        return SM_STREAMS;
+    if (name_has(name, "concurrency") || name_has(name, "current_requests") ||
+        name_has(name, "in_flight") || name_has(name, "inflight"))
+        return SM_CONC;
+    if (name_has(name, "rps") || name_has(name, "requests_per_second") ||
+        name_has(name, "qps") || name_has(name, "infer_total"))
+        return SM_RPS;
+    return SM_NONE;
+}
+
+static double sim_metric_value(enum simmetric m, const struct sim_pod_sample *p) {
+    switch (m) {
+    case SM_GPU_PERCENT:
+        return p->gpu_util;
+    case SM_GPU_RATIO:
+        return p->gpu_util / 100;
+    case SM_STREAMS:
+        return p->streams_ratio;
+    case SM_CONC:
+        return p->concurrency;
+    case SM_RPS:
+        return p->rps;
+    case SM_NONE:
+        break;
+    }
+    return 0;
+}
+
+static void hpa_metric_obs(struct loop *l, size_t k, const struct hpa_metric_spec *m, size_t n) {
+    struct hpa_metric_obs *o = &l->hpa_obs[k];
+    *o = (struct hpa_metric_obs){.pod_milli = l->hpa_vals[k], .present = l->hpa_present[k],
+                                 .timestamp = l->now, .window = PP_SEC(15)};
+    const bool resource = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE;
+    const bool memory = resource && strcmp(m->name, "memory") == 0;
+    if (resource && !memory && strcmp(m->name, "cpu") != 0) {
+        snprintf(l->errors[k], sizeof(l->errors[k]),
+                 "unable to get metrics for resource %s: no metrics returned from resource "
+                 "metrics API",
+                 m->name);
+        o->error = l->errors[k];
+        return;
+    }
+    const enum simmetric sm = resource ? SM_NONE : sim_metric_of(m->name);
+    if (!resource && sm == SM_NONE) {
+        snprintf(l->errors[k], sizeof(l->errors[k]),
+                 "unable to get metric %s: the simulated cluster has no metric of that name "
+                 "(see README, simulated metrics)",
+                 m->name);
+        o->error = l->errors[k];
+        return;
+    }
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct sim_pod_sample *p = &l->samples[i];
+        double v = resource ? (double)(memory ? p->memory_milli : p->cpu_milli)
+                            : 1000.0 * sim_metric_value(sm, p);
+        l->hpa_vals[k][i] = resource ? (int64_t)v : (int64_t)llround(v);
+        l->hpa_present[k][i] = p->ready;
+        if (p->ready)
+            total += v;
+    }
+    o->value_milli = (int64_t)llround(total);
+}
+
+static void hpa_emit_new_events(struct loop *l, size_t svc) {
+    struct rt *r = &l->rts[svc];
+    const struct hpa_event *ev;
+    const size_t n = hpa_events(r->hpa, &ev);
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].last < r->events_seen ||
+            (ev[i].last == r->events_seen && ev[i].count <= r->events_count))
+            continue;
+        emit_event(l, svc, ev[i].warning, ev[i].reason, ev[i].message);
+        r->events_seen = ev[i].last;
+        r->events_count = ev[i].count;
+    }
+}
+
+static void hpa_reason(const struct hpa_status *st, char *buf, size_t size) {
+    const struct hpa_condition *able = NULL, *active = NULL, *limited = NULL;
+    for (size_t i = 0; i < st->n_conditions; i++) {
+        const struct hpa_condition *c = &st->conditions[i];
+        if (c->type == HPA_ABLE_TO_SCALE)
+            able = c;
+        else if (c->type == HPA_SCALING_ACTIVE)
+            active = c;
+        else
+            limited = c;
+    }
+    if (active && active->status != HPA_COND_TRUE)
+        snprintf(buf, size, "ScalingActive False %s", active->reason);
+    else if (limited && limited->status == HPA_COND_TRUE)
+        snprintf(buf, size, "ScalingLimited True %s", limited->reason);
+    else if (able)
+        snprintf(buf, size, "AbleToScale %s %s", hpa_cond_status_name(able->status),
+                 able->reason);
+    else
+        buf[0] = '\0';
+}
+
+static void hpa_step(struct loop *l, size_t svc, size_t n_unused) {
+    (void)n_unused;
+    struct rt *r = &l->rts[svc];
+    if (l->now < r->next_sync)
+        return;
+    r->next_sync += PP_SEC(15);
+    struct sim_service_sample ss;
+    const size_t n = sim_sample(l->sim, svc, HPA_METRICS_READER, l->now, l->samples,
+                                SIM_MAX_PODS, &ss);
+    for (size_t i = 0; i < n; i++) {
+        const struct sim_pod_sample *p = &l->samples[i];
+        l->hpa_pods[i] = (struct hpa_pod){
+            .phase = HPA_POD_RUNNING,
+            .has_ready_condition = true,
+            .ready = p->ready,
+            .ready_transition = p->ready ? p->ready_at : p->created,
+            .started = true,
+            .start_time = p->created,
+            .cpu_request_milli = r->cfg->pods.cpu_request_milli,
+            .memory_request_milli = r->cfg->pods.memory_request_milli,
+        };
+    }
+    const struct hpa_spec *spec = hpa_spec(r->hpa);
+    for (size_t k = 0; k < spec->n_metrics; k++)
+        hpa_metric_obs(l, k, &spec->metrics[k], n);
+    const struct hpa_obs obs = {.spec_replicas = r->replicas,
+                                .status_replicas = (int32_t)(ss.ready + ss.starting),
+                                .pods = l->hpa_pods,
+                                .n_pods = n,
+                                .metrics = l->hpa_obs};
+    int32_t replicas = r->replicas;
+    const struct hpa_status *st = hpa_sync(r->hpa, &obs, l->now, &replicas);
+    struct loop_view *w = &r->view;
+    w->hpa = st;
+    const struct hpa_metric_spec *m0 = &spec->metrics[0];
+    w->target = m0->target == HPA_TARGET_UTILIZATION ? m0->utilization : (double)m0->milli / 1000;
+    w->stable = NAN;
+    if (st->n_metrics > 0 && st->metrics[0].valid)
+        w->stable = m0->target == HPA_TARGET_UTILIZATION ? st->metrics[0].utilization
+                                                         : (double)st->metrics[0].current_milli /
+                                                               1000;
+    w->recommended = st->metric_recommendation;
+    w->desired = st->desired_replicas;
+    hpa_reason(st, w->reason, sizeof(w->reason));
+    hpa_emit_new_events(l, svc);
+    actuate(l, svc, replicas);
+    w->actual = r->replicas;
+    w->ready = sim_ready(l->sim, svc);
+    emit_decision(l, svc);
+}
+
+/* ---- Seldon lag ---- */
+
+static void lag_hook_start(void *ctx, size_t svc, int32_t slot, pp_time now) {
+    struct loop *l = ctx;
+    lag_request_start(l->rts[svc].lag, slot, now / PP_NS_PER_SEC);
+}
+
+static void lag_hook_end(void *ctx, size_t svc, int32_t slot, pp_time now) {
+    (void)now;
+    struct loop *l = ctx;
+    lag_request_end(l->rts[svc].lag, slot);
+}
+
+struct lag_ctx {
+    struct loop *l;
+    size_t svc;
+};
+
+static void lag_record_text(const struct lag_record *rec, const char **reason, char *msg,
+                            size_t size) {
+    switch (rec->kind) {
+    case LAG_TRIGGER:
+        *reason = "ScalingTrigger";
+        if (rec->trigger == LAG_SCALE_UP)
+            snprintf(msg, size, "agent on server replica %d: inference lag %lld, scale up",
+                     rec->replica, (long long)rec->amount);
+        else
+            snprintf(msg, size, "agent on server replica %d: model idle since %llds, scale down",
+                     rec->replica, (long long)rec->amount);
+        return;
+    case LAG_DECISION:
+        *reason = rec->decision->reject == LAG_ACCEPTED ? "Scaled" : "ScalingRejected";
+        if (rec->decision->reject == LAG_ACCEPTED)
+            snprintf(msg, size, "model replicas %d -> %d", rec->replicas_before,
+                     rec->decision->target);
+        else
+            snprintf(msg, size, "%s", rec->decision->message);
+        return;
+    case LAG_LOAD_REQUESTED:
+        *reason = "LoadRequested";
+        break;
+    case LAG_REPLICA_AVAILABLE_EV:
+        *reason = "Available";
+        break;
+    case LAG_UNLOAD_REQUESTED:
+        *reason = "UnloadRequested";
+        break;
+    case LAG_REPLICA_UNLOADED_EV:
+        *reason = "Unloaded";
+        break;
+    case LAG_SCHEDULE_FAILED_EV:
+        *reason = "ScheduleFailed";
+        snprintf(msg, size, "model cannot be placed: %d replicas wanted, %d placed",
+                 rec->desired, rec->placed);
+        return;
+    case LAG_SCHEDULED_WITH_MIN:
+        *reason = "ScheduledWithMinReplicas";
+        snprintf(msg, size, "placed %d of %d replicas", rec->placed, rec->desired);
+        return;
+    case LAG_SERVER_SCALE_REQUEST:
+        *reason = "ServerScale";
+        snprintf(msg, size, "server replicas %d -> %d", rec->from_replicas, rec->to_replicas);
+        return;
+    case LAG_SERVER_SCALE_UP_SKIPPED:
+        *reason = "ServerScaleSkipped";
+        snprintf(msg, size, "%s", rec->why ? rec->why : "");
+        return;
+    case LAG_SERVER_REPLICA_CONNECTED:
+        *reason = "ServerReplicaConnected";
+        break;
+    case LAG_SERVER_REPLICA_REMOVED:
+        *reason = "ServerReplicaRemoved";
+        break;
+    }
+    snprintf(msg, size, "server replica %d", rec->replica);
+}
+
+static void lag_emit(void *ctx, const struct lag_record *rec) {
+    const struct lag_ctx *c = ctx;
+    struct rt *r = &c->l->rts[c->svc];
+    if (rec->kind == LAG_TRIGGER && rec->trigger == LAG_SCALE_UP && rec->amount > r->max_lag)
+        r->max_lag = rec->amount;
+    if (rec->kind == LAG_DECISION)
+        r->lag_recommended = rec->replicas_before + (rec->trigger == LAG_SCALE_UP ? 1 : -1);
+    const char *reason = "";
+    char msg[200];
+    lag_record_text(rec, &reason, msg, sizeof(msg));
+    emit_event(c->l, c->svc, rec->kind == LAG_SCHEDULE_FAILED_EV, reason, msg);
+}
+
+static void lag_sync_pods(struct loop *l, size_t svc) {
+    struct rt *r = &l->rts[svc];
+    const int32_t cap = lag_replica_capacity(r->lag);
+    for (int32_t i = 0; i < cap && i < SIM_MAX_PODS; i++)
+        sim_set_pod(l->sim, svc, i, lag_replica(r->lag, i) == LAG_REPLICA_AVAILABLE, l->now);
+}
+
+static void lag_step(struct loop *l, size_t svc) {
+    struct rt *r = &l->rts[svc];
+    struct lag_ctx c = {l, svc};
+    const int64_t now_s = l->now / PP_NS_PER_SEC;
+    struct lag_status st;
+    lag_status(r->lag, &st);
+    if (l->now >= r->next_stats) {
+        r->next_stats += PP_SEC(r->cfg->lag.stats_period_s);
+        r->max_lag = 0;
+        r->lag_recommended = st.replicas;
+        lag_tick(r->lag, now_s, lag_emit, &c);
+        lag_status(r->lag, &st);
+        struct loop_view *w = &r->view;
+        w->stable = (double)r->max_lag;
+        w->recommended = r->lag_recommended;
+        w->desired = st.replicas;
+        w->actual = st.replicas;
+        lag_sync_pods(l, svc);
+        w->ready = sim_ready(l->sim, svc);
+        snprintf(w->reason, sizeof(w->reason), "model %s", lag_state_name(st.state));
+        emit_decision(l, svc);
+        return;
+    }
+    lag_advance(r->lag, now_s, lag_emit, &c);
+    lag_sync_pods(l, svc);
+}
+
+/* ---- cron ---- */
+
+static void cron_step(struct loop *l, size_t svc) {
+    struct rt *r = &l->rts[svc];
+    struct cron_fire f;
+    while (cron_take(r->cron, l->now / PP_NS_PER_SEC, &f)) {
+        const struct cron_job_spec *job = &r->jobs[f.job];
+        char msg[320];
+        if (f.result != CRON_SCALED) {
+            snprintf(msg, sizeof(msg), "%s", cron_job_message(r->cron, f.job));
+            emit_event(l, svc, false, "Skipped", msg);
+            continue;
+        }
+        struct loop_view *w = &r->view;
+        int32_t replicas = f.target_size;
+        char result[256] = "";
+        if (r->hpa) {
+            const struct hpa_spec *spec = hpa_spec(r->hpa);
+            const struct cron_hpa_in in = {
+                .target_size = f.target_size,
+                .hpa_min = spec->min_replicas,
+                .hpa_max = spec->max_replicas,
+                .hpa_current = r->replicas,
+                .scale_replicas = r->replicas,
+                .hpa_name = r->cfg->scaler_name,
+                .hpa_namespace = r->cfg->namespace_,
+            };
+            struct cron_hpa_out out;
+            cron_scale_hpa(&in, &out);
+            if (out.hpa_updated)
+                hpa_set_bounds(r->hpa, out.hpa_min, out.hpa_max);
+            replicas = out.target_scaled ? out.replicas : r->replicas;
+            snprintf(result, sizeof(result), "%s", out.message);
+        } else {
+            snprintf(result, sizeof(result), "current replicas:%d, desired replicas:%d.",
+                     r->replicas, f.target_size);
+            w->metric = "schedule";
+            w->target = f.target_size;
+            w->recommended = f.target_size;
+            w->desired = f.target_size;
+            snprintf(w->reason, sizeof(w->reason), "job %s", job->name);
+        }
+        cron_status_message(job->name, result, msg, sizeof(msg));
+        emit_event(l, svc, false, "Succeed", msg);
+        actuate(l, svc, replicas);
+        if (!r->hpa) {
+            w->actual = r->replicas;
+            w->ready = sim_ready(l->sim, svc);
+            emit_decision(l, svc);
+        }
+    }
+}
+
+/* ---- create / tick ---- */
+
+static void metric_label(struct rt *r) {
+    const struct svc_config *c = r->cfg;
+    switch (c->cls) {
+    case SVC_KPA:
+        r->view.metric = c->kpa.metric == KPA_METRIC_RPS ? "rps" : "concurrency";
+        return;
+    case SVC_HPA: {
+        const struct hpa_metric_spec *m = &hpa_spec(r->hpa)->metrics[0];
+        snprintf(r->metric, sizeof(r->metric), "%s", m->name ? m->name : "cpu");
+        r->view.metric = r->metric;
+        return;
+    }
+    case SVC_LAG:
+        r->view.metric = "inference_lag";
+        r->view.target = c->lag.lag_threshold;
+        return;
+    case SVC_CRON:
+        r->view.metric = "schedule";
+        return;
+    case SVC_NONE:
+        r->view.metric = "";
+        return;
+    }
+}
+
+static enum pp_status create_scaler(struct loop *l, size_t i, struct pp_error *err) {
+    struct rt *r = &l->rts[i];
+    const struct svc_config *c = r->cfg;
+    const pp_time start = l->set->start;
+    switch (c->cls) {
+    case SVC_KPA:
+        r->kpa = kpa_service_create(&c->kpa, start);
+        break;
+    case SVC_HPA: {
+        if (hpa_validate(&c->hpa, err) != PP_OK)
+            return PP_ERR_INVALID;
+        struct hpa_controller ctl;
+        hpa_controller_defaults(&ctl);
+        r->hpa = hpa_create(&c->hpa, &ctl);
+        r->next_sync = start + ctl.sync_period;
+        break;
+    }
+    case SVC_LAG: {
+        struct lag_model_spec m = c->lag_model;
+        if (lag_model_validate(&m, err) != PP_OK)
+            return PP_ERR_INVALID;
+        struct lag_initial_replica init[SIM_MAX_PODS];
+        const int32_t n = m.replicas > 0 ? m.replicas : 1;
+        for (int32_t k = 0; k < n && k < SIM_MAX_PODS; k++)
+            init[k] = (struct lag_initial_replica){
+                .idx = k, .lag = 0, .last_used = start / PP_NS_PER_SEC,
+                .available_at = start / PP_NS_PER_SEC - 600};
+        r->lag = lag_create(&c->lag, &m, &c->lag_server, init, (size_t)n,
+                            start / PP_NS_PER_SEC - 600);
+        r->next_stats = start + PP_SEC(c->lag.stats_period_s);
+        sim_set_hooks(l->sim, i, lag_hook_start, lag_hook_end, l);
+        r->replicas = n;
+        break;
+    }
+    case SVC_CRON:
+    case SVC_NONE:
+        break;
+    }
+    if (c->cron.set) {
+        memcpy(r->jobs, c->cron.jobs, sizeof(r->jobs));
+        struct cron_spec spec = c->cron.spec;
+        spec.jobs = r->jobs;
+        spec.exclude_dates = c->cron.excludes;
+        if (cron_validate(&spec, err) != PP_OK)
+            return PP_ERR_INVALID;
+        const struct tz *zone = c->cron_tz;
+        if (!zone)
+            zone = r->utc = tz_utc();
+        r->cron = cron_create(&spec, zone, CRON_EXCLUDE_UPSTREAM, start / PP_NS_PER_SEC);
+    }
+    return PP_OK;
+}
+
+static void reset_view(struct rt *r) {
+    r->view = (struct loop_view){.service = r->service, .cls = r->cfg->cls, .stable = NAN,
+                                 .panic = NAN, .gpu_util = NAN, .recommended = -1,
+                                 .desired = r->replicas, .actual = r->replicas};
+}
+
+struct loop *loop_create(const struct svc_set *set, loop_emit_fn emit, void *ctx,
+                         struct pp_error *err) {
+    struct loop *l = xcalloc(1, sizeof(*l));
+    l->set = set;
+    l->emit = emit;
+    l->ctx = ctx;
+    l->now = set->start;
+    l->n = set->n;
+    l->rts = xcalloc(set->n ? set->n : 1, sizeof(*l->rts));
+    struct sim_pod_model *models = xcalloc(set->n ? set->n : 1, sizeof(*models));
+    int32_t *ready = xcalloc(set->n ? set->n : 1, sizeof(*ready));
+    for (size_t i = 0; i < set->n; i++) {
+        models[i] = set->svcs[i].pods;
+        ready[i] = set->svcs[i].cls == SVC_LAG ? 0 : set->svcs[i].initial_ready;
+    }
+    l->sim = sim_create(set->seed, models, ready, set->n, set->start);
+    free(models);
+    free(ready);
+    for (size_t i = 0; i < set->n; i++) {
+        struct rt *r = &l->rts[i];
+        r->cfg = &set->svcs[i];
+        snprintf(r->service, sizeof(r->service), "%s/%s", r->cfg->namespace_, r->cfg->name);
+        r->replicas = r->cfg->initial_ready;
+        if (create_scaler(l, i, err) != PP_OK) {
+            if (err) {
+                char msg[sizeof(err->message)];
+                snprintf(msg, sizeof(msg), "%s", err->message);
+                snprintf(err->message, sizeof(err->message), "service %.200s: %.300s",
+                         r->service, msg);
+            }
+            loop_destroy(l);
+            return NULL;
+        }
+        reset_view(r);
+        metric_label(r);
+        const int32_t want = r->cfg->cls == SVC_KPA ? r->cfg->kpa.deployment_replicas
+                             : r->cfg->cls == SVC_LAG ? r->replicas
+                                                      : r->cfg->replicas;
+        if (r->cfg->cls == SVC_LAG) {
+            lag_sync_pods(l, i);
+        } else {
+            r->replicas = sim_pods(l->sim, i);
+            sim_scale(l->sim, i, want, l->now);
+            r->replicas = want;
+        }
+        r->view.actual = r->view.desired = r->replicas;
+    }
+    l->n_loads = set->n_loads;
+    l->reported = xcalloc(set->n_loads ? set->n_loads : 1, sizeof(*l->reported));
+    for (size_t i = 0; i < set->n_loads; i++) {
+        struct sim_load ld = set->loads[i].load;
+        ld.start += set->start;
+        sim_load_start(l->sim, set->loads[i].svc, &ld);
+    }
+    return l;
+}
+
+void loop_destroy(struct loop *l) {
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        struct rt *r = &l->rts[i];
+        kpa_service_destroy(r->kpa);
+        hpa_destroy(r->hpa);
+        lag_destroy(r->lag);
+        cron_destroy(r->cron);
+        tz_destroy(r->utc);
+    }
+    sim_destroy(l->sim);
+    free(l->rts);
+    free(l->reported);
+    free(l);
+}
+
+static void gpu_view(struct loop *l, size_t svc, size_t n) {
+    struct rt *r = &l->rts[svc];
+    if (r->cfg->pods.gpus <= 0)
+        return;
+    double sum = 0;
+    int ready = 0;
+    for (size_t i = 0; i < n; i++)
+        if (l->samples[i].ready) {
+            sum += l->samples[i].gpu_util;
+            ready++;
+        }
+    r->view.gpu_util = ready ? sum / ready : 0;
+}
+
+static void report_loads(struct loop *l) {
+    for (size_t i = 0; i < l->n_loads; i++) {
+        if (l->reported[i])
+            continue;
+        struct sim_load_result res;
+        sim_load_result(l->sim, i, &res);
+        if (!res.done)
+            continue;
+        l->reported[i] = true;
+        const struct loop_record rec = {.kind = LOOP_LOAD_DONE, .t = elapsed_s(l),
+                                        .svc = l->set->loads[i].svc, .load = i,
+                                        .load_spec = &l->set->loads[i], .result = &res};
+        l->emit(l->ctx, &rec);
+    }
+}
+
+void loop_tick(struct loop *l) {
+    l->elapsed++;
+    l->now = l->set->start + PP_SEC(l->elapsed);
+    sim_run(l->sim, l->now);
+    for (size_t i = 0; i < l->n; i++) {
+        struct rt *r = &l->rts[i];
+        struct sim_service_sample ss;
+        const size_t n = sim_sample(l->sim, i, 0, l->now, l->samples, SIM_MAX_PODS, &ss);
+        gpu_view(l, i, n);
+        if (r->cron)
+            cron_step(l, i);
+        switch (r->cfg->cls) {
+        case SVC_KPA:
+            kpa_step(l, i, n, &ss);
+            break;
+        case SVC_HPA:
+            hpa_step(l, i, n);
+            break;
+        case SVC_LAG:
+            lag_step(l, i);
+            break;
+        case SVC_CRON:
+        case SVC_NONE:
+            break;
+        }
+        r->view.ready = sim_ready(l->sim, i);
+    }
+    report_loads(l);
+}
+
+int64_t loop_elapsed(const struct loop *l) { return l->elapsed; }
+
+bool loop_loads_done(const struct loop *l) {
+    for (size_t i = 0; i < l->n_loads; i++)
+        if (!l->reported[i])
+            return false;
+    return true;
+}
+
+size_t loop_service_count(const struct loop *l) { return l->n; }
+const struct loop_view *loop_view(const struct loop *l, size_t svc) { return &l->rts[svc].view; }

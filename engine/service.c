@@ -1,0 +1,90 @@
+#include "engine/service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_START INT64_C(1767600000) /* 2026-01-05T08:00:00Z, a Monday */
+
+void svc_set_init(struct svc_set *set) {
+    *set = (struct svc_set){.seed = 1, .start = PP_SEC(DEFAULT_START)};
+}
+
+void svc_set_fini(struct svc_set *set) {
+    for (size_t i = 0; i < set->n_strings; i++)
+        free(set->strings[i]);
+    for (size_t i = 0; i < set->n_traces; i++)
+        free(set->traces[i]);
+    for (size_t i = 0; i < set->n; i++)
+        tz_destroy(set->svcs[i].cron_tz);
+    free(set->strings);
+    free(set->traces);
+    free(set->svcs);
+    free(set->loads);
+    *set = (struct svc_set){0};
+}
+
+static void *grow(void *v, size_t *cap, size_t n, size_t size) {
+    if (n < *cap)
+        return v;
+    *cap = *cap ? *cap * 2 : 8;
+    return xrealloc(v, *cap * size);
+}
+
+struct svc_config *svc_set_add(struct svc_set *set, const char *name, const char *ns) {
+    set->svcs = grow(set->svcs, &set->cap, set->n, sizeof(*set->svcs));
+    struct svc_config *c = &set->svcs[set->n++];
+    *c = (struct svc_config){.cls = SVC_KPA, .replicas = 1, .initial_ready = 1};
+    snprintf(c->name, sizeof(c->name), "%s", name);
+    snprintf(c->namespace_, sizeof(c->namespace_), "%s", ns && *ns ? ns : "default");
+    kpa_config_default(&c->kpa);
+    lag_config_agent_defaults(&c->lag);
+    sim_pod_model_default(&c->pods);
+    return c;
+}
+
+struct svc_config *svc_set_find(struct svc_set *set, const char *name) {
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->svcs[i].name, name) == 0)
+            return &set->svcs[i];
+    return NULL;
+}
+
+struct svc_load *svc_set_add_load(struct svc_set *set, size_t svc) {
+    set->loads = grow(set->loads, &set->loads_cap, set->n_loads, sizeof(*set->loads));
+    struct svc_load *l = &set->loads[set->n_loads++];
+    *l = (struct svc_load){.svc = svc};
+    return l;
+}
+
+const char *svc_set_strdup(struct svc_set *set, const char *s) {
+    set->strings = grow(set->strings, &set->strings_cap, set->n_strings, sizeof(*set->strings));
+    char *copy = xstrdup(s);
+    set->strings[set->n_strings++] = copy;
+    return copy;
+}
+
+const struct sim_trace_point *svc_set_trace(struct svc_set *set, const struct sim_trace_point *p,
+                                            size_t n) {
+    set->traces = grow(set->traces, &set->traces_cap, set->n_traces, sizeof(*set->traces));
+    struct sim_trace_point *copy = xmalloc((n ? n : 1) * sizeof(*copy));
+    memcpy(copy, p, n * sizeof(*copy));
+    set->traces[set->n_traces++] = copy;
+    return copy;
+}
+
+const char *svc_class_name(enum svc_class c) {
+    switch (c) {
+    case SVC_KPA:
+        return "kpa";
+    case SVC_HPA:
+        return "hpa";
+    case SVC_LAG:
+        return "lag";
+    case SVC_CRON:
+        return "cron";
+    case SVC_NONE:
+        return "none";
+    }
+    return "?";
+}

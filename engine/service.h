@@ -1,0 +1,86 @@
+/* A service as the engine runs it — its name, its scaler's configuration and
+ * what the simulated cluster knows of its pods — and the set of them that one
+ * run reads from manifests, with the loads to put on them. */
+#ifndef PODPILOT_SERVICE_H
+#define PODPILOT_SERVICE_H
+
+#include "engine/common.h"
+#include "engine/cron.h"
+#include "engine/hpa.h"
+#include "engine/kpa_config.h"
+#include "engine/lag.h"
+#include "engine/sim.h"
+#include "engine/tz.h"
+
+#define SVC_NAME_MAX 160
+#define SVC_MAX_JOBS 32
+#define SVC_MAX_EXCLUDES 32
+
+/* SVC_NONE: a workload no scaler acts on (yet): fixed replicas. */
+enum svc_class { SVC_KPA, SVC_HPA, SVC_LAG, SVC_CRON, SVC_NONE };
+
+/* A CronHorizontalPodAutoscaler acting on the service. */
+struct svc_cron {
+    bool set;
+    char name[SVC_NAME_MAX];
+    char zone[64]; /* the controller's time zone, "" = UTC */
+    struct cron_spec spec;
+    struct cron_job_spec jobs[SVC_MAX_JOBS];
+    const char *excludes[SVC_MAX_EXCLUDES];
+};
+
+struct svc_config {
+    char name[SVC_NAME_MAX];      /* the scaled workload: "flowers-sample-predictor" */
+    char namespace_[64];
+    char origin[SVC_NAME_MAX + 64]; /* "file.yaml:3" where it was declared */
+    char scaler_name[SVC_NAME_MAX]; /* the HPA / Model / PodAutoscaler object */
+    char owner[SVC_NAME_MAX];       /* the InferenceService or Model it came from */
+    enum svc_class cls;
+    struct kpa_config kpa;
+    struct hpa_spec hpa;
+    struct lag_config lag;
+    struct lag_model_spec lag_model;
+    struct lag_server_spec lag_server;
+    struct svc_cron cron;
+    struct tz *cron_tz; /* loaded from cron.zone by the caller; owned by the set */
+    int32_t replicas;      /* replicas before any scaler acts (Deployment spec) */
+    int32_t initial_ready; /* of those, ready at the start; the rest cold-start */
+    struct sim_pod_model pods;
+};
+
+/* A load on a service from the start of the run (hey flags, Poisson, trace). */
+struct svc_load {
+    size_t svc;
+    char text[256]; /* what the user wrote, for reports */
+    struct sim_load load;
+};
+
+struct svc_set {
+    struct svc_config *svcs;
+    size_t n, cap;
+    struct svc_load *loads;
+    size_t n_loads, loads_cap;
+    uint64_t seed;
+    pp_time start;    /* engine time of t = 0 */
+    pp_time duration; /* how long to run; 0 = the caller's default */
+    char **strings; /* owned by the set: names the configs point at */
+    size_t n_strings, strings_cap;
+    struct sim_trace_point **traces;
+    size_t n_traces, traces_cap;
+};
+
+void svc_set_init(struct svc_set *set);
+void svc_set_fini(struct svc_set *set);
+/* A new service with the engine's defaults for every scaler and pod. */
+struct svc_config *svc_set_add(struct svc_set *set, const char *name, const char *ns);
+struct svc_config *svc_set_find(struct svc_set *set, const char *name);
+struct svc_load *svc_set_add_load(struct svc_set *set, size_t svc);
+/* Copies s into the set; the copy lives as long as the set. */
+const char *svc_set_strdup(struct svc_set *set, const char *s);
+/* Copies n trace points into the set. */
+const struct sim_trace_point *svc_set_trace(struct svc_set *set, const struct sim_trace_point *p,
+                                            size_t n);
+
+const char *svc_class_name(enum svc_class c); /* "kpa", "hpa", "lag", "cron" */
+
+#endif

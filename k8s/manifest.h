@@ -1,0 +1,42 @@
+/* Reads the manifests users already have — KServe InferenceServices (both API
+ * groups), autoscaling/v2 HPAs, Deployments, Seldon Models, CronHPAs — and
+ * podpilot's own Simulation document into the services the engine runs. */
+#ifndef PODPILOT_MANIFEST_H
+#define PODPILOT_MANIFEST_H
+
+#include "engine/service.h"
+
+struct manifest;
+
+struct manifest *manifest_create(void);
+void manifest_destroy(struct manifest *m);
+
+/* Adds every document of a multi-document YAML file (or of text in memory,
+ * `name` standing for the file in messages). Fails on YAML that does not
+ * parse, a duplicate key, or a document without apiVersion/kind. */
+enum pp_status manifest_add_file(struct manifest *m, const char *path, struct pp_error *err);
+enum pp_status manifest_add_text(struct manifest *m, const char *name, const char *text,
+                                 size_t len, struct pp_error *err);
+
+/* Turns the documents into services, scalers, pod models and loads in set
+ * (which must be freshly initialized). Cross-references (an HPA's
+ * scaleTargetRef, a CronHPA's target, a Simulation's service names) are
+ * resolved here. On failure err says file:line:column, the field and what
+ * is wrong, and set holds nothing usable. */
+enum pp_status manifest_build(struct manifest *m, struct svc_set *set, struct pp_error *err);
+
+/* Adds a load on a built set: hey's flags, e.g. "-z 30s -c 5", plus --rate
+ * RPS (Poisson), --trace FILE (seconds,rps lines) and --after D. service is a
+ * workload, InferenceService or Model name, optionally namespace/name. */
+enum pp_status manifest_add_load(struct svc_set *set, const char *service, const char *hey,
+                                 struct pp_error *err);
+
+/* Things accepted that a cluster would treat differently, or documents that
+ * were skipped, as "file:line: message" lines. Valid until destroy. */
+size_t manifest_warnings(const struct manifest *m, const char *const **lines);
+
+/* A Kubernetes quantity ("500m", "1", "12Gi", "1.5k") in milli-units,
+ * rounded up as Quantity.MilliValue() does. */
+bool manifest_quantity_milli(const char *s, int64_t *milli);
+
+#endif

@@ -1,0 +1,243 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "k8s/manifest.h"
+
+/* Builds text; returns the status and leaves the set and error for checks. */
+static enum pp_status build(const char *text, struct svc_set *set, struct pp_error *err) {
+    struct manifest *m = manifest_create();
+    svc_set_init(set);
+    memset(err, 0, sizeof(*err));
+    enum pp_status s = manifest_add_text(m, "t.yaml", text, strlen(text), err);
+    if (s == PP_OK)
+        s = manifest_build(m, set, err);
+    manifest_destroy(m);
+    return s;
+}
+
+static void test_quantities_round_up_to_milli(void **state) {
+    (void)state;
+    int64_t v;
+    assert_true(manifest_quantity_milli("500m", &v) && v == 500);
+    assert_true(manifest_quantity_milli("1", &v) && v == 1000);
+    assert_true(manifest_quantity_milli("1.5k", &v) && v == 1500000);
+    assert_true(manifest_quantity_milli("200Mi", &v) && v == INT64_C(209715200000));
+    assert_true(manifest_quantity_milli("0.0001", &v) && v == 1);
+    assert_false(manifest_quantity_milli("two", &v));
+    assert_false(manifest_quantity_milli("-1", &v));
+    assert_false(manifest_quantity_milli("1Zi", &v));
+}
+
+static void test_kserve_knative_maps_fields_to_kpa(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    assert_int_equal(build("apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                           "metadata:\n  name: f\n  annotations:\n"
+                           "    autoscaling.knative.dev/min-scale: \"7\"\n"
+                           "    autoscaling.knative.dev/window: 30s\n"
+                           "spec:\n  predictor:\n    scaleTarget: 3\n    scaleMetric: rps\n"
+                           "    maxReplicas: 4\n    containerConcurrency: 10\n"
+                           "  transformer:\n    minReplicas: 0\n",
+                           &set, &err),
+                     PP_OK);
+    assert_int_equal(set.n, 2);
+    const struct svc_config *p = &set.svcs[0], *t = &set.svcs[1];
+    assert_string_equal(p->name, "f-predictor");
+    assert_int_equal(p->cls, SVC_KPA);
+    assert_int_equal(p->kpa.metric, KPA_METRIC_RPS);
+    assert_true(p->kpa.target_value > 2.09 && p->kpa.target_value < 2.11); /* 3 x 70 % */
+    assert_int_equal(p->kpa.min_scale, 1); /* the min-scale annotation is dropped */
+    assert_int_equal(p->kpa.max_scale, 4);
+    assert_int_equal(p->kpa.stable_window_s, 30);
+    assert_int_equal(p->pods.concurrency_limit, 10);
+    assert_string_equal(t->name, "f-transformer");
+    assert_int_equal(t->kpa.min_scale, 0);
+    svc_set_fini(&set);
+}
+
+static void test_raw_deployment_gets_kserves_hpa(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    assert_int_equal(build("apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                           "metadata:\n  name: iris\n  annotations:\n"
+                           "    serving.kserve.io/deploymentMode: RawDeployment\n"
+                           "spec:\n  predictor:\n    minReplicas: 0\n"
+                           "    model:\n      resources:\n        requests:\n"
+                           "          cpu: 500m\n        limits:\n          nvidia.com/gpu: 2\n",
+                           &set, &err),
+                     PP_OK);
+    const struct svc_config *s = &set.svcs[0];
+    assert_int_equal(s->cls, SVC_HPA);
+    assert_int_equal(s->hpa.min_replicas, 1); /* an HPA cannot scale to zero */
+    assert_int_equal(s->hpa.max_replicas, 1);
+    assert_int_equal(s->hpa.metrics[0].utilization, 80);
+    assert_string_equal(s->hpa.metrics[0].name, "cpu");
+    assert_int_equal(s->pods.cpu_request_milli, 500);
+    assert_int_equal(s->pods.gpus, 2);
+    svc_set_fini(&set);
+}
+
+static void test_hpa_attaches_to_its_target_and_names_bad_fields(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    static const char hpa[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+                      "spec:\n  replicas: 2\n---\n"
+                      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+                      "metadata:\n  name: h\nspec:\n"
+                      "  scaleTargetRef:\n    kind: Deployment\n    name: d\n"
+                      "  minReplicas: 1\n  maxReplicas: 3\n  metrics:\n  - type: Pods\n"
+                      "    pods:\n      metric:\n        name: m\n"
+                      "      target:\n        type: AverageValue\n        averageValue: 500m\n"
+                      "  behavior:\n    scaleUp:\n      policies:\n"
+                      "      - type: ";
+    static const char hpa_tail[] = "\n        value: 1\n        periodSeconds: 15\n";
+    char text[1024];
+    snprintf(text, sizeof(text), "%s%s%s", hpa, "Pods", hpa_tail);
+    assert_int_equal(build(text, &set, &err), PP_OK);
+    assert_int_equal(set.n, 1);
+    assert_int_equal(set.svcs[0].cls, SVC_HPA);
+    assert_int_equal(set.svcs[0].replicas, 2);
+    assert_int_equal(set.svcs[0].hpa.metrics[0].milli, 500);
+    assert_string_equal(set.svcs[0].scaler_name, "h");
+    svc_set_fini(&set);
+    snprintf(text, sizeof(text), "%s%s%s", hpa, "Replicas", hpa_tail);
+    assert_int_not_equal(build(text, &set, &err), PP_OK);
+    assert_string_equal(err.file, "t.yaml");
+    assert_int_equal(err.line, 29);
+    assert_string_equal(err.field, "spec.behavior.scaleUp.policies[0].type");
+    assert_non_null(strstr(err.message, "\"Replicas\""));
+    svc_set_fini(&set);
+}
+
+static void test_bad_values_name_file_line_column_and_field(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    assert_int_not_equal(build("apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                               "metadata:\n  name: f\nspec:\n  predictor:\n"
+                               "    minReplicas: two\n",
+                               &set, &err),
+                         PP_OK);
+    char msg[1200];
+    pp_error_format(&err, msg, sizeof(msg));
+    assert_string_equal(msg, "t.yaml:7:18: spec.predictor.minReplicas: expected an integer, got "
+                             "\"two\"");
+    svc_set_fini(&set);
+    assert_int_not_equal(build("apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                               "metadata:\n  name: f\n  annotations:\n"
+                               "    autoscaling.knative.dev/panic-threshold-percentage: \"90\"\n"
+                               "spec:\n  predictor: {}\n",
+                               &set, &err),
+                         PP_OK);
+    assert_int_equal(err.line, 6);
+    assert_string_equal(err.field, "autoscaling.knative.dev/panic-threshold-percentage");
+    svc_set_fini(&set);
+    assert_int_not_equal(build("kind: Model\nmetadata: {name: x}\n", &set, &err), PP_OK);
+    assert_string_equal(err.field, "apiVersion");
+    svc_set_fini(&set);
+    assert_int_not_equal(build("a: [1, 2\n", &set, &err), PP_OK);
+    assert_non_null(strstr(err.message, "YAML"));
+    svc_set_fini(&set);
+}
+
+static void test_two_autoscalers_on_one_workload_are_refused(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    assert_int_not_equal(
+        build("apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+              "metadata:\n  name: q\n  annotations:\n"
+              "    serving.kserve.io/deploymentMode: RawDeployment\n"
+              "spec:\n  predictor: {}\n---\n"
+              "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\n"
+              "spec:\n  scaleTargetRef: {kind: Deployment, name: q-predictor}\n"
+              "  maxReplicas: 2\n",
+              &set, &err),
+        PP_OK);
+    assert_non_null(strstr(err.message, "two would fight"));
+    svc_set_fini(&set);
+}
+
+static void test_simulation_sets_pods_seed_and_loads(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    assert_int_equal(build("apiVersion: mlops.seldon.io/v1alpha1\nkind: Model\n"
+                           "metadata:\n  name: m\nspec:\n  minReplicas: 1\n  maxReplicas: 3\n---\n"
+                           "apiVersion: podpilot.io/v1alpha1\nkind: Simulation\nseed: 9\n"
+                           "services:\n  - name: m\n    coldStart: 30s\n    streams: 2\n"
+                           "    startReady: false\n"
+                           "loads:\n  - service: m\n    hey: -z 1m -c 3 --after 10s\n",
+                           &set, &err),
+                     PP_OK);
+    assert_int_equal(set.seed, 9);
+    assert_int_equal(set.svcs[0].cls, SVC_LAG);
+    assert_int_equal(set.svcs[0].pods.cold_start, PP_SEC(30));
+    assert_int_equal(set.svcs[0].pods.streams, 2);
+    assert_int_equal(set.svcs[0].initial_ready, 0);
+    assert_int_equal(set.svcs[0].lag_server.replicas, 3);
+    assert_int_equal(set.n_loads, 1);
+    assert_int_equal(set.loads[0].load.workers, 3);
+    assert_int_equal(set.loads[0].load.duration, PP_SEC(60));
+    assert_int_equal(set.loads[0].load.start, PP_SEC(10));
+    svc_set_fini(&set);
+    assert_int_not_equal(build("apiVersion: podpilot.io/v1alpha1\nkind: Simulation\n"
+                               "loads:\n  - service: nope\n    hey: -c 1\n",
+                               &set, &err),
+                         PP_OK);
+    assert_int_equal(err.line, 4);
+    assert_non_null(strstr(err.message, "\"nope\""));
+    svc_set_fini(&set);
+}
+
+/* Every YAML block of ../shared/seeds, copied verbatim into tests/data/seeds. */
+static void test_every_seed_manifest_is_read(void **state) {
+    (void)state;
+    static const char *const ok[] = {"001-cronhpa.yaml", "002-0.yaml", "002-1.yaml",
+                                     "002-2.yaml",       "002-3.yaml", "004-model.yaml"};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/seeds/%s", DATA_DIR, ok[i]);
+        struct manifest *m = manifest_create();
+        struct svc_set set;
+        svc_set_init(&set);
+        struct pp_error err = {0};
+        assert_int_equal(manifest_add_file(m, path, &err), PP_OK);
+        if (manifest_build(m, &set, &err) != PP_OK)
+            fail_msg("%s: %s: %s", path, err.field, err.message);
+        assert_true(set.n >= 1);
+        manifest_destroy(m);
+        svc_set_fini(&set);
+    }
+    /* Seed 000 lost its indentation in the scrape: refused, and told so. */
+    char path[512];
+    snprintf(path, sizeof(path), "%s/seeds/000-0-flattened.yaml", DATA_DIR);
+    struct manifest *m = manifest_create();
+    struct pp_error err = {0};
+    assert_int_not_equal(manifest_add_file(m, path, &err), PP_OK);
+    assert_non_null(strstr(err.message, "flattened"));
+    manifest_destroy(m);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quantities_round_up_to_milli),
+        cmocka_unit_test(test_kserve_knative_maps_fields_to_kpa),
+        cmocka_unit_test(test_raw_deployment_gets_kserves_hpa),
+        cmocka_unit_test(test_hpa_attaches_to_its_target_and_names_bad_fields),
+        cmocka_unit_test(test_bad_values_name_file_line_column_and_field),
+        cmocka_unit_test(test_two_autoscalers_on_one_workload_are_refused),
+        cmocka_unit_test(test_simulation_sets_pods_seed_and_loads),
+        cmocka_unit_test(test_every_seed_manifest_is_read),
+    };
+    return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);
+}

@@ -101,13 +101,6 @@ static void event(struct printer *p, const struct loop_record *r) {
     fputs("}\n", p->out);
 }
 
-static double pctl(const double *sorted, size_t n, int pct) {
-    for (size_t i = 0; i < n; i++)
-        if (i * 100 / n >= (size_t)pct)
-            return sorted[i];
-    return NAN;
-}
-
 static void load_done(struct printer *p, const struct loop_record *r) {
     const struct sim_load_result *res = r->result;
     if (res->n_lat > p->scratch_cap) {
@@ -132,6 +125,8 @@ static void load_done(struct printer *p, const struct loop_record *r) {
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += p->scratch[i];
+    double pct[HEY_PERCENTILES];
+    hey_percentiles(p->scratch, n, pct);
     head(p->out, r->t, loop_view(p->loop, r->svc)->service);
     fputs(",\"load\":", p->out);
     json_string(p->out, r->load_spec->text);
@@ -142,8 +137,8 @@ static void load_done(struct printer *p, const struct loop_record *r) {
     json_number(p->out, "fastest", n ? p->scratch[0] : NAN);
     json_number(p->out, "average", n ? sum / (double)n : NAN);
     json_number(p->out, "slowest", n ? p->scratch[n - 1] : NAN);
-    json_number(p->out, "p50", n ? pctl(p->scratch, n, 50) : NAN);
-    json_number(p->out, "p99", n ? pctl(p->scratch, n, 99) : NAN);
+    json_number(p->out, "p50", n ? pct[2] : NAN);
+    json_number(p->out, "p99", n ? pct[6] : NAN);
     fputs(",\"report\":", p->out);
     json_string(p->out, text);
     fputs("}\n", p->out);

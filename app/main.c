@@ -1,6 +1,7 @@
 /* podpilot: watch and steer autoscaling of model-serving workloads. */
 #include "app/demo.h"
 #include "app/headless.h"
+#include "app/loads.h"
 #include "app/zone.h"
 
 #include "engine/goparse.h"
@@ -157,7 +158,7 @@ static int add_loads(struct svc_set *set, const struct cli *c) {
         while (*name == ' ')
             name++;
         struct pp_error err = {0};
-        if (manifest_add_load(set, name, colon + 1, &err) != PP_OK) {
+        if (loads_add(set, name, colon + 1, &err) != PP_OK) {
             fprintf(stderr, "podpilot: --load '%s': %s%s%s\n", c->loads[i], err.field,
                     err.field[0] ? ": " : "", err.message);
             return 2;
@@ -191,6 +192,8 @@ static int build(const struct cli *c, struct svc_set *set) {
         st = manifest_add_file(m, c->files[i], &err);
     if (st == PP_OK)
         st = manifest_build(m, set, &err);
+    if (st == PP_OK)
+        st = loads_resolve(set, &err);
     if (st != PP_OK) {
         print_error(&err);
         manifest_destroy(m);

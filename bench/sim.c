@@ -35,6 +35,7 @@ int main(void) {
         struct svc_load *l = svc_set_add_load(&set, (size_t)i);
         l->load = (struct sim_load){.kind = SIM_LOAD_POISSON, .duration = PP_SEC(SECONDS),
                                     .rate = 50};
+        l->parsed = true;
     }
     size_t decisions = 0;
     struct loop *l = loop_create(&set, count, &decisions, NULL);

@@ -3,7 +3,6 @@
 #include "engine/kpa_service.h"
 #include "engine/tz.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,8 +246,7 @@ static void hpa_reason(const struct hpa_status *st, char *buf, size_t size) {
         buf[0] = '\0';
 }
 
-static void hpa_step(struct loop *l, size_t svc, size_t n_unused) {
-    (void)n_unused;
+static void hpa_step(struct loop *l, size_t svc) {
     struct rt *r = &l->rts[svc];
     if (l->now < r->next_sync)
         return;
@@ -563,6 +561,12 @@ static void reset_view(struct rt *r) {
 
 struct loop *loop_create(const struct svc_set *set, loop_emit_fn emit, void *ctx,
                          struct pp_error *err) {
+    for (size_t i = 0; i < set->n_loads; i++)
+        if (!set->loads[i].parsed) {
+            pp_fail(err, PP_ERR_INVALID, "loads", "load \"%.200s\" was not parsed",
+                    set->loads[i].text);
+            return NULL;
+        }
     struct loop *l = xcalloc(1, sizeof(*l));
     l->set = set;
     l->emit = emit;
@@ -602,7 +606,6 @@ struct loop *loop_create(const struct svc_set *set, loop_emit_fn emit, void *ctx
         if (r->cfg->cls == SVC_LAG) {
             lag_sync_pods(l, i);
         } else {
-            r->replicas = sim_pods(l->sim, i);
             sim_scale(l->sim, i, want, l->now);
             r->replicas = want;
         }
@@ -681,7 +684,7 @@ void loop_tick(struct loop *l) {
             kpa_step(l, i, n, &ss);
             break;
         case SVC_HPA:
-            hpa_step(l, i, n);
+            hpa_step(l, i);
             break;
         case SVC_LAG:
             lag_step(l, i);

@@ -50,6 +50,20 @@ struct svc_config *svc_set_find(struct svc_set *set, const char *name) {
     return NULL;
 }
 
+bool svc_matches(const struct svc_config *s, const char *name) {
+    const size_t ns = strlen(s->namespace_);
+    const bool qualified = strncmp(name, s->namespace_, ns) == 0 && name[ns] == '/' &&
+                           strcmp(name + ns + 1, s->name) == 0;
+    return strcmp(s->name, name) == 0 || qualified || (s->owner[0] && strcmp(s->owner, name) == 0);
+}
+
+size_t svc_set_match(const struct svc_set *set, const char *name) {
+    for (size_t i = 0; i < set->n; i++)
+        if (svc_matches(&set->svcs[i], name))
+            return i;
+    return set->n;
+}
+
 struct svc_load *svc_set_add_load(struct svc_set *set, size_t svc) {
     set->loads = grow(set->loads, &set->loads_cap, set->n_loads, sizeof(*set->loads));
     struct svc_load *l = &set->loads[set->n_loads++];

@@ -51,7 +51,10 @@ struct svc_config {
 /* A load on a service from the start of the run (hey flags, Poisson, trace). */
 struct svc_load {
     size_t svc;
-    char text[256]; /* what the user wrote, for reports */
+    char text[256];        /* what the user wrote, for reports */
+    struct pp_error where; /* file, line, column and field it was written at */
+    char dir[256];         /* a trace file's path is relative to this */
+    bool parsed;           /* load holds text's meaning */
     struct sim_load load;
 };
 
@@ -74,6 +77,11 @@ void svc_set_fini(struct svc_set *set);
 /* A new service with the engine's defaults for every scaler and pod. */
 struct svc_config *svc_set_add(struct svc_set *set, const char *name, const char *ns);
 struct svc_config *svc_set_find(struct svc_set *set, const char *name);
+/* Whether name means s: its workload name, namespace/name, or the
+ * InferenceService or Model it came from. */
+bool svc_matches(const struct svc_config *s, const char *name);
+/* The first service name means, or set->n when none does. */
+size_t svc_set_match(const struct svc_set *set, const char *name);
 struct svc_load *svc_set_add_load(struct svc_set *set, size_t svc);
 /* Copies s into the set; the copy lives as long as the set. */
 const char *svc_set_strdup(struct svc_set *set, const char *s);

@@ -149,7 +149,6 @@ struct sim {
     struct event *heap;
     size_t n_heap, heap_cap;
     uint64_t seq, uid, token;
-    pp_time now;
 };
 
 void sim_pod_model_default(struct sim_pod_model *m) {
@@ -551,7 +550,6 @@ static void on_ready(struct sim *s, const struct event *e) {
 void sim_run(struct sim *s, pp_time until) {
     while (s->n_heap > 0 && s->heap[0].t <= until) {
         const struct event e = pop(s);
-        s->now = e.t;
         switch ((enum ev_kind)e.kind) {
         case EV_SEND: {
             struct load *l = &s->loads[e.load];
@@ -575,8 +573,6 @@ void sim_run(struct sim *s, pp_time until) {
             break;
         }
     }
-    if (until > s->now)
-        s->now = until;
 }
 
 /* ---- public ---- */
@@ -585,7 +581,6 @@ struct sim *sim_create(uint64_t seed, const struct sim_pod_model *models, const 
                        size_t n, pp_time now) {
     struct sim *s = xcalloc(1, sizeof(*s));
     rng_seed(&s->rng, seed);
-    s->now = now;
     s->n_svcs = n;
     s->svcs = xcalloc(n ? n : 1, sizeof(*s->svcs));
     for (size_t i = 0; i < n; i++) {

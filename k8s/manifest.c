@@ -1,7 +1,6 @@
 #include "k8s/manifest.h"
 
 #include "engine/goparse.h"
-#include "loadgen/hey.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -510,7 +509,8 @@ struct kvlist {
     struct pp_kv kv[MAX_KV];
     const yaml_node_t *node[MAX_KV];
     size_t n;
-    char store[MAX_KV][32];
+    char store[MAX_KV][32]; /* the text of integer values, one slot per kv_put_int */
+    size_t n_store;
 };
 
 static void kv_put(struct kvlist *l, const char *key, const char *value, const yaml_node_t *n) {
@@ -527,8 +527,11 @@ static void kv_put(struct kvlist *l, const char *key, const char *value, const y
 }
 
 static void kv_put_int(struct kvlist *l, const char *key, int64_t v, const yaml_node_t *n) {
-    snprintf(l->store[l->n < MAX_KV ? l->n : 0], sizeof(l->store[0]), "%lld", (long long)v);
-    kv_put(l, key, l->store[l->n < MAX_KV ? l->n : 0], n);
+    if (l->n_store == MAX_KV)
+        return;
+    char *text = l->store[l->n_store++];
+    snprintf(text, sizeof(l->store[0]), "%lld", (long long)v);
+    kv_put(l, key, text, n);
 }
 
 static void kv_annotations(struct build *b, struct doc *d, const yaml_node_t *ann,
@@ -748,8 +751,7 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
     return PP_OK;
 }
 
-static const char *deployment_mode(struct build *b, struct doc *d, bool kubeflow,
-                                   const char **klass) {
+static const char *deployment_mode(struct doc *d, bool kubeflow, const char **klass) {
     const yaml_node_t *ann = get(d, get(d, d->root, "metadata"), "annotations");
     *klass = scalar(get(d, ann, "serving.kserve.io/autoscalerClass"));
     if (kubeflow)
@@ -759,7 +761,6 @@ static const char *deployment_mode(struct build *b, struct doc *d, bool kubeflow
         return "Knative";
     if (strcmp(mode, "RawDeployment") == 0 || strcmp(mode, "Standard") == 0)
         return "Standard";
-    (void)b;
     return mode;
 }
 
@@ -777,7 +778,7 @@ static enum pp_status inference_service(struct build *b, struct doc *d) {
     if (want_map(b->err, d, spec, "spec") != PP_OK)
         return PP_ERR_INVALID;
     const char *klass;
-    const char *mode = deployment_mode(b, d, kubeflow, &klass);
+    const char *mode = deployment_mode(d, kubeflow, &klass);
     if (strcmp(mode, "Knative") != 0 && strcmp(mode, "Standard") != 0)
         return fail_at(b->err, d, d->root, "serving.kserve.io/deploymentMode",
                        "\"%s\" is not simulated (Serverless/Knative and RawDeployment/Standard are)",
@@ -1215,12 +1216,6 @@ static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_
     return PP_OK;
 }
 
-static bool service_matches(const struct svc_config *s, const char *name) {
-    char full[SVC_NAME_MAX + 70];
-    snprintf(full, sizeof(full), "%s/%s", s->namespace_, s->name);
-    return strcmp(s->name, name) == 0 || strcmp(full, name) == 0 ||
-           (s->owner[0] && strcmp(s->owner, name) == 0);
-}
 
 static enum pp_status sim_env(struct build *b, struct doc *d, const yaml_node_t *n,
                               const char *path, struct svc_config *s) {
@@ -1253,7 +1248,7 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
     bool found = false;
     for (size_t i = 0; i < b->set->n; i++) {
         struct svc_config *s = &b->set->svcs[i];
-        if (!service_matches(s, name))
+        if (!svc_matches(s, name))
             continue;
         found = true;
         int32_t ready = s->initial_ready;
@@ -1276,85 +1271,6 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
     return PP_OK;
 }
 
-/* Reads a trace of "seconds,rps" lines (a header line is skipped). */
-static enum pp_status read_trace(struct svc_set *set, const char *path, struct sim_load *l,
-                                 struct pp_error *err) {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return pp_fail(err, PP_ERR_IO, "--trace", "cannot open %s: %s", path, strerror(errno));
-    static struct sim_trace_point pts[65536];
-    size_t n = 0;
-    char line[256];
-    int lineno = 0;
-    while (fgets(line, sizeof(line), f) && n < sizeof(pts) / sizeof(pts[0])) {
-        lineno++;
-        char *p = line;
-        while (isspace((unsigned char)*p))
-            p++;
-        if (!*p || *p == '#' || (lineno == 1 && isalpha((unsigned char)*p)))
-            continue;
-        double t, r;
-        if (sscanf(p, "%lf,%lf", &t, &r) != 2 || t < 0 || r < 0 || (n && t <= pts[n - 1].at_s)) {
-            fclose(f);
-            return pp_fail(err, PP_ERR_PARSE, "--trace",
-                           "%s:%d: expected \"seconds,rps\" with seconds increasing", path,
-                           lineno);
-        }
-        pts[n++] = (struct sim_trace_point){t, r};
-    }
-    fclose(f);
-    if (n == 0)
-        return pp_fail(err, PP_ERR_PARSE, "--trace", "%s: no \"seconds,rps\" lines", path);
-    l->trace = svc_set_trace(set, pts, n);
-    l->n_trace = n;
-    return PP_OK;
-}
-
-/* A load from hey's flags ("-z 30s -c 5"), plus podpilot's --rate (Poisson),
- * --trace FILE (relative to base_dir) and --after D. */
-static enum pp_status parse_load(struct svc_set *set, const char *base_dir, const char *text,
-                                 struct sim_load *l, struct pp_error *err) {
-    struct hey_args a;
-    if (hey_parse(text, false, &a, err) != PP_OK)
-        return PP_ERR_PARSE;
-    *l = (struct sim_load){.start = a.after, .duration = a.z, .requests = a.z ? 0 : a.n,
-                           .workers = a.c, .qps = a.q, .timeout = PP_SEC(a.t)};
-    if (a.rate > 0) {
-        l->kind = SIM_LOAD_POISSON;
-        l->rate = a.rate;
-        l->requests = a.z ? 0 : (strstr(text, "-n") ? a.n : 0);
-        if (!a.z && !l->requests)
-            return pp_fail(err, PP_ERR_PARSE, "--rate", "needs -z DURATION or -n REQUESTS");
-    } else if (a.trace[0]) {
-        l->kind = SIM_LOAD_TRACE;
-        l->requests = 0;
-        char path[1024];
-        if (a.trace[0] != '/' && base_dir && *base_dir)
-            snprintf(path, sizeof(path), "%s/%s", base_dir, a.trace);
-        else
-            snprintf(path, sizeof(path), "%s", a.trace);
-        return read_trace(set, path, l, err);
-    }
-    return PP_OK;
-}
-
-static size_t find_service(const struct svc_set *set, const char *name) {
-    for (size_t k = 0; k < set->n; k++)
-        if (service_matches(&set->svcs[k], name))
-            return k;
-    return set->n;
-}
-
-enum pp_status manifest_add_load(struct svc_set *set, const char *service, const char *hey,
-                                 struct pp_error *err) {
-    const size_t svc = find_service(set, service);
-    if (svc == set->n)
-        return pp_fail(err, PP_ERR_INVALID, "--load", "no service named \"%s\"", service);
-    struct svc_load *l = svc_set_add_load(set, svc);
-    snprintf(l->text, sizeof(l->text), "%s", hey);
-    return parse_load(set, NULL, hey, &l->load, err);
-}
-
 static enum pp_status sim_loads(struct build *b, struct doc *d, const yaml_node_t *loads) {
     for (size_t i = 0; i < seq_len(loads); i++) {
         const yaml_node_t *n = seq_at(d, loads, i);
@@ -1363,7 +1279,7 @@ static enum pp_status sim_loads(struct build *b, struct doc *d, const yaml_node_
         const char *name = scalar(get(d, n, "service"));
         if (!name)
             return fail_at(b->err, d, n, f, "not set");
-        const size_t svc = find_service(b->set, name);
+        const size_t svc = svc_set_match(b->set, name);
         if (svc == b->set->n)
             return fail_at(b->err, d, get(d, n, "service"), f,
                            "no service named \"%s\" in these manifests", name);
@@ -1371,16 +1287,13 @@ static enum pp_status sim_loads(struct build *b, struct doc *d, const yaml_node_
         const char *hey = scalar(get(d, n, "hey"));
         if (!hey)
             return fail_at(b->err, d, n, f, "not set: hey's flags, e.g. \"-z 30s -c 5\"");
+        /* hey's flags are parsed by the app (loadgen), which names this place */
         struct svc_load *l = svc_set_add_load(b->set, svc);
         snprintf(l->text, sizeof(l->text), "%s", hey);
-        char dir[512] = "";
+        fail_at(&l->where, d, get(d, n, "hey"), f, "%s", "");
         const char *slash = strrchr(d->file, '/');
         if (slash)
-            snprintf(dir, sizeof(dir), "%.*s", (int)(slash - d->file), d->file);
-        struct pp_error e = {0};
-        if (parse_load(b->set, dir, hey, &l->load, &e) != PP_OK)
-            return fail_at(b->err, d, get(d, n, "hey"), f, "%s%s%s", e.field,
-                           e.field[0] ? ": " : "", e.message);
+            snprintf(l->dir, sizeof(l->dir), "%.*s", (int)(slash - d->file), d->file);
     }
     return PP_OK;
 }
@@ -1440,10 +1353,6 @@ static enum pp_status pass(struct build *b, const char *group, const char *kind,
     return PP_OK;
 }
 
-static enum pp_status inference_service_any(struct build *b, struct doc *d) {
-    return inference_service(b, d);
-}
-
 static void strings_into_set(struct build *b) {
     /* Names the configs point at live in the YAML documents; copy them into
      * the set so it outlives the manifest. */
@@ -1484,7 +1393,7 @@ enum pp_status manifest_build(struct manifest *m, struct svc_set *set, struct pp
     static const char *const sim_group = "podpilot.io";
     if (pass(&b, sim_group, "Simulation", simulation_globals) ||
         pass(&b, "apps", "Deployment", deployment) ||
-        pass(&b, NULL, "InferenceService", inference_service_any) ||
+        pass(&b, NULL, "InferenceService", inference_service) ||
         pass(&b, "mlops.seldon.io", "Model", seldon_model) ||
         pass(&b, "autoscaling", "HorizontalPodAutoscaler", horizontal_pod_autoscaler) ||
         pass(&b, NULL, "CronHorizontalPodAutoscaler", cron_hpa) ||

@@ -21,15 +21,10 @@ enum pp_status manifest_add_text(struct manifest *m, const char *name, const cha
 /* Turns the documents into services, scalers, pod models and loads in set
  * (which must be freshly initialized). Cross-references (an HPA's
  * scaleTargetRef, a CronHPA's target, a Simulation's service names) are
- * resolved here. On failure err says file:line:column, the field and what
+ * resolved here. A Simulation's loads keep their hey flags as text, with
+ * where they were written, for the app to parse. On failure err says file:line:column, the field and what
  * is wrong, and set holds nothing usable. */
 enum pp_status manifest_build(struct manifest *m, struct svc_set *set, struct pp_error *err);
-
-/* Adds a load on a built set: hey's flags, e.g. "-z 30s -c 5", plus --rate
- * RPS (Poisson), --trace FILE (seconds,rps lines) and --after D. service is a
- * workload, InferenceService or Model name, optionally namespace/name. */
-enum pp_status manifest_add_load(struct svc_set *set, const char *service, const char *hey,
-                                 struct pp_error *err);
 
 /* Things accepted that a cluster would treat differently, or documents that
  * were skipped, as "file:line: message" lines. Valid until destroy. */

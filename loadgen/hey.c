@@ -210,19 +210,21 @@ static void histogram(FILE *out, const double *lat, size_t n) {
     }
 }
 
-/* hey picks the first latency whose integer rank i*100/n reaches each
- * percentile (no interpolation); a percentile never reached prints as 0. */
-static void percentiles(FILE *out, const double *lat, size_t n) {
-    static const int pctls[] = {10, 25, 50, 75, 90, 95, 99};
-    double data[7] = {0};
+static const int pctls[HEY_PERCENTILES] = {10, 25, 50, 75, 90, 95, 99};
+
+void hey_percentiles(const double *sorted, size_t n, double out[HEY_PERCENTILES]) {
     size_t j = 0;
-    for (size_t i = 0; i < n && j < 7; i++) {
-        if (i * 100 / n >= (size_t)pctls[j]) {
-            data[j] = lat[i];
-            j++;
-        }
-    }
-    for (int i = 0; i < 7; i++)
+    for (size_t k = 0; k < HEY_PERCENTILES; k++)
+        out[k] = 0;
+    for (size_t i = 0; i < n && j < HEY_PERCENTILES; i++)
+        if (i * 100 / n >= (size_t)pctls[j])
+            out[j++] = sorted[i];
+}
+
+static void percentiles(FILE *out, const double *lat, size_t n) {
+    double data[HEY_PERCENTILES];
+    hey_percentiles(lat, n, data);
+    for (int i = 0; i < HEY_PERCENTILES; i++)
         fprintf(out, "  %d%% in %4.4f secs\n", data[i] > 0 ? pctls[i] : 0, data[i]);
 }
 

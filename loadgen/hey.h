@@ -42,6 +42,13 @@ struct hey_results {
     int64_t size_total; /* response bytes; 0 leaves out the two size lines */
 };
 
+/* hey's latency distribution of n sorted latencies, for 10, 25, 50, 75, 90,
+ * 95 and 99 %: one pass, each latency i taken by at most one percentile, the
+ * first whose integer rank i*100/n reaches it (no interpolation); 0 where
+ * none does. The report prints these; scripts read p50 = out[2], p99 = out[6]. */
+#define HEY_PERCENTILES 7
+void hey_percentiles(const double *sorted, size_t n, double out[HEY_PERCENTILES]);
+
 /* Writes hey's report, byte for byte in hey's layout (leading blank line,
  * TAB after labels, 11-bucket histogram of ■, percentiles 10…99, Details,
  * status codes, errors). sorted_scratch: room for n_lat doubles (sorted in

@@ -12,6 +12,7 @@
 
 #include "app/headless.h"
 #include "engine/loop.h"
+#include "app/loads.h"
 #include "k8s/manifest.h"
 
 struct outcome {
@@ -56,7 +57,8 @@ static struct outcome run(const char *name, const char *want_event) {
     struct svc_set set;
     svc_set_init(&set);
     struct pp_error err = {0};
-    if (manifest_add_file(m, path, &err) != PP_OK || manifest_build(m, &set, &err) != PP_OK)
+    if (manifest_add_file(m, path, &err) != PP_OK || manifest_build(m, &set, &err) != PP_OK ||
+        loads_resolve(&set, &err) != PP_OK)
         fail_msg("%s:%d: %s: %s", err.file, err.line, err.field, err.message);
     struct outcome o = {.want_event = want_event};
     const char *const *w;

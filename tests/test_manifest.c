@@ -4,9 +4,11 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "app/loads.h"
 #include "k8s/manifest.h"
 
 /* Builds text; returns the status and leaves the set and error for checks. */
@@ -17,6 +19,8 @@ static enum pp_status build(const char *text, struct svc_set *set, struct pp_err
     enum pp_status s = manifest_add_text(m, "t.yaml", text, strlen(text), err);
     if (s == PP_OK)
         s = manifest_build(m, set, err);
+    if (s == PP_OK)
+        s = loads_resolve(set, err);
     manifest_destroy(m);
     return s;
 }
@@ -59,6 +63,23 @@ static void test_kserve_knative_maps_fields_to_kpa(void **state) {
     assert_int_equal(p->pods.concurrency_limit, 10);
     assert_string_equal(t->name, "f-transformer");
     assert_int_equal(t->kpa.min_scale, 0);
+    svc_set_fini(&set);
+}
+
+/* The field wins over the user's annotation, and later integer fields do not
+ * overwrite its text. */
+static void test_scale_target_overrides_the_target_annotation(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    assert_int_equal(build("apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"
+                           "metadata:\n  name: f\n  annotations:\n"
+                           "    autoscaling.knative.dev/target: \"5\"\n"
+                           "spec:\n  predictor:\n    scaleTarget: 3\n    minReplicas: 2\n",
+                           &set, &err),
+                     PP_OK);
+    assert_true(fabs(set.svcs[0].kpa.target_value - 2.1) < 1e-9); /* 3 x 70 % */
+    assert_int_equal(set.svcs[0].kpa.min_scale, 2);
     svc_set_fini(&set);
 }
 
@@ -197,6 +218,15 @@ static void test_simulation_sets_pods_seed_and_loads(void **state) {
     assert_int_equal(err.line, 4);
     assert_non_null(strstr(err.message, "\"nope\""));
     svc_set_fini(&set);
+    assert_int_not_equal(build("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n"
+                               "apiVersion: podpilot.io/v1alpha1\nkind: Simulation\n"
+                               "loads:\n  - service: d\n    hey: -n 1 -c 5\n",
+                               &set, &err),
+                         PP_OK);
+    char msg[1200];
+    pp_error_format(&err, msg, sizeof(msg));
+    assert_string_equal(msg, "t.yaml:9:10: loads[0].hey: -n cannot be less than -c.");
+    svc_set_fini(&set);
 }
 
 /* Every YAML block of ../shared/seeds, copied verbatim into tests/data/seeds. */
@@ -232,6 +262,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantities_round_up_to_milli),
         cmocka_unit_test(test_kserve_knative_maps_fields_to_kpa),
+        cmocka_unit_test(test_scale_target_overrides_the_target_annotation),
         cmocka_unit_test(test_raw_deployment_gets_kserves_hpa),
         cmocka_unit_test(test_hpa_attaches_to_its_target_and_names_bad_fields),
         cmocka_unit_test(test_bad_values_name_file_line_column_and_field),

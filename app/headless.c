@@ -157,6 +157,10 @@ static void on_record(void *ctx, const struct loop_record *r) {
     case LOOP_LOAD_DONE:
         load_done(p, r);
         break;
+    case LOOP_COMMAND:
+    case LOOP_OBS:
+    case LOOP_TICK_END:
+        break;
     }
 }
 

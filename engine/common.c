@@ -82,7 +82,10 @@ int pp_format_double(double x, char *buf, size_t size) {
         x = 0; /* folds -0 */
     if (x > -1e18 && x < 1e18 && x == (double)(int64_t)x)
         return snprintf(buf, size, "%lld", (long long)x);
-    for (int prec = 1; prec <= 17; prec++) {
+    /* A double whose shortest form has up to 15 digits prints as exactly
+     * that form at %.15g (the rounding error is below half a 15-digit step),
+     * so three tries find the shortest text that reads back as x. */
+    for (int prec = 15; prec <= 17; prec++) {
         char tmp[40];
         snprintf(tmp, sizeof(tmp), "%.*g", prec, x);
         if (strtod(tmp, NULL) == x)

@@ -231,10 +231,8 @@ void hpa_set_bounds(struct hpa *h, int32_t min, int32_t max) {
     h->spec.max_replicas = max;
 }
 
-struct hpa *hpa_create(const struct hpa_spec *spec, const struct hpa_controller *ctl) {
-    struct hpa *h = xcalloc(1, sizeof(*h));
+static void resolve_spec(struct hpa *h, const struct hpa_spec *spec) {
     h->spec = *spec;
-    h->ctl = *ctl;
     if (!h->spec.min_set) {
         h->spec.min_set = true;
         h->spec.min_replicas = 1;
@@ -250,13 +248,21 @@ struct hpa *hpa_create(const struct hpa_spec *spec, const struct hpa_controller 
         default_rules(&h->spec.up, true);
         default_rules(&h->spec.down, false);
     }
-    h->tol_up =
-        h->spec.behavior_set && h->spec.up.tolerance_set ? h->spec.up.tolerance : ctl->tolerance;
+    h->tol_up = h->spec.behavior_set && h->spec.up.tolerance_set ? h->spec.up.tolerance
+                                                                 : h->ctl.tolerance;
     h->tol_down = h->spec.behavior_set && h->spec.down.tolerance_set ? h->spec.down.tolerance
-                                                                     : ctl->tolerance;
+                                                                     : h->ctl.tolerance;
+}
+
+struct hpa *hpa_create(const struct hpa_spec *spec, const struct hpa_controller *ctl) {
+    struct hpa *h = xcalloc(1, sizeof(*h));
+    h->ctl = *ctl;
+    resolve_spec(h, spec);
     h->status.metric_recommendation = -1;
     return h;
 }
+
+void hpa_set_spec(struct hpa *h, const struct hpa_spec *spec) { resolve_spec(h, spec); }
 
 void hpa_destroy(struct hpa *h) {
     if (!h)

@@ -177,6 +177,9 @@ const struct hpa_status *hpa_status(const struct hpa *h);
 /* Rewrites spec.minReplicas/maxReplicas, as a CronHPA does to an HPA it
  * targets; the next sync uses them. Callers keep 1 <= min <= max. */
 void hpa_set_bounds(struct hpa *h, int32_t min, int32_t max);
+/* Replaces the spec as an edit of the HPA object does (it must have passed
+ * hpa_validate); recommendations, status and events carry over. */
+void hpa_set_spec(struct hpa *h, const struct hpa_spec *spec);
 /* The resolved spec: defaults applied (min 1, cpu 80 %, behavior rules). */
 const struct hpa_spec *hpa_spec(const struct hpa *h);
 /* Events, oldest first, deduplicated as the event recorder does. */

@@ -67,6 +67,27 @@ struct kpa *kpa_create(const struct kpa_config *cfg, int32_t ready_at_creation, 
     return k;
 }
 
+struct kpa *kpa_reconfigure(struct kpa *old, const struct kpa_config *cfg) {
+    struct kpa *k = kpa_create(cfg, 0, 0);
+    window_copy(&k->conc_stable, &old->conc_stable);
+    window_copy(&k->conc_panic, &old->conc_panic);
+    window_copy(&k->rps_stable, &old->rps_stable);
+    window_copy(&k->rps_panic, &old->rps_panic);
+    if (k->has_delay && old->has_delay && k->delay.size == old->delay.size) {
+        struct maxwin_entry *ring = k->delay.ring;
+        memcpy(ring, old->delay.ring, old->delay.size * sizeof(*ring));
+        k->delay = old->delay;
+        k->delay.ring = ring;
+    }
+    k->panicking = old->panicking;
+    k->panic_time = old->panic_time;
+    k->max_panic_pods = old->max_panic_pods;
+    k->desired = old->desired;
+    k->ebc = old->ebc;
+    kpa_destroy(old);
+    return k;
+}
+
 void kpa_destroy(struct kpa *k) {
     free(k);
 }

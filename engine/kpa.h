@@ -48,6 +48,11 @@ void kpa_destroy(struct kpa *k);
 uint32_t kpa_sample_size(uint32_t pods);
 struct kpa_stat kpa_scrape_combine(const struct kpa_stat *pods, uint32_t n);
 
+/* A decider for cfg that carries on from old (which it frees): the windows
+ * keep the seconds that fit (Knative's ResizeWindow), panic state, desired
+ * scale and EBC carry over, the scale-down-delay history when its size
+ * is unchanged. */
+struct kpa *kpa_reconfigure(struct kpa *old, const struct kpa_config *cfg);
 /* Records a stat at now into all four windows (collector.record). */
 void kpa_record(struct kpa *k, pp_time now, const struct kpa_stat *stat);
 /* True when an activator stat should run Scale at once (MultiScaler.Poke). */

@@ -1,7 +1,5 @@
 #include "engine/kpa_service.h"
 
-#include "engine/sim.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,7 +9,6 @@ struct kpa_service {
     struct pa_state pa;
     pp_time created;
     int32_t ready;
-    struct kpa_stat per_pod[SIM_MAX_PODS];
 };
 
 struct kpa_service *kpa_service_create(const struct kpa_config *cfg, pp_time now) {
@@ -39,18 +36,19 @@ static void reconcile(struct kpa_service *s, pp_time now) {
 /* Pods report requests the activator sent them as proxied; the scraper nets
  * those out because the activator reports them itself. */
 static void scrape(struct kpa_service *s, pp_time now, const struct kpa_stat *pods, bool proxied) {
-    const uint32_t n = (uint32_t)(s->ready < SIM_MAX_PODS ? s->ready : SIM_MAX_PODS);
-    if (n == 0)
+    if (s->ready <= 0)
         return;
-    for (uint32_t i = 0; i < n; i++) {
-        s->per_pod[i] = pods[i];
-        if (proxied) {
-            s->per_pod[i].proxied_concurrency = pods[i].concurrency;
-            s->per_pod[i].proxied_rps = pods[i].rps;
-        }
+    struct kpa_stat st = *pods;
+    if (proxied) {
+        st.proxied_concurrency = st.concurrency;
+        st.proxied_rps = st.rps;
     }
-    struct kpa_stat st = kpa_scrape_combine(s->per_pod, n);
     kpa_record(s->kpa, now, &st);
+}
+
+void kpa_service_reconfigure(struct kpa_service *s, const struct kpa_config *cfg) {
+    s->cfg = *cfg;
+    s->kpa = kpa_reconfigure(s->kpa, cfg);
 }
 
 void kpa_service_step(struct kpa_service *s, pp_time now, const struct kpa_stat *pods,

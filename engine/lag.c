@@ -565,6 +565,8 @@ void lag_request_end(struct lag *l, int32_t replica) {
         l->r[replica].lag--;
 }
 
+void lag_set_config(struct lag *l, const struct lag_config *cfg) { l->cfg = *cfg; }
+
 void lag_advance(struct lag *l, int64_t now, lag_emit_fn fn, void *ctx) {
     l->emit = fn;
     l->ctx = ctx;

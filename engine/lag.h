@@ -167,6 +167,9 @@ void lag_destroy(struct lag *l);
 /* Requests on server replica `replica` (the agent's reverse proxy): each
  * start adds 1 to the lag and stamps last-used, each end takes 1 off but
  * never below 0. Ignored where the model has no stats. */
+/* A run-time change of the agent's and scheduler's settings; replica state
+ * carries over. */
+void lag_set_config(struct lag *l, const struct lag_config *cfg);
 void lag_request_start(struct lag *l, int32_t replica, int64_t now);
 void lag_request_end(struct lag *l, int32_t replica);
 

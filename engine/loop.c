@@ -1,15 +1,18 @@
 #include "engine/loop.h"
 
 #include "engine/kpa_service.h"
+#include "engine/override.h"
 #include "engine/tz.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define HPA_METRICS_READER 1 /* the metrics-server window; reader 0 is the 1 s scrape */
+#define QUEUE_CAP 256
 
 struct rt {
     const struct svc_config *cfg;
@@ -17,6 +20,8 @@ struct rt {
     char metric[SVC_NAME_MAX];
     struct loop_view view;
     int32_t replicas; /* what the actuator last asked of the cluster */
+    struct override ov;
+    double base_target; /* the manifest's */
     /* KPA */
     struct kpa_service *kpa;
     /* HPA */
@@ -29,23 +34,39 @@ struct rt {
     pp_time next_stats;
     int64_t max_lag;
     int32_t lag_recommended;
+    int64_t *ops; /* request starts and ends gathered from the sim this tick */
+    size_t n_ops, cap_ops;
     /* cron */
     struct cron *cron;
     struct cron_job_spec jobs[SVC_MAX_JOBS];
     struct tz *utc;
 };
 
+/* A load test: the manifests' and the operator's. */
+struct lload {
+    const struct svc_load *spec;
+    struct svc_load *owned; /* started by a command */
+    size_t sim_id;
+    bool reported;
+};
+
 struct loop {
     const struct svc_set *set;
     loop_emit_fn emit;
     void *ctx;
-    struct sim *sim;
+    struct sim *sim; /* NULL when observations come from the caller */
     struct rt *rts;
     size_t n;
     int64_t elapsed;
     pp_time now;
-    bool *reported; /* per load */
-    size_t n_loads;
+    struct lload *loads;
+    size_t n_loads, cap_loads;
+    /* commands: submitted from any thread, applied at the start of a tick */
+    pthread_mutex_t mu;
+    struct command *queue;
+    size_t q_head, q_len;
+    struct command applying;
+    struct loop_obs *obs; /* per service, the sim's observations this tick */
     /* scratch, reused every tick: a tick allocates nothing */
     struct sim_pod_sample samples[SIM_MAX_PODS];
     struct kpa_stat stats[SIM_MAX_PODS];
@@ -55,6 +76,8 @@ struct loop {
     struct hpa_metric_obs hpa_obs[HPA_MAX_METRICS];
     char errors[HPA_MAX_METRICS][200];
 };
+
+static void emit_decision(struct loop *l, size_t svc);
 
 static double elapsed_s(const struct loop *l) { return (double)l->elapsed; }
 
@@ -66,6 +89,14 @@ static void emit_event(struct loop *l, size_t svc, bool warning, const char *rea
 }
 
 static void emit_decision(struct loop *l, size_t svc) {
+    struct rt *rt = &l->rts[svc];
+    if (rt->ov.pinned || rt->ov.paused) {
+        char why[sizeof(rt->view.reason)];
+        snprintf(why, sizeof(why), "%s", rt->view.reason);
+        snprintf(rt->view.reason, sizeof(rt->view.reason), "%s %d by the operator%s%.150s",
+                 rt->ov.pinned ? "pinned at" : "paused at", rt->view.actual, why[0] ? "; " : "",
+                 why);
+    }
     const struct loop_record r = {
         .kind = LOOP_DECISION, .t = elapsed_s(l), .svc = svc, .view = &l->rts[svc].view};
     l->emit(l->ctx, &r);
@@ -78,28 +109,17 @@ static void actuate(struct loop *l, size_t svc, int32_t replicas) {
     char msg[96];
     snprintf(msg, sizeof(msg), "Scaling from %d to %d", r->replicas, replicas);
     r->replicas = replicas;
-    sim_scale(l->sim, svc, replicas, l->now);
+    if (l->sim)
+        sim_scale(l->sim, svc, replicas, l->now);
     emit_event(l, svc, false, "Scaled", msg);
 }
 
 /* ---- KPA ---- */
 
-static void kpa_step(struct loop *l, size_t svc, size_t n, const struct sim_service_sample *ss) {
+static void kpa_step(struct loop *l, size_t svc, const struct loop_obs *o) {
     struct rt *r = &l->rts[svc];
-    int32_t ready = 0;
-    double pod_conc = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!l->samples[i].ready)
-            continue;
-        l->stats[ready++] = (struct kpa_stat){.concurrency = l->samples[i].concurrency,
-                                              .rps = l->samples[i].rps};
-        pod_conc += l->samples[i].concurrency;
-    }
     struct kpa_service_view v = {0};
-    /* The activator sees every request while it is in the path: those it
-     * holds and those it proxied to pods. */
-    const struct kpa_stat act = {.concurrency = ss->buffered + pod_conc, .rps = ss->rps};
-    kpa_service_step(r->kpa, l->now, l->stats, ready, &act, &v);
+    kpa_service_step(r->kpa, l->now, &o->pods, o->ready, &o->activator, &v);
     const struct kpa_config *cfg = kpa_service_config(r->kpa);
     struct loop_view *w = &r->view;
     if (v.decided) {
@@ -116,10 +136,11 @@ static void kpa_step(struct loop *l, size_t svc, size_t n, const struct sim_serv
             snprintf(w->reason, sizeof(w->reason), "%s", pa_why_text(v.why));
     }
     w->desired = v.desired;
-    sim_set_activator(l->sim, svc, v.activator_in_path, l->now);
-    actuate(l, svc, v.replicas);
+    if (l->sim)
+        sim_set_activator(l->sim, svc, v.activator_in_path, l->now);
+    actuate(l, svc, override_replicas(&r->ov, v.replicas));
     w->actual = r->replicas;
-    w->ready = sim_ready(l->sim, svc);
+    w->ready = o->ready;
     if (v.decided)
         emit_decision(l, svc);
 }
@@ -210,6 +231,35 @@ static void hpa_metric_obs(struct loop *l, size_t k, const struct hpa_metric_spe
     o->value_milli = (int64_t)llround(total);
 }
 
+/* The pods and metrics an HPA sync reads, from the metrics-server window. */
+static void hpa_observe_sim(struct loop *l, size_t svc, struct loop_obs *o) {
+    struct rt *r = &l->rts[svc];
+    struct sim_service_sample ss;
+    const size_t n = sim_sample(l->sim, svc, HPA_METRICS_READER, l->now, l->samples,
+                                SIM_MAX_PODS, &ss);
+    for (size_t i = 0; i < n; i++) {
+        const struct sim_pod_sample *p = &l->samples[i];
+        l->hpa_pods[i] = (struct hpa_pod){
+            .phase = HPA_POD_RUNNING,
+            .has_ready_condition = true,
+            .ready = p->ready,
+            .ready_transition = p->ready ? p->ready_at : p->created,
+            .started = true,
+            .start_time = p->created,
+            .cpu_request_milli = r->cfg->pods.cpu_request_milli,
+            .memory_request_milli = r->cfg->pods.memory_request_milli,
+        };
+    }
+    const struct hpa_spec *spec = hpa_spec(r->hpa);
+    for (size_t k = 0; k < spec->n_metrics; k++)
+        hpa_metric_obs(l, k, &spec->metrics[k], n);
+    o->hpa = true;
+    o->n_pods = n;
+    o->hpa_pods = l->hpa_pods;
+    o->n_metrics = spec->n_metrics;
+    o->metrics = l->hpa_obs;
+}
+
 static void hpa_emit_new_events(struct loop *l, size_t svc) {
     struct rt *r = &l->rts[svc];
     const struct hpa_event *ev;
@@ -246,41 +296,41 @@ static void hpa_reason(const struct hpa_status *st, char *buf, size_t size) {
         buf[0] = '\0';
 }
 
-static void hpa_step(struct loop *l, size_t svc) {
+static void hpa_set_target(struct rt *r) {
+    const struct hpa_metric_spec *m0 = &hpa_spec(r->hpa)->metrics[0];
+    r->view.target =
+        m0->target == HPA_TARGET_UTILIZATION ? m0->utilization : (double)m0->milli / 1000;
+}
+
+static void hpa_step(struct loop *l, size_t svc, const struct loop_obs *o) {
     struct rt *r = &l->rts[svc];
-    if (l->now < r->next_sync)
+    if (l->now < r->next_sync || !o->hpa)
         return;
     r->next_sync += PP_SEC(15);
-    struct sim_service_sample ss;
-    const size_t n = sim_sample(l->sim, svc, HPA_METRICS_READER, l->now, l->samples,
-                                SIM_MAX_PODS, &ss);
-    for (size_t i = 0; i < n; i++) {
-        const struct sim_pod_sample *p = &l->samples[i];
-        l->hpa_pods[i] = (struct hpa_pod){
-            .phase = HPA_POD_RUNNING,
-            .has_ready_condition = true,
-            .ready = p->ready,
-            .ready_transition = p->ready ? p->ready_at : p->created,
-            .started = true,
-            .start_time = p->created,
-            .cpu_request_milli = r->cfg->pods.cpu_request_milli,
-            .memory_request_milli = r->cfg->pods.memory_request_milli,
-        };
-    }
     const struct hpa_spec *spec = hpa_spec(r->hpa);
-    for (size_t k = 0; k < spec->n_metrics; k++)
-        hpa_metric_obs(l, k, &spec->metrics[k], n);
+    const size_t n = o->n_pods < SIM_MAX_PODS ? o->n_pods : SIM_MAX_PODS;
+    if (o->hpa_pods != l->hpa_pods)
+        memcpy(l->hpa_pods, o->hpa_pods, n * sizeof(*l->hpa_pods));
+    for (size_t i = 0; i < n; i++) {
+        l->hpa_pods[i].cpu_request_milli = r->cfg->pods.cpu_request_milli;
+        l->hpa_pods[i].memory_request_milli = r->cfg->pods.memory_request_milli;
+    }
+    for (size_t k = o->n_metrics; k < spec->n_metrics && k < HPA_MAX_METRICS; k++)
+        l->hpa_obs[k] = (struct hpa_metric_obs){.error = "no observation of this metric"};
     const struct hpa_obs obs = {.spec_replicas = r->replicas,
-                                .status_replicas = (int32_t)(ss.ready + ss.starting),
+                                .status_replicas = o->ready + o->starting,
                                 .pods = l->hpa_pods,
                                 .n_pods = n,
-                                .metrics = l->hpa_obs};
+                                .metrics = o->n_metrics >= spec->n_metrics ? o->metrics
+                                                                           : l->hpa_obs};
+    if (o->n_metrics < spec->n_metrics && o->metrics != l->hpa_obs)
+        memcpy(l->hpa_obs, o->metrics, o->n_metrics * sizeof(*l->hpa_obs));
     int32_t replicas = r->replicas;
     const struct hpa_status *st = hpa_sync(r->hpa, &obs, l->now, &replicas);
     struct loop_view *w = &r->view;
     w->hpa = st;
     const struct hpa_metric_spec *m0 = &spec->metrics[0];
-    w->target = m0->target == HPA_TARGET_UTILIZATION ? m0->utilization : (double)m0->milli / 1000;
+    hpa_set_target(r);
     w->stable = NAN;
     if (st->n_metrics > 0 && st->metrics[0].valid)
         w->stable = m0->target == HPA_TARGET_UTILIZATION ? st->metrics[0].utilization
@@ -290,23 +340,29 @@ static void hpa_step(struct loop *l, size_t svc) {
     w->desired = st->desired_replicas;
     hpa_reason(st, w->reason, sizeof(w->reason));
     hpa_emit_new_events(l, svc);
-    actuate(l, svc, replicas);
+    actuate(l, svc, override_replicas(&r->ov, replicas));
     w->actual = r->replicas;
-    w->ready = sim_ready(l->sim, svc);
+    w->ready = o->ready;
     emit_decision(l, svc);
 }
 
 /* ---- Seldon lag ---- */
 
+static void lag_op(struct loop *l, size_t svc, int64_t op) {
+    struct rt *r = &l->rts[svc];
+    if (r->n_ops == r->cap_ops) {
+        r->cap_ops = r->cap_ops ? 2 * r->cap_ops : 256;
+        r->ops = xrealloc(r->ops, r->cap_ops * sizeof(*r->ops));
+    }
+    r->ops[r->n_ops++] = op;
+}
+
 static void lag_hook_start(void *ctx, size_t svc, int32_t slot, pp_time now) {
-    struct loop *l = ctx;
-    lag_request_start(l->rts[svc].lag, slot, now / PP_NS_PER_SEC);
+    lag_op(ctx, svc, LOOP_LAG_OP(now / PP_NS_PER_SEC, slot, false));
 }
 
 static void lag_hook_end(void *ctx, size_t svc, int32_t slot, pp_time now) {
-    (void)now;
-    struct loop *l = ctx;
-    lag_request_end(l->rts[svc].lag, slot);
+    lag_op(ctx, svc, LOOP_LAG_OP(now / PP_NS_PER_SEC, slot, true));
 }
 
 struct lag_ctx {
@@ -388,14 +444,23 @@ static void lag_emit(void *ctx, const struct lag_record *rec) {
 
 static void lag_sync_pods(struct loop *l, size_t svc) {
     struct rt *r = &l->rts[svc];
+    if (!l->sim)
+        return;
     const int32_t cap = lag_replica_capacity(r->lag);
     for (int32_t i = 0; i < cap && i < SIM_MAX_PODS; i++)
         sim_set_pod(l->sim, svc, i, lag_replica(r->lag, i) == LAG_REPLICA_AVAILABLE, l->now);
 }
 
-static void lag_step(struct loop *l, size_t svc) {
+static void lag_step(struct loop *l, size_t svc, const struct loop_obs *o) {
     struct rt *r = &l->rts[svc];
     struct lag_ctx c = {l, svc};
+    for (size_t i = 0; i < o->n_lag; i++) {
+        const int64_t op = o->lag_ops[i];
+        if (LOOP_LAG_OP_END(op))
+            lag_request_end(r->lag, LOOP_LAG_OP_SLOT(op));
+        else
+            lag_request_start(r->lag, LOOP_LAG_OP_SLOT(op), LOOP_LAG_OP_SEC(op));
+    }
     const int64_t now_s = l->now / PP_NS_PER_SEC;
     struct lag_status st;
     lag_status(r->lag, &st);
@@ -411,7 +476,7 @@ static void lag_step(struct loop *l, size_t svc) {
         w->desired = st.replicas;
         w->actual = st.replicas;
         lag_sync_pods(l, svc);
-        w->ready = sim_ready(l->sim, svc);
+        w->ready = o->ready;
         snprintf(w->reason, sizeof(w->reason), "model %s", lag_state_name(st.state));
         emit_decision(l, svc);
         return;
@@ -422,7 +487,7 @@ static void lag_step(struct loop *l, size_t svc) {
 
 /* ---- cron ---- */
 
-static void cron_step(struct loop *l, size_t svc) {
+static void cron_step(struct loop *l, size_t svc, int32_t ready) {
     struct rt *r = &l->rts[svc];
     struct cron_fire f;
     while (cron_take(r->cron, l->now / PP_NS_PER_SEC, &f)) {
@@ -464,10 +529,10 @@ static void cron_step(struct loop *l, size_t svc) {
         }
         cron_status_message(job->name, result, msg, sizeof(msg));
         emit_event(l, svc, false, "Succeed", msg);
-        actuate(l, svc, replicas);
+        actuate(l, svc, override_replicas(&r->ov, replicas));
         if (!r->hpa) {
             w->actual = r->replicas;
-            w->ready = sim_ready(l->sim, svc);
+            w->ready = ready;
             emit_decision(l, svc);
         }
     }
@@ -530,7 +595,8 @@ static enum pp_status create_scaler(struct loop *l, size_t i, struct pp_error *e
         r->lag = lag_create(&c->lag, &m, &c->lag_server, init, (size_t)n,
                             start / PP_NS_PER_SEC - 600);
         r->next_stats = start + PP_SEC(c->lag.stats_period_s);
-        sim_set_hooks(l->sim, i, lag_hook_start, lag_hook_end, l);
+        if (l->sim)
+            sim_set_hooks(l->sim, i, lag_hook_start, lag_hook_end, l);
         r->replicas = n;
         break;
     }
@@ -559,9 +625,18 @@ static void reset_view(struct rt *r) {
                                  .desired = r->replicas, .actual = r->replicas};
 }
 
-struct loop *loop_create(const struct svc_set *set, loop_emit_fn emit, void *ctx,
-                         struct pp_error *err) {
-    for (size_t i = 0; i < set->n_loads; i++)
+static void add_load(struct loop *l, const struct svc_load *spec, struct svc_load *owned,
+                     size_t sim_id) {
+    if (l->n_loads == l->cap_loads) {
+        l->cap_loads = l->cap_loads ? 2 * l->cap_loads : 8;
+        l->loads = xrealloc(l->loads, l->cap_loads * sizeof(*l->loads));
+    }
+    l->loads[l->n_loads++] = (struct lload){.spec = spec, .owned = owned, .sim_id = sim_id};
+}
+
+static struct loop *create(const struct svc_set *set, loop_emit_fn emit, void *ctx, bool sim,
+                           struct pp_error *err) {
+    for (size_t i = 0; sim && i < set->n_loads; i++)
         if (!set->loads[i].parsed) {
             pp_fail(err, PP_ERR_INVALID, "loads", "load \"%.200s\" was not parsed",
                     set->loads[i].text);
@@ -573,16 +648,21 @@ struct loop *loop_create(const struct svc_set *set, loop_emit_fn emit, void *ctx
     l->ctx = ctx;
     l->now = set->start;
     l->n = set->n;
+    pthread_mutex_init(&l->mu, NULL);
+    l->queue = xcalloc(QUEUE_CAP, sizeof(*l->queue));
     l->rts = xcalloc(set->n ? set->n : 1, sizeof(*l->rts));
-    struct sim_pod_model *models = xcalloc(set->n ? set->n : 1, sizeof(*models));
-    int32_t *ready = xcalloc(set->n ? set->n : 1, sizeof(*ready));
-    for (size_t i = 0; i < set->n; i++) {
-        models[i] = set->svcs[i].pods;
-        ready[i] = set->svcs[i].cls == SVC_LAG ? 0 : set->svcs[i].initial_ready;
+    l->obs = xcalloc(set->n ? set->n : 1, sizeof(*l->obs));
+    if (sim) {
+        struct sim_pod_model *models = xcalloc(set->n ? set->n : 1, sizeof(*models));
+        int32_t *ready = xcalloc(set->n ? set->n : 1, sizeof(*ready));
+        for (size_t i = 0; i < set->n; i++) {
+            models[i] = set->svcs[i].pods;
+            ready[i] = set->svcs[i].cls == SVC_LAG ? 0 : set->svcs[i].initial_ready;
+        }
+        l->sim = sim_create(set->seed, models, ready, set->n, set->start);
+        free(models);
+        free(ready);
     }
-    l->sim = sim_create(set->seed, models, ready, set->n, set->start);
-    free(models);
-    free(ready);
     for (size_t i = 0; i < set->n; i++) {
         struct rt *r = &l->rts[i];
         r->cfg = &set->svcs[i];
@@ -600,25 +680,39 @@ struct loop *loop_create(const struct svc_set *set, loop_emit_fn emit, void *ctx
         }
         reset_view(r);
         metric_label(r);
+        if (r->kpa)
+            r->view.target = r->cfg->kpa.target_value;
+        if (r->hpa)
+            hpa_set_target(r);
+        r->base_target = r->view.target;
         const int32_t want = r->cfg->cls == SVC_KPA ? r->cfg->kpa.deployment_replicas
                              : r->cfg->cls == SVC_LAG ? r->replicas
                                                       : r->cfg->replicas;
         if (r->cfg->cls == SVC_LAG) {
             lag_sync_pods(l, i);
         } else {
-            sim_scale(l->sim, i, want, l->now);
+            if (l->sim)
+                sim_scale(l->sim, i, want, l->now);
             r->replicas = want;
         }
         r->view.actual = r->view.desired = r->replicas;
     }
-    l->n_loads = set->n_loads;
-    l->reported = xcalloc(set->n_loads ? set->n_loads : 1, sizeof(*l->reported));
-    for (size_t i = 0; i < set->n_loads; i++) {
+    for (size_t i = 0; sim && i < set->n_loads; i++) {
         struct sim_load ld = set->loads[i].load;
         ld.start += set->start;
-        sim_load_start(l->sim, set->loads[i].svc, &ld);
+        add_load(l, &set->loads[i], NULL, sim_load_start(l->sim, set->loads[i].svc, &ld));
     }
     return l;
+}
+
+struct loop *loop_create(const struct svc_set *set, loop_emit_fn emit, void *ctx,
+                         struct pp_error *err) {
+    return create(set, emit, ctx, true, err);
+}
+
+struct loop *loop_create_observed(const struct svc_set *set, loop_emit_fn emit, void *ctx,
+                                  struct pp_error *err) {
+    return create(set, emit, ctx, false, err);
 }
 
 void loop_destroy(struct loop *l) {
@@ -631,78 +725,367 @@ void loop_destroy(struct loop *l) {
         lag_destroy(r->lag);
         cron_destroy(r->cron);
         tz_destroy(r->utc);
+        free(r->ops);
     }
+    for (size_t i = 0; i < l->n_loads; i++)
+        free(l->loads[i].owned);
     sim_destroy(l->sim);
+    pthread_mutex_destroy(&l->mu);
+    free(l->queue);
+    free(l->obs);
     free(l->rts);
-    free(l->reported);
+    free(l->loads);
     free(l);
 }
 
-static void gpu_view(struct loop *l, size_t svc, size_t n) {
+/* ---- operator commands ---- */
+
+static enum pp_status find_service(const struct loop *l, const char *name, size_t *svc,
+                                   struct pp_error *err) {
+    *svc = svc_set_match(l->set, name);
+    if (*svc < l->set->n)
+        return PP_OK;
+    char names[300] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < l->set->n && used < sizeof(names); i++) {
+        int k = snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+                         l->set->svcs[i].name);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+    return pp_fail(err, PP_ERR_INVALID, "service", "no service \"%s\" (services: %s)", name,
+                   names);
+}
+
+enum pp_status loop_submit(struct loop *l, const struct command *cmd, struct pp_error *err) {
+    size_t svc;
+    if (find_service(l, cmd->service, &svc, err) != PP_OK)
+        return PP_ERR_INVALID;
+    const struct svc_config *c = &l->set->svcs[svc];
+    struct override ov = {0};
+    struct override_config oc;
+    switch (cmd->kind) {
+    case CMD_PIN:
+        if (c->cls == SVC_LAG)
+            return pp_fail(err, PP_ERR_INVALID, "pin",
+                           "%s is a Seldon Model: its scheduler places replicas itself, so "
+                           "podpilot cannot pin them; pause stops its autoscaling",
+                           c->name);
+        break;
+    case CMD_TARGET:
+        ov.target_set = true;
+        ov.target = cmd->value;
+        if (override_build(c, &ov, 0, 0, &oc, err) != PP_OK)
+            return PP_ERR_INVALID;
+        break;
+    case CMD_TARGET_RESET:
+        if (c->cls == SVC_CRON || c->cls == SVC_NONE)
+            return pp_fail(err, PP_ERR_INVALID, "target", "%s has no target", c->name);
+        break;
+    case CMD_SET:
+        if (override_set_knob(&ov, cmd->knob, cmd->arg, err) != PP_OK ||
+            override_build(c, &ov, 0, 0, &oc, err) != PP_OK)
+            return PP_ERR_INVALID;
+        break;
+    case CMD_LOAD:
+        if (!cmd->load_ready)
+            return pp_fail(err, PP_ERR_INVALID, "load", "the load's flags were not parsed");
+        break;
+    case CMD_UNPIN:
+    case CMD_PAUSE:
+    case CMD_RESUME:
+    case CMD_STOP:
+        break;
+    }
+    pthread_mutex_lock(&l->mu);
+    const bool full = l->q_len == QUEUE_CAP;
+    if (!full)
+        l->queue[(l->q_head + l->q_len++) % QUEUE_CAP] = *cmd;
+    pthread_mutex_unlock(&l->mu);
+    if (full)
+        return pp_fail(err, PP_ERR_LIMIT, "command", "%d commands already wait for the next tick",
+                       QUEUE_CAP);
+    return PP_OK;
+}
+
+static bool next_command(struct loop *l, struct command *out) {
+    pthread_mutex_lock(&l->mu);
+    const bool any = l->q_len > 0;
+    if (any) {
+        *out = l->queue[l->q_head];
+        l->q_head = (l->q_head + 1) % QUEUE_CAP;
+        l->q_len--;
+    }
+    pthread_mutex_unlock(&l->mu);
+    return any;
+}
+
+/* Hands the scaler its settings after a target or knob change. */
+static enum pp_status reconfigure(struct loop *l, size_t svc, const struct override *ov,
+                                  struct pp_error *err) {
     struct rt *r = &l->rts[svc];
-    if (r->cfg->pods.gpus <= 0)
+    struct override_config oc;
+    const struct hpa_spec *cur = r->hpa ? hpa_spec(r->hpa) : NULL;
+    if (override_build(r->cfg, ov, cur ? cur->min_replicas : 0, cur ? cur->max_replicas : 0,
+                       &oc, err) != PP_OK)
+        return PP_ERR_INVALID;
+    r->ov = *ov;
+    if (r->kpa) {
+        kpa_service_reconfigure(r->kpa, &oc.kpa);
+        r->view.target = oc.kpa.target_value;
+    } else if (r->hpa) {
+        hpa_set_spec(r->hpa, &oc.hpa);
+        hpa_set_target(r);
+    } else if (r->lag) {
+        lag_set_config(r->lag, &oc.lag);
+        r->view.target = oc.lag.lag_threshold;
+    }
+    return PP_OK;
+}
+
+static void start_load(struct loop *l, size_t svc, const struct command *cmd) {
+    if (!l->sim)
+        return; /* replay: the recording holds what the load did */
+    struct svc_load *spec = xcalloc(1, sizeof(*spec));
+    spec->svc = svc;
+    snprintf(spec->text, sizeof(spec->text), "%s", cmd->arg);
+    spec->parsed = true;
+    spec->load = cmd->load;
+    spec->load.trace = NULL;
+    spec->load.n_trace = 0;
+    struct sim_load ld = spec->load;
+    ld.start = l->now;
+    add_load(l, spec, spec, sim_load_start(l->sim, svc, &ld));
+}
+
+static int stop_loads(struct loop *l, size_t svc) {
+    int n = 0;
+    for (size_t i = 0; l->sim && i < l->n_loads; i++) {
+        struct lload *ld = &l->loads[i];
+        if (ld->reported || ld->spec->svc != svc)
+            continue;
+        sim_load_stop(l->sim, ld->sim_id, l->now);
+        n++;
+    }
+    return n;
+}
+
+static void apply_command(struct loop *l, const struct command *cmd) {
+    size_t svc;
+    struct pp_error err = {0};
+    if (find_service(l, cmd->service, &svc, &err) != PP_OK)
         return;
-    double sum = 0;
-    int ready = 0;
-    for (size_t i = 0; i < n; i++)
-        if (l->samples[i].ready) {
-            sum += l->samples[i].gpu_util;
-            ready++;
+    struct rt *r = &l->rts[svc];
+    const struct loop_record rec = {.kind = LOOP_COMMAND, .t = elapsed_s(l), .svc = svc,
+                                    .cmd = cmd};
+    l->emit(l->ctx, &rec);
+    struct override ov = r->ov;
+    char msg[400];
+    const char *reason = "Override";
+    switch (cmd->kind) {
+    case CMD_PIN:
+        r->ov.pinned = true;
+        r->ov.pin = cmd->replicas;
+        snprintf(msg, sizeof(msg),
+                 "pinned at %d replicas by the operator; the autoscaler keeps deciding",
+                 cmd->replicas);
+        break;
+    case CMD_UNPIN:
+        r->ov.pinned = false;
+        snprintf(msg, sizeof(msg), "unpinned: the autoscaler's decisions apply again");
+        break;
+    case CMD_PAUSE:
+        ov.paused = true;
+        ov.hold = r->replicas;
+        if (r->lag && reconfigure(l, svc, &ov, &err) != PP_OK)
+            goto rejected;
+        r->ov.paused = true;
+        r->ov.hold = r->replicas;
+        snprintf(msg, sizeof(msg), "autoscaling paused at %d replicas by the operator",
+                 r->replicas);
+        break;
+    case CMD_RESUME:
+        ov.paused = false;
+        if (r->lag && reconfigure(l, svc, &ov, &err) != PP_OK)
+            goto rejected;
+        r->ov.paused = false;
+        snprintf(msg, sizeof(msg), "autoscaling resumed");
+        break;
+    case CMD_TARGET:
+    case CMD_TARGET_RESET:
+        ov.target_set = cmd->kind == CMD_TARGET;
+        ov.target = cmd->value;
+        if (reconfigure(l, svc, &ov, &err) != PP_OK)
+            goto rejected;
+        if (cmd->kind == CMD_TARGET) {
+            char t[40];
+            pp_format_double(cmd->value, t, sizeof(t));
+            snprintf(msg, sizeof(msg), "target set to %s by the operator", t);
+        } else {
+            snprintf(msg, sizeof(msg), "target restored to the manifest's");
         }
-    r->view.gpu_util = ready ? sum / ready : 0;
+        break;
+    case CMD_SET:
+        if (override_set_knob(&ov, cmd->knob, cmd->arg, &err) != PP_OK ||
+            reconfigure(l, svc, &ov, &err) != PP_OK)
+            goto rejected;
+        snprintf(msg, sizeof(msg), "%s set to %s by the operator", cmd->knob, cmd->arg);
+        break;
+    case CMD_LOAD:
+        start_load(l, svc, cmd);
+        reason = "LoadStarted";
+        snprintf(msg, sizeof(msg), "hey %s", cmd->arg);
+        break;
+    case CMD_STOP: {
+        reason = "LoadStopped";
+        const int n = stop_loads(l, svc);
+        snprintf(msg, sizeof(msg), "%d load test%s stopped by the operator", n, n == 1 ? "" : "s");
+        break;
+    }
+    }
+    if (cmd->kind == CMD_PIN || (cmd->kind == CMD_PAUSE && !r->lag))
+        actuate(l, svc, override_replicas(&r->ov, r->replicas));
+    r->view.pinned = r->ov.pinned;
+    r->view.paused = r->ov.paused;
+    r->view.actual = r->replicas;
+    override_text(&r->ov, r->base_target, r->view.override, sizeof(r->view.override));
+    emit_event(l, svc, false, reason, msg);
+    return;
+rejected:
+    snprintf(msg, sizeof(msg), "%.150s: %.80s%s%.160s", cmd->text, err.field,
+             err.field[0] ? ": " : "", err.message);
+    emit_event(l, svc, true, "OverrideRejected", msg);
+}
+
+static void apply_commands(struct loop *l) {
+    while (next_command(l, &l->applying))
+        apply_command(l, &l->applying);
+}
+
+/* ---- ticks ---- */
+
+/* What the simulated cluster shows of svc this second. */
+static void observe_sim(struct loop *l, size_t svc, struct loop_obs *o) {
+    struct rt *r = &l->rts[svc];
+    struct sim_service_sample ss;
+    const size_t n = sim_sample(l->sim, svc, 0, l->now, l->samples, SIM_MAX_PODS, &ss);
+    int32_t ready = 0;
+    double demand = ss.buffered, busy = 0, pod_conc = 0, gpu = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct sim_pod_sample *p = &l->samples[i];
+        demand += p->concurrency;
+        busy += p->busy;
+        if (!p->ready)
+            continue;
+        l->stats[ready++] = (struct kpa_stat){.concurrency = p->concurrency, .rps = p->rps};
+        pod_conc += p->concurrency;
+        gpu += p->gpu_util;
+    }
+    *o = (struct loop_obs){.ready = ready, .starting = ss.starting, .demand = demand,
+                           .rps = ss.rps, .busy = busy, .gpu_util = NAN,
+                           .n_lag = r->n_ops, .lag_ops = r->ops};
+    if (r->cfg->pods.gpus > 0)
+        o->gpu_util = ready ? gpu / ready : 0;
+    if (r->kpa) {
+        o->pods = kpa_scrape_combine(l->stats, (uint32_t)ready);
+        /* The activator sees every request while it is in the path: those it
+         * holds and those it proxied to pods. */
+        o->activator = (struct kpa_stat){.concurrency = ss.buffered + pod_conc, .rps = ss.rps};
+    }
+    if (r->hpa && r->cfg->cls == SVC_HPA && l->now >= r->next_sync)
+        hpa_observe_sim(l, svc, o);
+}
+
+static void step(struct loop *l, size_t svc, const struct loop_obs *o) {
+    struct rt *r = &l->rts[svc];
+    r->view.gpu_util = o->gpu_util;
+    if (r->cron)
+        cron_step(l, svc, o->ready);
+    switch (r->cfg->cls) {
+    case SVC_KPA:
+        kpa_step(l, svc, o);
+        break;
+    case SVC_HPA:
+        hpa_step(l, svc, o);
+        break;
+    case SVC_LAG:
+        lag_step(l, svc, o);
+        break;
+    case SVC_CRON:
+    case SVC_NONE:
+        break;
+    }
+    r->view.ready = o->ready;
+    const struct loop_record rec = {.kind = LOOP_OBS, .t = elapsed_s(l), .svc = svc, .obs = o};
+    l->emit(l->ctx, &rec);
+    r->n_ops = 0;
 }
 
 static void report_loads(struct loop *l) {
+    for (size_t i = 0; i < l->n; i++)
+        l->rts[i].view.loads_running = 0;
     for (size_t i = 0; i < l->n_loads; i++) {
-        if (l->reported[i])
+        struct lload *ld = &l->loads[i];
+        if (ld->reported)
             continue;
         struct sim_load_result res;
-        sim_load_result(l->sim, i, &res);
-        if (!res.done)
+        sim_load_result(l->sim, ld->sim_id, &res);
+        if (!res.done) {
+            l->rts[ld->spec->svc].view.loads_running++;
             continue;
-        l->reported[i] = true;
+        }
+        ld->reported = true;
         const struct loop_record rec = {.kind = LOOP_LOAD_DONE, .t = elapsed_s(l),
-                                        .svc = l->set->loads[i].svc, .load = i,
-                                        .load_spec = &l->set->loads[i], .result = &res};
+                                        .svc = ld->spec->svc, .load = i, .load_spec = ld->spec,
+                                        .result = &res};
         l->emit(l->ctx, &rec);
     }
 }
 
-void loop_tick(struct loop *l) {
+static void begin_tick(struct loop *l) {
     l->elapsed++;
     l->now = l->set->start + PP_SEC(l->elapsed);
+    apply_commands(l);
+}
+
+static void end_tick(struct loop *l) {
+    const struct loop_record rec = {.kind = LOOP_TICK_END, .t = elapsed_s(l)};
+    l->emit(l->ctx, &rec);
+}
+
+void loop_tick(struct loop *l) {
+    if (!l->sim)
+        return;
+    begin_tick(l);
     sim_run(l->sim, l->now);
     for (size_t i = 0; i < l->n; i++) {
-        struct rt *r = &l->rts[i];
-        struct sim_service_sample ss;
-        const size_t n = sim_sample(l->sim, i, 0, l->now, l->samples, SIM_MAX_PODS, &ss);
-        gpu_view(l, i, n);
-        if (r->cron)
-            cron_step(l, i);
-        switch (r->cfg->cls) {
-        case SVC_KPA:
-            kpa_step(l, i, n, &ss);
-            break;
-        case SVC_HPA:
-            hpa_step(l, i);
-            break;
-        case SVC_LAG:
-            lag_step(l, i);
-            break;
-        case SVC_CRON:
-        case SVC_NONE:
-            break;
-        }
-        r->view.ready = sim_ready(l->sim, i);
+        observe_sim(l, i, &l->obs[i]);
+        step(l, i, &l->obs[i]);
     }
     report_loads(l);
+    end_tick(l);
+}
+
+void loop_tick_observed(struct loop *l, const struct loop_obs *obs) {
+    if (l->sim)
+        return;
+    begin_tick(l);
+    for (size_t i = 0; i < l->n; i++)
+        step(l, i, &obs[i]);
+    end_tick(l);
+}
+
+bool loop_hpa_due(const struct loop *l, size_t svc) {
+    const struct rt *r = &l->rts[svc];
+    return r->hpa && r->cfg->cls == SVC_HPA && l->set->start + PP_SEC(l->elapsed + 1) >= r->next_sync;
 }
 
 int64_t loop_elapsed(const struct loop *l) { return l->elapsed; }
 
 bool loop_loads_done(const struct loop *l) {
     for (size_t i = 0; i < l->n_loads; i++)
-        if (!l->reported[i])
+        if (!l->loads[i].reported)
             return false;
     return true;
 }

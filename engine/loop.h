@@ -5,9 +5,18 @@
 #ifndef PODPILOT_LOOP_H
 #define PODPILOT_LOOP_H
 
+#include "engine/command.h"
+#include "engine/kpa.h"
 #include "engine/service.h"
 
-enum loop_rec_kind { LOOP_DECISION, LOOP_EVENT, LOOP_LOAD_DONE };
+enum loop_rec_kind {
+    LOOP_DECISION,  /* a scaler decided: view */
+    LOOP_EVENT,     /* reason, message, warning */
+    LOOP_LOAD_DONE, /* a load test finished: load_spec, result */
+    LOOP_COMMAND,   /* an operator command took effect this tick: cmd */
+    LOOP_OBS,       /* what the source saw of svc this tick: obs */
+    LOOP_TICK_END,  /* the tick is over: everything for it has been emitted */
+};
 
 /* One service as of the last tick: what the console and the printer read. */
 struct loop_view {
@@ -18,12 +27,42 @@ struct loop_view {
     double stable, panic; /* observed values; NaN where the scaler has none */
     bool panic_mode;
     int32_t recommended; /* what the scaler wants, before rates, windows and bounds */
-    int32_t desired;     /* the decision */
-    int32_t actual;      /* replicas asked of the cluster */
+    int32_t desired;     /* the scaler's decision */
+    int32_t actual;      /* replicas asked of the cluster (after overrides) */
     int32_t ready;
     double gpu_util;     /* mean over ready pods, percent; NaN without GPUs */
     char reason[200];    /* the rule between recommendation and decision, upstream's words */
     const struct hpa_status *hpa; /* HPA services: conditions and metrics */
+    bool pinned, paused;
+    int32_t loads_running;
+    char override[240]; /* the operator's overrides in force, "" when none */
+};
+
+/* A request start or end at a Seldon agent (second, server replica). */
+#define LOOP_LAG_OP(sec, slot, end) ((int64_t)(sec) * 8192 + (int64_t)(slot) * 2 + ((end) ? 1 : 0))
+#define LOOP_LAG_OP_SEC(op) ((op) / 8192)
+#define LOOP_LAG_OP_SLOT(op) ((int32_t)(((op) % 8192) / 2))
+#define LOOP_LAG_OP_END(op) (((op) % 2) == 1)
+
+/* What the source saw of one service in one tick: exactly what its scaler
+ * consumed, so that a recording of these replays every decision. */
+struct loop_obs {
+    int32_t ready, starting; /* pods */
+    double demand;   /* requests in flight, time-averaged: in pods and held by the activator */
+    double rps;      /* arrivals per second */
+    double busy;     /* executing streams, time-averaged */
+    double gpu_util; /* mean percent over ready pods; NaN without GPUs */
+    struct kpa_stat pods;      /* KPA: the pods' reports as the scraper combines them */
+    struct kpa_stat activator; /* KPA: what the activator saw (held plus proxied) */
+    /* HPA services on a sync tick: the pods and metrics the controller read */
+    bool hpa;
+    size_t n_pods;
+    const struct hpa_pod *hpa_pods;
+    size_t n_metrics;
+    const struct hpa_metric_obs *metrics;
+    /* lag services: request starts and ends at the agents, in order */
+    size_t n_lag;
+    const int64_t *lag_ops; /* LOOP_LAG_OP */
 };
 
 struct loop_record {
@@ -37,21 +76,38 @@ struct loop_record {
     size_t load; /* LOOP_LOAD_DONE */
     const struct svc_load *load_spec;
     const struct sim_load_result *result;
+    const struct command *cmd;  /* LOOP_COMMAND */
+    const struct loop_obs *obs; /* LOOP_OBS */
 };
 
 typedef void (*loop_emit_fn)(void *ctx, const struct loop_record *r);
 
 struct loop;
 
-/* Builds the cluster and the scalers from set (which must outlive the loop)
- * and starts its loads. Fails, naming the service and field, on a config a
- * scaler refuses. */
+/* Builds the simulated cluster and the scalers from set (which must outlive
+ * the loop) and starts its loads. Fails, naming the service and field, on a
+ * config a scaler refuses. */
 struct loop *loop_create(const struct svc_set *set, loop_emit_fn emit, void *ctx,
                          struct pp_error *err);
+/* The same scalers with no cluster: each tick's observations come from the
+ * caller (loop_tick_observed), decisions go nowhere. Replay and what-if. */
+struct loop *loop_create_observed(const struct svc_set *set, loop_emit_fn emit, void *ctx,
+                                  struct pp_error *err);
 void loop_destroy(struct loop *l);
+
+/* Queues an operator command for the next tick. Checks it against the
+ * services first: an unknown service, a knob the scaler does not have or a
+ * value upstream would refuse fails here, and nothing changes. Safe to call
+ * from another thread than the one that ticks. */
+enum pp_status loop_submit(struct loop *l, const struct command *cmd, struct pp_error *err);
 
 /* One tick: the second from the previous tick to the next. */
 void loop_tick(struct loop *l);
+/* One tick of a loop_create_observed loop; obs holds one entry per service. */
+void loop_tick_observed(struct loop *l, const struct loop_obs *obs);
+/* Whether the next tick runs svc's HPA sync (and so reads obs.hpa). */
+bool loop_hpa_due(const struct loop *l, size_t svc);
+
 /* Seconds since the start, as of the last tick. */
 int64_t loop_elapsed(const struct loop *l);
 /* True once every load has finished. */

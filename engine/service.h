@@ -15,6 +15,7 @@
 #define SVC_NAME_MAX 160
 #define SVC_MAX_JOBS 32
 #define SVC_MAX_EXCLUDES 32
+#define SVC_MAX_KV 64
 
 /* SVC_NONE: a workload no scaler acts on (yet): fixed replicas. */
 enum svc_class { SVC_KPA, SVC_HPA, SVC_LAG, SVC_CRON, SVC_NONE };
@@ -37,6 +38,10 @@ struct svc_config {
     char owner[SVC_NAME_MAX];       /* the InferenceService or Model it came from */
     enum svc_class cls;
     struct kpa_config kpa;
+    /* what kpa was resolved from (annotations, config-autoscaler keys), so a
+     * run-time change can be validated as the webhook would */
+    struct pp_kv kpa_kv[SVC_MAX_KV];
+    size_t n_kpa_kv;
     struct hpa_spec hpa;
     struct lag_config lag;
     struct lag_model_spec lag_model;

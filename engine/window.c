@@ -58,6 +58,19 @@ void window_record(struct window *w, int64_t sec, double value) {
     w->total += value;
 }
 
+void window_copy(struct window *dst, const struct window *src) {
+    window_reset(dst);
+    if (!src->written)
+        return;
+    const int64_t keep = src->len < dst->len ? src->len : dst->len;
+    int64_t from = src->last_write - keep + 1;
+    if (from < src->first_write)
+        from = src->first_write;
+    for (int64_t sec = from; sec <= src->last_write; sec++)
+        window_record(dst, sec, src->buckets[slot(src, sec)]);
+    dst->first_write = src->first_write;
+}
+
 bool window_is_empty(const struct window *w, int64_t sec) {
     return !w->written || sec - w->last_write > (int64_t)w->len;
 }

@@ -30,6 +30,9 @@ void window_reset(struct window *w);
 /* Adds value to the bucket of second `sec`; values a window older than the
  * last write are dropped, as upstream does. */
 void window_record(struct window *w, int64_t sec, double value);
+/* Refills dst (any length) with the seconds of src that fit, newest first
+ * kept, as Knative's ResizeWindow does when a revision's window changes. */
+void window_copy(struct window *dst, const struct window *src);
 /* Nothing recorded for more than a window before `sec`. */
 bool window_is_empty(const struct window *w, int64_t sec);
 /* The average Scale reads at second `sec` (see kpa-spec §4). */

@@ -709,6 +709,10 @@ static enum pp_status knative_component(struct build *b, struct doc *d, struct s
                        "an rps target must be at least 1 (KServe's webhook)");
     s->cls = SVC_KPA;
     s->replicas = s->initial_ready = s->kpa.deployment_replicas;
+    for (size_t i = 0; i < l.n && i < SVC_MAX_KV; i++)
+        s->kpa_kv[i] = (struct pp_kv){svc_set_strdup(b->set, l.kv[i].key),
+                                      svc_set_strdup(b->set, l.kv[i].value)};
+    s->n_kpa_kv = l.n < SVC_MAX_KV ? l.n : SVC_MAX_KV;
     return PP_OK;
 }
 

@@ -31,7 +31,8 @@ static struct kpa_service_view run(const struct pp_kv *kv, size_t n, double c, i
         for (int32_t i = 0; i < ready; i++)
             pods[i] = (struct kpa_stat){.concurrency = c / ready, .rps = c * 10 / ready};
         const struct kpa_stat act = {.concurrency = c, .rps = c * 10};
-        kpa_service_step(s, PP_SEC(T0 + t), pods, ready, &act, &v);
+        const struct kpa_stat all = kpa_scrape_combine(pods, (uint32_t)ready);
+        kpa_service_step(s, PP_SEC(T0 + t), &all, ready, &act, &v);
         while (ready + pending < v.replicas && pending < 1024)
             asked_at[pending++] = t;
         if (ready + pending > v.replicas) {

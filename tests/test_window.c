@@ -88,6 +88,23 @@ test_weighted_exponential_weights_recent_seconds_and_is_biased_low_when_young(vo
     assert_near(p.alpha, 0.784557, 1e-6);
 }
 
+static void test_copy_into_a_shorter_window_keeps_the_newest_seconds(void **state) {
+    (void)state;
+    double a[10], b[4], c[20];
+    struct window w, shorter, longer;
+    window_init(&w, a, 10, WINDOW_LINEAR);
+    window_init(&shorter, b, 4, WINDOW_LINEAR);
+    window_init(&longer, c, 20, WINDOW_LINEAR);
+    for (int64_t s = 100; s < 110; s++)
+        window_record(&w, s, (double)(s - 100)); /* 0..9 */
+    window_copy(&shorter, &w);
+    assert_true(window_average(&shorter, 109) == (6 + 7 + 8 + 9) / 4.0);
+    window_copy(&longer, &w);
+    assert_true(window_average(&longer, 109) == window_average(&w, 109));
+    window_record(&longer, 115, 10);
+    assert_true(window_average(&longer, 115) == (45 + 10) / 16.0);
+}
+
 static void test_maxwin_holds_the_largest_value_for_its_size(void **state) {
     (void)state;
     struct maxwin_entry e[3];
@@ -113,6 +130,7 @@ int main(void) {
         cmocka_unit_test(test_linear_average_treats_gaps_as_zero_and_trailing_gaps_shrink_divisor),
         cmocka_unit_test(test_record_a_window_late_is_dropped_and_a_window_of_silence_resets),
         cmocka_unit_test(test_linear_average_rounds_to_six_digits),
+        cmocka_unit_test(test_copy_into_a_shorter_window_keeps_the_newest_seconds),
         cmocka_unit_test(
             test_weighted_exponential_weights_recent_seconds_and_is_biased_low_when_young),
         cmocka_unit_test(test_maxwin_holds_the_largest_value_for_its_size),

@@ -1,170 +1,75 @@
 #include "app/headless.h"
 
+#include "app/jsonl.h"
 #include "engine/loop.h"
-#include "loadgen/hey.h"
+#include "engine/record.h"
 
+#include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+volatile int headless_interrupted;
+
+static void on_signal(int sig) {
+    (void)sig;
+    headless_interrupted = 1;
+}
+
+void headless_catch_signals(void) {
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
 
 struct printer {
     FILE *out;
     const struct svc_set *set;
     const struct loop *loop;
-    double *scratch;
-    size_t scratch_cap;
+    struct jsonl j;
+    struct record_writer *rec;
+    bool rec_failed;
 };
-
-static void json_string(FILE *out, const char *s) {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
-
-static void json_number(FILE *out, const char *name, double v) {
-    char buf[40];
-    if (isnan(v) || isinf(v)) {
-        fprintf(out, ",\"%s\":null", name);
-        return;
-    }
-    pp_format_double(v, buf, sizeof(buf));
-    fprintf(out, ",\"%s\":%s", name, buf);
-}
-
-static void head(FILE *out, double t, const char *service) {
-    char buf[40];
-    pp_format_double(t, buf, sizeof(buf));
-    fprintf(out, "{\"t\":%s,\"service\":", buf);
-    json_string(out, service);
-}
-
-static void conditions(FILE *out, const struct hpa_status *st) {
-    fputs(",\"conditions\":[", out);
-    for (size_t i = 0; st && i < st->n_conditions; i++) {
-        const struct hpa_condition *c = &st->conditions[i];
-        fprintf(out, "%s{\"type\":\"%s\",\"status\":\"%s\",\"reason\":", i ? "," : "",
-                hpa_cond_type_name(c->type), hpa_cond_status_name(c->status));
-        json_string(out, c->reason);
-        fputs(",\"message\":", out);
-        json_string(out, c->message);
-        fputc('}', out);
-    }
-    fputc(']', out);
-}
-
-static void decision(struct printer *p, const struct loop_record *r) {
-    const struct loop_view *v = r->view;
-    FILE *out = p->out;
-    head(out, r->t, v->service);
-    fprintf(out, ",\"class\":\"%s\",\"metric\":", svc_class_name(v->cls));
-    json_string(out, v->metric);
-    json_number(out, "target", v->target);
-    json_number(out, "stable", v->stable);
-    json_number(out, "panic", v->panic);
-    fprintf(out, ",\"panic_mode\":%s,\"recommended\":%d,\"desired\":%d,\"actual\":%d,\"ready\":%d",
-            v->panic_mode ? "true" : "false", v->recommended, v->desired, v->actual, v->ready);
-    json_number(out, "gpu_util", v->gpu_util);
-    if (v->cls == SVC_HPA)
-        conditions(out, v->hpa);
-    fputs(",\"reason\":", out);
-    json_string(out, v->reason);
-    fputs("}\n", out);
-}
-
-static void event(struct printer *p, const struct loop_record *r) {
-    head(p->out, r->t, loop_view(p->loop, r->svc)->service);
-    fprintf(p->out, ",\"event\":");
-    json_string(p->out, r->reason);
-    fprintf(p->out, ",\"type\":\"%s\",\"message\":", r->warning ? "Warning" : "Normal");
-    json_string(p->out, r->message);
-    fputs("}\n", p->out);
-}
-
-static void load_done(struct printer *p, const struct loop_record *r) {
-    const struct sim_load_result *res = r->result;
-    if (res->n_lat > p->scratch_cap) {
-        p->scratch_cap = res->n_lat;
-        p->scratch = xrealloc(p->scratch, p->scratch_cap * sizeof(double));
-    }
-    const struct hey_results hr = {
-        .total_s = (double)(res->finished - res->started) / 1e9,
-        .lat_s = res->lat_s,
-        .n_lat = res->n_lat,
-        .n_ok = res->n_ok,
-        .status = 200,
-        .n_errors = res->n_timeout,
-        .error = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
-    };
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    hey_report(mem, &hr, p->scratch);
-    fclose(mem);
-    const size_t n = res->n_lat;
-    double sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += p->scratch[i];
-    double pct[HEY_PERCENTILES];
-    hey_percentiles(p->scratch, n, pct);
-    head(p->out, r->t, loop_view(p->loop, r->svc)->service);
-    fputs(",\"load\":", p->out);
-    json_string(p->out, r->load_spec->text);
-    fprintf(p->out, ",\"requests\":%zu,\"errors\":%zu", res->n_ok, res->n_timeout);
-    json_number(p->out, "total", hr.total_s);
-    json_number(p->out, "rps", hr.total_s > 0 ? (double)(res->n_ok + res->n_timeout) / hr.total_s
-                                              : NAN);
-    json_number(p->out, "fastest", n ? p->scratch[0] : NAN);
-    json_number(p->out, "average", n ? sum / (double)n : NAN);
-    json_number(p->out, "slowest", n ? p->scratch[n - 1] : NAN);
-    json_number(p->out, "p50", n ? pct[2] : NAN);
-    json_number(p->out, "p99", n ? pct[6] : NAN);
-    fputs(",\"report\":", p->out);
-    json_string(p->out, text);
-    fputs("}\n", p->out);
-    free(text);
-}
 
 static void on_record(void *ctx, const struct loop_record *r) {
     struct printer *p = ctx;
     switch (r->kind) {
     case LOOP_DECISION:
-        decision(p, r);
-        break;
     case LOOP_EVENT:
-        event(p, r);
+    case LOOP_LOAD_DONE: {
+        const char *line = jsonl_format(&p->j, r, loop_view(p->loop, r->svc)->service);
+        fwrite(line, 1, p->j.b.len, p->out);
+        if (p->rec)
+            record_output(p->rec, line, p->j.b.len);
         break;
-    case LOOP_LOAD_DONE:
-        load_done(p, r);
-        break;
+    }
     case LOOP_COMMAND:
+        if (p->rec)
+            record_command(p->rec, r->t, r->cmd->text);
+        break;
     case LOOP_OBS:
+        if (p->rec)
+            record_obs(p->rec, r->svc, r->obs, p->set->start + PP_SEC((int64_t)r->t));
+        break;
     case LOOP_TICK_END:
+        if (p->rec && !p->rec_failed) {
+            struct pp_error err = {0};
+            if (record_end_tick(p->rec, (int64_t)r->t, &err) != PP_OK) {
+                fprintf(stderr, "podpilot: recording stopped: %s\n", err.message);
+                p->rec_failed = true;
+            }
+        }
         break;
     }
 }
 
-int64_t headless_default_duration(const struct svc_set *set) {
+int64_t headless_default_duration(const struct svc_set *set, const struct command_list *cmds) {
     if (set->duration > 0)
         return set->duration / PP_NS_PER_SEC;
     int64_t end = 0;
@@ -176,10 +81,19 @@ int64_t headless_default_duration(const struct svc_set *set) {
         if (e / PP_NS_PER_SEC > end)
             end = e / PP_NS_PER_SEC;
     }
+    for (size_t i = 0; cmds && i < cmds->n; i++) {
+        int64_t e = cmds->v[i].at;
+        const struct command *c = &cmds->v[i].cmd;
+        if (c->kind == CMD_LOAD)
+            e += (c->load.start + (c->load.duration ? c->load.duration : PP_SEC(60))) /
+                 PP_NS_PER_SEC;
+        if (e > end)
+            end = e;
+    }
     return end + 360 > 300 ? end + 360 : 300;
 }
 
-static void pace(double speed) {
+void headless_pace(double speed) {
     if (speed <= 0)
         return;
     const double secs = 1.0 / speed;
@@ -187,7 +101,86 @@ static void pace(double speed) {
     nanosleep(&ts, NULL);
 }
 
-int headless_run(const struct svc_set *set, const struct headless_options *opt, FILE *out) {
+/* Standard input, read without blocking: complete lines become commands. */
+struct stdin_reader {
+    bool open;
+    char buf[4096];
+    size_t len;
+    int line;
+    size_t errors;
+};
+
+static void stdin_line(struct stdin_reader *s, struct svc_set *set, struct loop *l,
+                       struct command_list *sched, char *line) {
+    s->line++;
+    struct command cmd;
+    int64_t at;
+    bool empty;
+    struct pp_error err = {0};
+    if (commands_parse_line(set, line, false, &at, &cmd, &empty, &err) == PP_OK && !empty) {
+        if (at > loop_elapsed(l) + 1) {
+            if (loop_check(l, &cmd, &err) == PP_OK) {
+                commands_add(sched, at, s->line, &cmd);
+                return;
+            }
+        } else if (loop_submit(l, &cmd, &err) == PP_OK) {
+            return;
+        }
+    } else if (empty) {
+        return;
+    }
+    s->errors++;
+    fprintf(stderr, "podpilot: stdin:%d: %s%s%s\n", s->line, err.field, err.field[0] ? ": " : "",
+            err.message);
+}
+
+static void stdin_poll(struct stdin_reader *s, struct svc_set *set, struct loop *l,
+                       struct command_list *sched) {
+    while (s->open) {
+        struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (poll(&pfd, 1, 0) <= 0)
+            return;
+        const ssize_t k = read(STDIN_FILENO, s->buf + s->len, sizeof(s->buf) - 1 - s->len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            s->open = false;
+            if (s->len > 0) {
+                s->buf[s->len] = '\0';
+                stdin_line(s, set, l, sched, s->buf);
+            }
+            return;
+        }
+        s->len += (size_t)k;
+        s->buf[s->len] = '\0';
+        char *start = s->buf, *nl;
+        while ((nl = strchr(start, '\n'))) {
+            *nl = '\0';
+            stdin_line(s, set, l, sched, start);
+            start = nl + 1;
+        }
+        s->len = strlen(start);
+        memmove(s->buf, start, s->len + 1);
+        if (s->len == sizeof(s->buf) - 1) {
+            fprintf(stderr, "podpilot: stdin:%d: line too long, dropped\n", s->line + 1);
+            s->len = 0;
+        }
+    }
+}
+
+static int check_commands(const struct loop *l, const struct command_list *c) {
+    for (size_t i = 0; c && i < c->n; i++) {
+        struct pp_error err = {0};
+        if (loop_check(l, &c->v[i].cmd, &err) != PP_OK) {
+            fprintf(stderr, "podpilot: %s:%d: %s%s%s\n", c->source, c->v[i].line, err.field,
+                    err.field[0] ? ": " : "", err.message);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *out) {
     struct printer p = {.out = out, .set = set};
     struct pp_error err = {0};
     struct loop *l = loop_create(set, on_record, &p, &err);
@@ -198,13 +191,51 @@ int headless_run(const struct svc_set *set, const struct headless_options *opt, 
         return 1;
     }
     p.loop = l;
-    const int64_t duration = opt->duration_s > 0 ? opt->duration_s : headless_default_duration(set);
-    for (int64_t t = 0; t < duration && !ferror(out); t++) {
+    struct command_list sched = {0};
+    snprintf(sched.source, sizeof(sched.source), "stdin");
+    if (opt->commands) {
+        if (check_commands(l, opt->commands) != 0) {
+            loop_destroy(l);
+            return 1;
+        }
+        for (size_t i = 0; i < opt->commands->n; i++)
+            commands_add(&sched, opt->commands->v[i].at, opt->commands->v[i].line,
+                         &opt->commands->v[i].cmd);
+    }
+    if (opt->record_path) {
+        p.rec = record_create(opt->record_path, opt->header, set->start, set->n, &err);
+        if (!p.rec) {
+            fprintf(stderr, "podpilot: %s: %s\n", err.field, err.message);
+            loop_destroy(l);
+            commands_free(&sched);
+            return 1;
+        }
+    }
+    struct stdin_reader in = {.open = opt->read_stdin};
+    const int64_t duration =
+        opt->duration_s > 0 ? opt->duration_s : headless_default_duration(set, opt->commands);
+    for (int64_t t = 0; t < duration && !ferror(out) && !p.rec_failed && !headless_interrupted;
+         t++) {
+        stdin_poll(&in, set, l, &sched);
+        while (sched.next < sched.n && sched.v[sched.next].at <= t + 1) {
+            if (loop_submit(l, &sched.v[sched.next].cmd, &err) != PP_OK)
+                fprintf(stderr, "podpilot: %s:%d: %s\n", sched.source, sched.v[sched.next].line,
+                        err.message);
+            sched.next++;
+        }
         loop_tick(l);
         fflush(out);
-        pace(opt->speed);
+        headless_pace(opt->speed);
     }
+    int rc = ferror(out) || p.rec_failed ? 1 : 0;
+    if (p.rec && record_close(p.rec, &err) != PP_OK) {
+        fprintf(stderr, "podpilot: %s\n", err.message);
+        rc = 1;
+    }
+    if (headless_interrupted && rc == 0)
+        rc = 130;
     loop_destroy(l);
-    free(p.scratch);
-    return ferror(out) ? 1 : 0;
+    commands_free(&sched);
+    jsonl_free(&p.j);
+    return rc;
 }

@@ -49,31 +49,42 @@ static enum pp_status read_trace(struct svc_set *set, const char *path, struct s
     return st;
 }
 
-static enum pp_status parse(struct svc_set *set, struct svc_load *ld, struct pp_error *err) {
+static enum pp_status parse_flags(struct svc_set *set, const char *text, const char *dir,
+                                  struct sim_load *l, struct pp_error *err) {
     struct hey_args a;
-    if (hey_parse(ld->text, false, &a, err) != PP_OK)
+    if (hey_parse(text, false, &a, err) != PP_OK)
         return PP_ERR_PARSE;
-    struct sim_load *l = &ld->load;
     *l = (struct sim_load){.start = a.after, .duration = a.z, .requests = a.z ? 0 : a.n,
                            .workers = a.c, .qps = a.q, .timeout = PP_SEC(a.t)};
-    ld->parsed = true;
     if (a.rate > 0) {
         l->kind = SIM_LOAD_POISSON;
         l->rate = a.rate;
-        l->requests = a.z ? 0 : (strstr(ld->text, "-n") ? a.n : 0);
+        l->requests = a.z ? 0 : (strstr(text, "-n") ? a.n : 0);
         if (!a.z && !l->requests)
             return pp_fail(err, PP_ERR_PARSE, "--rate", "needs -z DURATION or -n REQUESTS");
     } else if (a.trace[0]) {
         l->kind = SIM_LOAD_TRACE;
         l->requests = 0;
         char path[1024];
-        if (a.trace[0] != '/' && ld->dir[0])
-            snprintf(path, sizeof(path), "%s/%s", ld->dir, a.trace);
+        if (a.trace[0] != '/' && dir && dir[0])
+            snprintf(path, sizeof(path), "%s/%s", dir, a.trace);
         else
             snprintf(path, sizeof(path), "%s", a.trace);
         return read_trace(set, path, l, err);
     }
     return PP_OK;
+}
+
+static enum pp_status parse(struct svc_set *set, struct svc_load *ld, struct pp_error *err) {
+    if (parse_flags(set, ld->text, ld->dir, &ld->load, err) != PP_OK)
+        return PP_ERR_PARSE;
+    ld->parsed = true;
+    return PP_OK;
+}
+
+enum pp_status loads_parse_flags(struct svc_set *set, const char *hey, struct sim_load *out,
+                                 struct pp_error *err) {
+    return parse_flags(set, hey, NULL, out, err);
 }
 
 enum pp_status loads_add(struct svc_set *set, const char *service, const char *hey,

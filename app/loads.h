@@ -11,6 +11,11 @@
 enum pp_status loads_add(struct svc_set *set, const char *service, const char *hey,
                          struct pp_error *err);
 
+/* hey's flags (and --rate, --trace, --after) into a load; a trace's points
+ * live in the set. */
+enum pp_status loads_parse_flags(struct svc_set *set, const char *hey, struct sim_load *out,
+                                 struct pp_error *err);
+
 /* Parses every load the manifests left as text; err names where it was
  * written ("file:line:column: loads[0].hey: -n cannot be less than -c."). */
 enum pp_status loads_resolve(struct svc_set *set, struct pp_error *err);

@@ -1,11 +1,9 @@
 /* podpilot: watch and steer autoscaling of model-serving workloads. */
+#include "app/build.h"
 #include "app/demo.h"
 #include "app/headless.h"
-#include "app/loads.h"
-#include "app/zone.h"
-
+#include "app/replay.h"
 #include "engine/goparse.h"
-#include "k8s/manifest.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +14,7 @@
 
 static const char usage[] =
     "usage: podpilot [--headless] [options] [FILE...]\n"
+    "       podpilot replay RECORDING [--with CONFIG] ...  (podpilot replay --help)\n"
     "       podpilot --help | --version\n"
     "\n"
     "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"
@@ -43,11 +42,26 @@ static const char usage[] =
     "                       'flowers-sample: -z 30s -c 5' (repeatable); also\n"
     "                       --rate RPS (Poisson), --trace FILE (seconds,rps lines),\n"
     "                       --after D (start time)\n"
+    "  --commands FILE      operator commands, one per line: AT COMMAND ARGS, e.g.\n"
+    "                       '30 pin flowers-sample 3' (AT in seconds since the\n"
+    "                       start). Standard input takes the same lines, AT\n"
+    "                       optional (without it: the next tick). Commands:\n"
+    "                         pin SVC N | unpin SVC | target SVC VALUE|reset |\n"
+    "                         pause SVC | resume SVC | set SVC KNOB VALUE |\n"
+    "                         load SVC HEY-FLAGS | stop SVC\n"
+    "                       A bad line in FILE stops before anything runs.\n"
+    "  --record FILE        record the session (mode 0600; JSON lines, format in\n"
+    "                       README.md) for podpilot replay; complete to the last\n"
+    "                       tick even after kill -9\n"
     "  --help               this text\n"
     "  --version            podpilot's version\n"
     "\n"
-    "Exit status: 0 done, 1 a manifest or the engine refused something (the\n"
-    "message names file:line:column and field), 2 a bad command line.\n";
+    "Knobs for `set` (upstream's names):\n"
+    "%s"
+    "\n"
+    "Exit status: 0 done, 1 a manifest, a command or the engine refused something\n"
+    "(the message names file:line:column and field), 2 a bad command line,\n"
+    "130 interrupted (SIGINT/SIGTERM; the recording ends at the last tick).\n";
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -83,6 +97,7 @@ struct cli {
     size_t n_loads;
     const char **files;
     size_t n_files;
+    const char *commands_file;
 };
 
 static int parse_args(int argc, char **argv, struct cli *c) {
@@ -90,7 +105,7 @@ static int parse_args(int argc, char **argv, struct cli *c) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage, stdout);
+            printf(usage, command_knob_help);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("podpilot %s\n", PODPILOT_VERSION);
@@ -131,6 +146,16 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             if (c->n_loads == MAX_LOADS)
                 return fail("--load: at most %d loads", MAX_LOADS);
             c->loads[c->n_loads++] = v;
+        } else if (flag_is(a, "--commands")) {
+            const char *v = value_of(argc, argv, &i);
+            if (!v || !*v)
+                return fail("--commands: expected a file of commands");
+            c->commands_file = v;
+        } else if (flag_is(a, "--record")) {
+            const char *v = value_of(argc, argv, &i);
+            if (!v || !*v)
+                return fail("--record: expected a file to record to");
+            c->opt.record_path = v;
         } else if (a[0] == '-' && a[1] != '\0') {
             return fail("unknown option \"%s\"", a);
         } else {
@@ -146,92 +171,52 @@ static void print_error(const struct pp_error *err) {
     fprintf(stderr, "podpilot: %s\n", msg);
 }
 
-static int add_loads(struct svc_set *set, const struct cli *c) {
-    for (size_t i = 0; i < c->n_loads; i++) {
-        const char *colon = strchr(c->loads[i], ':');
-        char svc[SVC_NAME_MAX + 70];
-        snprintf(svc, sizeof(svc), "%.*s", (int)(colon - c->loads[i]), c->loads[i]);
-        char *end = svc + strlen(svc);
-        while (end > svc && end[-1] == ' ')
-            *--end = '\0';
-        const char *name = svc;
-        while (*name == ' ')
-            name++;
-        struct pp_error err = {0};
-        if (loads_add(set, name, colon + 1, &err) != PP_OK) {
-            fprintf(stderr, "podpilot: --load '%s': %s%s%s\n", c->loads[i], err.field,
-                    err.field[0] ? ": " : "", err.message);
-            return 2;
-        }
-    }
-    return 0;
-}
-
-static int load_zones(struct svc_set *set) {
-    for (size_t i = 0; i < set->n; i++) {
-        struct svc_config *s = &set->svcs[i];
-        if (!s->cron.set || !s->cron.zone[0])
-            continue;
-        struct pp_error err = {0};
-        s->cron_tz = zone_load(s->cron.zone, &err);
-        if (!s->cron_tz) {
-            fprintf(stderr, "podpilot: cronTimeZone \"%s\": %s\n", s->cron.zone, err.message);
+static int run(const struct cli *c) {
+    struct sources src = {.loads = c->loads, .n_loads = c->n_loads};
+    struct pp_error err = {0};
+    if (c->n_files == 0)
+        sources_add_text(&src, "(built-in demo)", demo_manifests, demo_manifests_len);
+    for (size_t i = 0; i < c->n_files; i++)
+        if (sources_add_file(&src, c->files[i], &err) != PP_OK) {
+            print_error(&err);
+            sources_free(&src);
             return 1;
         }
+    struct svc_set set;
+    svc_set_init(&set);
+    struct command_list cmds = {0};
+    cJSON *header = NULL;
+    int rc = build_set(&src, true, &set);
+    if (rc == 0 && c->seed_set)
+        set.seed = c->seed;
+    if (rc == 0 && c->commands_file &&
+        commands_read_file(&set, c->commands_file, &cmds, &err) != PP_OK) {
+        fprintf(stderr, "podpilot: %s\n", err.message);
+        rc = 1;
     }
-    return 0;
-}
-
-static int build(const struct cli *c, struct svc_set *set) {
-    struct manifest *m = manifest_create();
-    struct pp_error err = {0};
-    enum pp_status st = PP_OK;
-    if (c->n_files == 0)
-        st = manifest_add_text(m, "(built-in demo)", demo_manifests, demo_manifests_len, &err);
-    for (size_t i = 0; st == PP_OK && i < c->n_files; i++)
-        st = manifest_add_file(m, c->files[i], &err);
-    if (st == PP_OK)
-        st = manifest_build(m, set, &err);
-    if (st == PP_OK)
-        st = loads_resolve(set, &err);
-    if (st != PP_OK) {
-        print_error(&err);
-        manifest_destroy(m);
-        return 1;
+    if (rc == 0) {
+        struct headless_options opt = c->opt;
+        opt.commands = c->commands_file ? &cmds : NULL;
+        opt.read_stdin = true;
+        if (opt.record_path)
+            opt.header = header = build_header(&src, &set);
+        headless_catch_signals();
+        rc = headless_run(&set, &opt, stdout);
     }
-    const char *const *warnings;
-    const size_t n = manifest_warnings(m, &warnings);
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "podpilot: warning: %s\n", warnings[i]);
-    manifest_destroy(m);
-    if (set->n == 0) {
-        fprintf(stderr, "podpilot: no InferenceService, HorizontalPodAutoscaler, Deployment, "
-                        "Model or CronHorizontalPodAutoscaler in the files\n");
-        return 1;
-    }
-    return 0;
+    cJSON_Delete(header);
+    commands_free(&cmds);
+    svc_set_fini(&set);
+    sources_free(&src);
+    return rc;
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "replay") == 0)
+        return replay_main(argc, argv);
     struct cli c = {0};
     int rc = parse_args(argc, argv, &c);
-    if (rc >= 0) {
-        free(c.files);
-        return rc;
-    }
-    struct svc_set set;
-    svc_set_init(&set);
-    rc = build(&c, &set);
-    if (rc == 0)
-        rc = add_loads(&set, &c);
-    if (rc == 0)
-        rc = load_zones(&set);
-    if (rc == 0) {
-        if (c.seed_set)
-            set.seed = c.seed;
-        rc = headless_run(&set, &c.opt, stdout);
-    }
-    svc_set_fini(&set);
+    if (rc < 0)
+        rc = run(&c);
     free(c.files);
     return rc;
 }

@@ -195,7 +195,8 @@ static double sim_metric_value(enum simmetric m, const struct sim_pod_sample *p)
     return 0;
 }
 
-static void hpa_metric_obs(struct loop *l, size_t k, const struct hpa_metric_spec *m, size_t n) {
+static void hpa_metric_obs(struct loop *l, size_t k, const struct hpa_metric_spec *m,
+                           const struct sim_pod_sample *samples, size_t n) {
     struct hpa_metric_obs *o = &l->hpa_obs[k];
     *o = (struct hpa_metric_obs){.pod_milli = l->hpa_vals[k], .present = l->hpa_present[k],
                                  .timestamp = l->now, .window = PP_SEC(15)};
@@ -220,7 +221,7 @@ static void hpa_metric_obs(struct loop *l, size_t k, const struct hpa_metric_spe
     }
     double total = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct sim_pod_sample *p = &l->samples[i];
+        const struct sim_pod_sample *p = &samples[i];
         double v = resource ? (double)(memory ? p->memory_milli : p->cpu_milli)
                             : 1000.0 * sim_metric_value(sm, p);
         l->hpa_vals[k][i] = resource ? (int64_t)v : (int64_t)llround(v);
@@ -231,14 +232,14 @@ static void hpa_metric_obs(struct loop *l, size_t k, const struct hpa_metric_spe
     o->value_milli = (int64_t)llround(total);
 }
 
-/* The pods and metrics an HPA sync reads, from the metrics-server window. */
-static void hpa_observe_sim(struct loop *l, size_t svc, struct loop_obs *o) {
+/* The pods and metrics an HPA sync reads from pod samples. */
+static void hpa_observe_samples(struct loop *l, size_t svc, const struct sim_pod_sample *samples,
+                                size_t n, struct loop_obs *o) {
     struct rt *r = &l->rts[svc];
-    struct sim_service_sample ss;
-    const size_t n = sim_sample(l->sim, svc, HPA_METRICS_READER, l->now, l->samples,
-                                SIM_MAX_PODS, &ss);
+    if (n > SIM_MAX_PODS)
+        n = SIM_MAX_PODS;
     for (size_t i = 0; i < n; i++) {
-        const struct sim_pod_sample *p = &l->samples[i];
+        const struct sim_pod_sample *p = &samples[i];
         l->hpa_pods[i] = (struct hpa_pod){
             .phase = HPA_POD_RUNNING,
             .has_ready_condition = true,
@@ -252,12 +253,20 @@ static void hpa_observe_sim(struct loop *l, size_t svc, struct loop_obs *o) {
     }
     const struct hpa_spec *spec = hpa_spec(r->hpa);
     for (size_t k = 0; k < spec->n_metrics; k++)
-        hpa_metric_obs(l, k, &spec->metrics[k], n);
+        hpa_metric_obs(l, k, &spec->metrics[k], samples, n);
     o->hpa = true;
     o->n_pods = n;
     o->hpa_pods = l->hpa_pods;
     o->n_metrics = spec->n_metrics;
     o->metrics = l->hpa_obs;
+}
+
+/* From the simulated cluster's metrics-server window. */
+static void hpa_observe_sim(struct loop *l, size_t svc, struct loop_obs *o) {
+    struct sim_service_sample ss;
+    const size_t n = sim_sample(l->sim, svc, HPA_METRICS_READER, l->now, l->samples,
+                                SIM_MAX_PODS, &ss);
+    hpa_observe_samples(l, svc, l->samples, n, o);
 }
 
 static void hpa_emit_new_events(struct loop *l, size_t svc) {
@@ -304,7 +313,15 @@ static void hpa_set_target(struct rt *r) {
 
 static void hpa_step(struct loop *l, size_t svc, const struct loop_obs *o) {
     struct rt *r = &l->rts[svc];
-    if (l->now < r->next_sync || !o->hpa)
+    if (l->now < r->next_sync)
+        return;
+    struct loop_obs from_samples;
+    if (!o->hpa && o->hpa_samples) {
+        from_samples = *o;
+        hpa_observe_samples(l, svc, o->hpa_samples, o->n_samples, &from_samples);
+        o = &from_samples;
+    }
+    if (!o->hpa)
         return;
     r->next_sync += PP_SEC(15);
     const struct hpa_spec *spec = hpa_spec(r->hpa);
@@ -758,7 +775,8 @@ static enum pp_status find_service(const struct loop *l, const char *name, size_
                    names);
 }
 
-enum pp_status loop_submit(struct loop *l, const struct command *cmd, struct pp_error *err) {
+enum pp_status loop_check(const struct loop *l, const struct command *cmd,
+                          struct pp_error *err) {
     size_t svc;
     if (find_service(l, cmd->service, &svc, err) != PP_OK)
         return PP_ERR_INVALID;
@@ -798,6 +816,12 @@ enum pp_status loop_submit(struct loop *l, const struct command *cmd, struct pp_
     case CMD_STOP:
         break;
     }
+    return PP_OK;
+}
+
+enum pp_status loop_submit(struct loop *l, const struct command *cmd, struct pp_error *err) {
+    if (loop_check(l, cmd, err) != PP_OK)
+        return PP_ERR_INVALID;
     pthread_mutex_lock(&l->mu);
     const bool full = l->q_len == QUEUE_CAP;
     if (!full)
@@ -851,11 +875,9 @@ static void start_load(struct loop *l, size_t svc, const struct command *cmd) {
     spec->svc = svc;
     snprintf(spec->text, sizeof(spec->text), "%s", cmd->arg);
     spec->parsed = true;
-    spec->load = cmd->load;
-    spec->load.trace = NULL;
-    spec->load.n_trace = 0;
+    spec->load = cmd->load; /* a trace's points live in the set */
     struct sim_load ld = spec->load;
-    ld.start = l->now;
+    ld.start = l->now + spec->load.start; /* --after */
     add_load(l, spec, spec, sim_load_start(l->sim, svc, &ld));
 }
 

@@ -60,6 +60,10 @@ struct loop_obs {
     const struct hpa_pod *hpa_pods;
     size_t n_metrics;
     const struct hpa_metric_obs *metrics;
+    /* or, from a model of the pods (what-if), their samples: the loop reads
+     * pods and metrics from them as from the simulated cluster's */
+    const struct sim_pod_sample *hpa_samples;
+    size_t n_samples;
     /* lag services: request starts and ends at the agents, in order */
     size_t n_lag;
     const int64_t *lag_ops; /* LOOP_LAG_OP */
@@ -100,6 +104,8 @@ void loop_destroy(struct loop *l);
  * value upstream would refuse fails here, and nothing changes. Safe to call
  * from another thread than the one that ticks. */
 enum pp_status loop_submit(struct loop *l, const struct command *cmd, struct pp_error *err);
+/* loop_submit's checks alone: nothing is queued. */
+enum pp_status loop_check(const struct loop *l, const struct command *cmd, struct pp_error *err);
 
 /* One tick: the second from the previous tick to the next. */
 void loop_tick(struct loop *l);

@@ -589,9 +589,7 @@ struct sim *sim_create(uint64_t seed, const struct sim_pod_model *models, const 
         const double sigma2 = log1p(v->m.service_cv * v->m.service_cv);
         v->ln_mu = log(v->m.service_time_s) - sigma2 / 2;
         v->ln_sigma = sqrt(sigma2);
-        v->exec_slots = v->m.streams;
-        if (v->m.concurrency_limit > 0 && v->m.concurrency_limit < v->exec_slots)
-            v->exec_slots = v->m.concurrency_limit;
+        v->exec_slots = sim_exec_slots(&v->m);
         v->pods = xcalloc(SIM_MAX_PODS, sizeof(*v->pods));
         v->slot_free = xcalloc((size_t)SIM_MAX_PODS * (size_t)v->exec_slots, sizeof(pp_time));
         v->buf_last = now;
@@ -788,22 +786,32 @@ static void sample_pod(struct service *v, struct pod *p, unsigned r, pp_time now
     const double rps = dt > 0 ? (double)(p->arrivals - rd->arrivals) / dt : 0;
     *rd = (struct reading){.at = now, .conc_area = p->conc_area, .busy_area = p->busy_area,
                            .arrivals = p->arrivals};
-    const struct sim_pod_model *m = &v->m;
+    sim_pod_figures(&v->m, p->state == POD_READY, conc, busy, rps, out);
+    out->uid = p->uid;
+    out->created = p->created;
+    out->ready_at = p->ready_at;
+}
+
+int32_t sim_exec_slots(const struct sim_pod_model *m) {
+    if (m->concurrency_limit > 0 && m->concurrency_limit < m->streams)
+        return m->concurrency_limit;
+    return m->streams;
+}
+
+void sim_pod_figures(const struct sim_pod_model *m, bool ready, double conc, double busy,
+                     double rps, struct sim_pod_sample *out) {
+    const double slots = sim_exec_slots(m);
     *out = (struct sim_pod_sample){
-        .uid = p->uid,
-        .ready = p->state == POD_READY,
-        .created = p->created,
-        .ready_at = p->ready_at,
+        .ready = ready,
         .concurrency = conc,
         .rps = rps,
         .busy = busy,
-        .cpu_milli = p->state == POD_READY
-                         ? m->cpu_idle_milli + (int64_t)llround(busy * (double)m->cpu_stream_milli)
-                         : 0,
+        .cpu_milli = ready ? m->cpu_idle_milli + (int64_t)llround(busy * (double)m->cpu_stream_milli)
+                           : 0,
         .memory_milli = m->memory_idle_milli +
                         (int64_t)llround(conc * (double)m->memory_request_bytes_milli),
-        .gpu_util = m->gpus > 0 ? 100.0 * busy / v->exec_slots : 0,
-        .streams_ratio = conc / v->exec_slots,
+        .gpu_util = m->gpus > 0 ? 100.0 * busy / slots : 0,
+        .streams_ratio = conc / slots,
     };
 }
 

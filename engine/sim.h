@@ -137,6 +137,14 @@ void sim_set_pod(struct sim *s, size_t svc, int32_t slot, bool ready, pp_time no
  * straight to the least loaded ready pod, which queues them. */
 void sim_set_activator(struct sim *s, size_t svc, bool in_path, pp_time now);
 
+/* Requests a pod executes at once: its streams, capped by containerConcurrency. */
+int32_t sim_exec_slots(const struct sim_pod_model *m);
+/* A pod's reported figures (CPU, memory, GPU, streams ratio) from its
+ * time-averaged concurrency, busy streams and arrivals, as sim_sample
+ * computes them; uid and times are left 0. */
+void sim_pod_figures(const struct sim_pod_model *m, bool ready, double conc, double busy,
+                     double rps, struct sim_pod_sample *out);
+
 int32_t sim_ready(const struct sim *s, size_t svc);
 int32_t sim_pods(const struct sim *s, size_t svc); /* starting + ready */
 

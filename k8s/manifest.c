@@ -371,7 +371,7 @@ enum pp_status manifest_add_text(struct manifest *m, const char *name, const cha
     return s;
 }
 
-enum pp_status manifest_add_file(struct manifest *m, const char *path, struct pp_error *err) {
+char *manifest_read_file(const char *path, size_t *len, struct pp_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         if (err) {
@@ -379,14 +379,38 @@ enum pp_status manifest_add_file(struct manifest *m, const char *path, struct pp
             snprintf(err->file, sizeof(err->file), "%s", path);
             snprintf(err->message, sizeof(err->message), "cannot open: %s", strerror(errno));
         }
-        return PP_ERR_IO;
+        return NULL;
     }
-    yaml_parser_t p;
-    yaml_parser_initialize(&p);
-    yaml_parser_set_input_file(&p, f);
-    enum pp_status s = parse(m, keep_name(m, path), &p, err);
-    yaml_parser_delete(&p);
+    size_t cap = 8192, n = 0, k;
+    char *text = xmalloc(cap);
+    while ((k = fread(text + n, 1, cap - 1 - n, f)) > 0) {
+        n += k;
+        if (n == cap - 1)
+            text = xrealloc(text, cap *= 2);
+    }
+    const bool bad = ferror(f);
     fclose(f);
+    if (bad) {
+        free(text);
+        if (err) {
+            memset(err, 0, sizeof(*err));
+            snprintf(err->file, sizeof(err->file), "%s", path);
+            snprintf(err->message, sizeof(err->message), "read error");
+        }
+        return NULL;
+    }
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
+enum pp_status manifest_add_file(struct manifest *m, const char *path, struct pp_error *err) {
+    size_t len;
+    char *text = manifest_read_file(path, &len, err);
+    if (!text)
+        return PP_ERR_IO;
+    const enum pp_status s = manifest_add_text(m, path, text, len, err);
+    free(text);
     return s;
 }
 

@@ -14,6 +14,9 @@ void manifest_destroy(struct manifest *m);
 /* Adds every document of a multi-document YAML file (or of text in memory,
  * `name` standing for the file in messages). Fails on YAML that does not
  * parse, a duplicate key, or a document without apiVersion/kind. */
+/* A manifest file's text, NUL-terminated (free it); NULL with err naming
+ * the file when it cannot be read. */
+char *manifest_read_file(const char *path, size_t *len, struct pp_error *err);
 enum pp_status manifest_add_file(struct manifest *m, const char *path, struct pp_error *err);
 enum pp_status manifest_add_text(struct manifest *m, const char *name, const char *text,
                                  size_t len, struct pp_error *err);

@@ -66,7 +66,7 @@ static struct outcome run(const char *name, const char *want_event) {
     manifest_destroy(m);
     struct loop *l = loop_create(&set, on_record, &o, &err);
     assert_non_null(l);
-    const int64_t duration = headless_default_duration(&set);
+    const int64_t duration = headless_default_duration(&set, NULL);
     for (int64_t t = 0; t < duration; t++)
         loop_tick(l);
     loop_destroy(l);

@@ -1,0 +1,155 @@
+#include "app/build.h"
+
+#include "app/loads.h"
+#include "app/zone.h"
+#include "engine/record.h"
+#include "k8s/manifest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void sources_add_text(struct sources *s, const char *name, const char *text, size_t len) {
+    s->names = xrealloc(s->names, (s->n + 1) * sizeof(*s->names));
+    s->texts = xrealloc(s->texts, (s->n + 1) * sizeof(*s->texts));
+    s->lens = xrealloc(s->lens, (s->n + 1) * sizeof(*s->lens));
+    s->names[s->n] = xstrdup(name);
+    s->texts[s->n] = xmalloc(len + 1);
+    memcpy(s->texts[s->n], text, len);
+    s->texts[s->n][len] = '\0';
+    s->lens[s->n++] = len;
+}
+
+enum pp_status sources_add_file(struct sources *s, const char *path, struct pp_error *err) {
+    size_t len;
+    char *text = manifest_read_file(path, &len, err);
+    if (!text)
+        return PP_ERR_IO;
+    sources_add_text(s, path, text, len);
+    free(text);
+    return PP_OK;
+}
+
+void sources_free(struct sources *s) {
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->names[i]);
+        free(s->texts[i]);
+    }
+    free(s->names);
+    free(s->texts);
+    free(s->lens);
+    *s = (struct sources){0};
+}
+
+static void print_error(const struct pp_error *err) {
+    char msg[1200];
+    pp_error_format(err, msg, sizeof(msg));
+    fprintf(stderr, "podpilot: %s\n", msg);
+}
+
+static int add_loads(struct svc_set *set, const struct sources *s) {
+    for (size_t i = 0; i < s->n_loads; i++) {
+        const char *colon = strchr(s->loads[i], ':');
+        if (!colon)
+            continue;
+        char svc[SVC_NAME_MAX + 70];
+        snprintf(svc, sizeof(svc), "%.*s", (int)(colon - s->loads[i]), s->loads[i]);
+        char *end = svc + strlen(svc);
+        while (end > svc && end[-1] == ' ')
+            *--end = '\0';
+        const char *name = svc;
+        while (*name == ' ')
+            name++;
+        struct pp_error err = {0};
+        if (loads_add(set, name, colon + 1, &err) != PP_OK) {
+            fprintf(stderr, "podpilot: --load '%s': %s%s%s\n", s->loads[i], err.field,
+                    err.field[0] ? ": " : "", err.message);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static int load_zones(struct svc_set *set) {
+    for (size_t i = 0; i < set->n; i++) {
+        struct svc_config *c = &set->svcs[i];
+        if (!c->cron.set || !c->cron.zone[0])
+            continue;
+        struct pp_error err = {0};
+        c->cron_tz = zone_load(c->cron.zone, &err);
+        if (!c->cron_tz) {
+            fprintf(stderr, "podpilot: cronTimeZone \"%s\": %s\n", c->cron.zone, err.message);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int build_set(const struct sources *s, bool parse_loads, struct svc_set *set) {
+    struct manifest *m = manifest_create();
+    struct pp_error err = {0};
+    enum pp_status st = PP_OK;
+    for (size_t i = 0; st == PP_OK && i < s->n; i++)
+        st = manifest_add_text(m, s->names[i], s->texts[i], s->lens[i], &err);
+    if (st == PP_OK)
+        st = manifest_build(m, set, &err);
+    if (st == PP_OK && parse_loads)
+        st = loads_resolve(set, &err);
+    if (st != PP_OK) {
+        print_error(&err);
+        manifest_destroy(m);
+        return 1;
+    }
+    const char *const *warnings;
+    const size_t n = manifest_warnings(m, &warnings);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "podpilot: warning: %s\n", warnings[i]);
+    manifest_destroy(m);
+    if (set->n == 0) {
+        fprintf(stderr, "podpilot: no InferenceService, HorizontalPodAutoscaler, Deployment, "
+                        "Model or CronHorizontalPodAutoscaler in the files\n");
+        return 1;
+    }
+    int rc = parse_loads ? add_loads(set, s) : 0;
+    return rc ? rc : load_zones(set);
+}
+
+cJSON *build_header(const struct sources *s, const struct svc_set *set) {
+    cJSON *h = cJSON_CreateObject();
+    cJSON_AddStringToObject(h, "version", PODPILOT_VERSION);
+    char when[40];
+    const time_t secs = (time_t)(set->start / PP_NS_PER_SEC);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON_AddStringToObject(h, "start", when);
+    cJSON_AddNumberToObject(h, "seed", (double)set->seed);
+    cJSON *src = cJSON_AddArrayToObject(h, "sources");
+    for (size_t i = 0; i < s->n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", s->names[i]);
+        cJSON_AddStringToObject(o, "text", s->texts[i]);
+        cJSON_AddItemToArray(src, o);
+    }
+    cJSON *loads = cJSON_AddArrayToObject(h, "loads");
+    for (size_t i = 0; i < s->n_loads; i++)
+        cJSON_AddItemToArray(loads, cJSON_CreateString(s->loads[i]));
+    cJSON *svcs = cJSON_AddArrayToObject(h, "services");
+    for (size_t i = 0; i < set->n; i++)
+        cJSON_AddItemToArray(svcs, record_service_json(&set->svcs[i]));
+    return h;
+}
+
+bool sources_from_header(struct sources *s, const cJSON *header) {
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(header, "sources");
+    const cJSON *o;
+    cJSON_ArrayForEach(o, src) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
+        const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "text");
+        if (!cJSON_IsString(name) || !cJSON_IsString(text))
+            return false;
+        sources_add_text(s, name->valuestring, text->valuestring, strlen(text->valuestring));
+    }
+    return s->n > 0;
+}

@@ -1,0 +1,38 @@
+/* From what the user gave — manifest texts, --load flags — to the set of
+ * services the engine runs. Recordings keep the same inputs in their
+ * header, so replay builds the set the session ran. */
+#ifndef PODPILOT_BUILD_H
+#define PODPILOT_BUILD_H
+
+#include "engine/service.h"
+
+#include <cjson/cJSON.h>
+
+struct sources {
+    char **names; /* file names, "(built-in demo)" */
+    char **texts;
+    size_t *lens;
+    size_t n;
+    const char *const *loads; /* "SVC: FLAGS" */
+    size_t n_loads;
+};
+
+/* Reads a manifest file whole; err as the manifest reader gives it. */
+enum pp_status sources_add_file(struct sources *s, const char *path, struct pp_error *err);
+void sources_add_text(struct sources *s, const char *name, const char *text, size_t len);
+void sources_free(struct sources *s);
+
+/* Builds the set: manifests, then loads ("SVC: FLAGS"; parsed only when
+ * `parse_loads`), then cron time zones. Prints warnings and errors on
+ * stderr; returns 0, 1 (a manifest or zone was refused) or 2 (a bad
+ * --load). */
+int build_set(const struct sources *s, bool parse_loads, struct svc_set *set);
+
+/* The recording header: version, seed, start, the sources and loads, and
+ * the resolved settings of every service. */
+cJSON *build_header(const struct sources *s, const struct svc_set *set);
+
+/* Sources back from a recording header; false when it has none. */
+bool sources_from_header(struct sources *s, const cJSON *header);
+
+#endif

@@ -1,0 +1,483 @@
+#include "app/replay.h"
+
+#include "app/build.h"
+#include "app/commands.h"
+#include "app/headless.h"
+#include "app/jsonl.h"
+#include "engine/goparse.h"
+#include "engine/record.h"
+#include "engine/replay.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] =
+    "usage: podpilot replay FILE [--with CONFIG...] [--json] [--speed X|max]\n"
+    "                       [--from T] [--to T]\n"
+    "\n"
+    "Replays a recording (podpilot --record FILE): the scalers run again on the\n"
+    "recorded observations and operator commands, and print the session's JSON\n"
+    "lines as it printed them. A decision that differs from the recording is\n"
+    "reported (exit 1): it means this podpilot decides differently.\n"
+    "\n"
+    "With --with, the recorded observations run through the services of CONFIG\n"
+    "(manifests, matched to recorded services by name) instead: another target,\n"
+    "another window, an HPA instead of the KPA. For each such service podpilot\n"
+    "says where the decisions first diverge, the replica-seconds used, and the\n"
+    "seconds under-provisioned (requests waiting: demand above what the ready\n"
+    "pods execute at once) and over-provisioned (more than half of it idle),\n"
+    "recorded against what-if.\n"
+    "\n"
+    "options:\n"
+    "  --with CONFIG  what-if configuration (repeatable: several files)\n"
+    "  --json         the what-if report as one JSON object per service\n"
+    "  --speed X|max  replay at X simulated seconds per wall second (default max)\n"
+    "  --from T       print (or count) from second T on (default 0)\n"
+    "  --to T         stop after second T (default: the end of the recording)\n"
+    "\n"
+    "A recording cut short by a crash replays to its last complete tick, with a\n"
+    "warning. Exit status: 0 done, 1 an unreadable recording or config, or a\n"
+    "replay that differs from the recording, 2 a bad command line.\n";
+
+struct replay_cli {
+    const char *file;
+    const char **with;
+    size_t n_with;
+    bool json;
+    double speed;
+    int64_t from, to;
+};
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "podpilot replay: ");
+    vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
+    fprintf(stderr, "\nTry 'podpilot replay --help'.\n");
+    va_end(ap);
+    return 2;
+}
+
+static bool seconds_arg(const char *v, int64_t *out) {
+    pp_time d;
+    if (goparse_int64(v, out) && *out >= 0)
+        return true;
+    if (goparse_duration(v, &d) && d >= 0) {
+        *out = d / PP_NS_PER_SEC;
+        return true;
+    }
+    return false;
+}
+
+static int parse_args(int argc, char **argv, struct replay_cli *c) {
+    c->with = xcalloc((size_t)argc, sizeof(*c->with));
+    c->to = -1;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(a, "--json") == 0) {
+            c->json = true;
+        } else if (strcmp(a, "--with") == 0) {
+            if (!v)
+                return fail("--with: expected a configuration file");
+            c->with[c->n_with++] = v;
+            i++;
+        } else if (strcmp(a, "--speed") == 0) {
+            if (v && strcmp(v, "max") == 0)
+                c->speed = 0;
+            else if (!v || !goparse_float(v, &c->speed) || !(c->speed > 0) || c->speed > 1e6)
+                return fail("--speed: expected a positive number or \"max\", got \"%s\"",
+                            v ? v : "");
+            i++;
+        } else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
+            int64_t *dst = a[2] == 'f' ? &c->from : &c->to;
+            if (!v || !seconds_arg(v, dst))
+                return fail("%s: expected seconds since the start (90, 90s, 2m), got \"%s\"", a,
+                            v ? v : "");
+            i++;
+        } else if (a[0] == '-' && a[1]) {
+            return fail("unknown option \"%s\"", a);
+        } else if (!c->file) {
+            c->file = a;
+        } else {
+            return fail("one recording at a time (got \"%s\" and \"%s\")", c->file, a);
+        }
+    }
+    if (!c->file)
+        return fail("expected a recording file");
+    if (c->to >= 0 && c->to < c->from)
+        return fail("--to %lld is before --from %lld", (long long)c->to, (long long)c->from);
+    return -1;
+}
+
+/* ---- one replayed run and what it printed ---- */
+
+struct run {
+    struct loop *loop;
+    const struct svc_set *set;
+    struct jsonl j;
+    char *out; /* this tick's lines */
+    size_t len, cap;
+    size_t lines;
+};
+
+static void on_record(void *ctx, const struct loop_record *r) {
+    struct run *run = ctx;
+    if (r->kind != LOOP_DECISION && r->kind != LOOP_EVENT)
+        return;
+    const char *line = jsonl_format(&run->j, r, loop_view(run->loop, r->svc)->service);
+    if (run->len + run->j.b.len + 1 > run->cap) {
+        run->cap = 2 * (run->len + run->j.b.len + 1);
+        run->out = xrealloc(run->out, run->cap);
+    }
+    memcpy(run->out + run->len, line, run->j.b.len + 1);
+    run->len += run->j.b.len;
+    run->lines++;
+}
+
+static void run_reset(struct run *run) {
+    run->len = 0;
+    if (run->out)
+        run->out[0] = '\0';
+}
+
+static void run_free(struct run *run) {
+    loop_destroy(run->loop);
+    jsonl_free(&run->j);
+    free(run->out);
+}
+
+/* A load report: {"t":..,"service":"..","load":..; the engine cannot redo
+ * these (the loads are not re-run), so they come from the recording. */
+static bool is_load_line(const char *line) {
+    const char *s = strstr(line, "\"service\":\"");
+    if (!s)
+        return false;
+    s += 11;
+    while (*s && *s != '"')
+        s += *s == '\\' && s[1] ? 2 : 1;
+    return strncmp(s, "\",\"load\":", 9) == 0;
+}
+
+static void submit_commands(struct svc_set *set, struct loop *l, const struct record_tick *t,
+                            bool quiet) {
+    for (size_t i = 0; i < t->n_commands; i++) {
+        struct command cmd;
+        int64_t at;
+        bool empty;
+        struct pp_error err = {0};
+        if (commands_parse_line(set, t->commands[i], false, &at, &cmd, &empty, &err) != PP_OK ||
+            empty || loop_submit(l, &cmd, &err) != PP_OK) {
+            if (!quiet)
+                fprintf(stderr, "podpilot replay: t=%lld: command \"%s\": %s\n",
+                        (long long)t->t, t->commands[i], err.message);
+        }
+    }
+}
+
+
+/* Compares this tick's replayed lines with the recorded ones (load reports
+ * aside); on the first difference says where. */
+static bool same_as_recorded(const struct run *run, const struct record_tick *t, bool *reported) {
+    const char *p = run->out ? run->out : "";
+    for (size_t i = 0; i < t->n_outputs; i++) {
+        if (is_load_line(t->outputs[i]))
+            continue;
+        const char *nl = strchr(p, '\n');
+        const size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (!nl || n != t->output_lens[i] || memcmp(p, t->outputs[i], n) != 0) {
+            if (!*reported)
+                fprintf(stderr,
+                        "podpilot replay: t=%lld differs from the recording:\n  recorded: "
+                        "%s\n  replayed: %.*s\n",
+                        (long long)t->t, t->outputs[i], (int)n, nl ? p : "(nothing)");
+            *reported = true;
+            return false;
+        }
+        p = nl + 1;
+    }
+    if (*p) {
+        if (!*reported)
+            fprintf(stderr, "podpilot replay: t=%lld: replay printed more than the recording: %s",
+                    (long long)t->t, p);
+        *reported = true;
+        return false;
+    }
+    return true;
+}
+
+static int check_services(const struct svc_set *set, const cJSON *header) {
+    const cJSON *svcs = cJSON_GetObjectItemCaseSensitive(header, "services");
+    size_t i = 0;
+    const cJSON *s;
+    bool same = (size_t)cJSON_GetArraySize(svcs) == set->n;
+    cJSON_ArrayForEach(s, svcs) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(s, "name");
+        if (!same || i >= set->n || !cJSON_IsString(name) ||
+            strcmp(name->valuestring, set->svcs[i].name) != 0)
+            same = false;
+        i++;
+    }
+    if (same)
+        return 0;
+    fprintf(stderr, "podpilot replay: the recording's manifests no longer build the services it "
+                    "recorded (a different podpilot version?)\n");
+    return 1;
+}
+
+static int plain_replay(const struct replay_cli *c, struct record_reader *rd, struct svc_set *set) {
+    struct run run = {.set = set};
+    struct pp_error err = {0};
+    run.loop = loop_create_observed(set, on_record, &run, &err);
+    if (!run.loop) {
+        fprintf(stderr, "podpilot replay: %s\n", err.message);
+        return 1;
+    }
+    bool reported = false;
+    int64_t ticks = 0;
+    struct record_tick t;
+    while (record_next(rd, &t) == 1) {
+        if (c->to >= 0 && t.t > c->to)
+            break;
+        run_reset(&run);
+        submit_commands(set, run.loop, &t, false);
+        loop_tick_observed(run.loop, t.obs);
+        ticks++;
+        same_as_recorded(&run, &t, &reported);
+        if (t.t < c->from)
+            continue;
+        fwrite(run.out ? run.out : "", 1, run.len, stdout);
+        for (size_t i = 0; i < t.n_outputs; i++)
+            if (is_load_line(t.outputs[i])) {
+                fwrite(t.outputs[i], 1, t.output_lens[i], stdout);
+                fputc('\n', stdout);
+            }
+        fflush(stdout);
+        headless_pace(c->speed);
+    }
+    if (record_problem(rd)[0])
+        fprintf(stderr, "podpilot replay: warning: %s\n", record_problem(rd));
+    run_free(&run);
+    if (ticks == 0 && !record_problem(rd)[0])
+        fprintf(stderr, "podpilot replay: warning: %s has no ticks\n", c->file);
+    return reported || ferror(stdout) ? 1 : 0;
+}
+
+/* ---- what-if ---- */
+
+struct compare {
+    size_t recorded; /* index in the recording */
+    struct replay_tally rec, what;
+    int64_t diverged_at; /* -1: never */
+    int32_t rec_at, what_at;
+};
+
+static void pct_change(char *buf, size_t size, double a, double b) {
+    if (a == 0)
+        buf[0] = '\0';
+    else
+        snprintf(buf, size, " (%+.0f%%)", 100 * (b - a) / a);
+}
+
+static void report_text(const struct compare *cmp, const struct svc_config *w,
+                        const struct svc_config *r, int64_t seconds) {
+    printf("%s/%s (%s -> %s):\n", w->namespace_, w->name, svc_class_name(r->cls),
+           svc_class_name(w->cls));
+    if (cmp->diverged_at < 0)
+        printf("  decisions never diverge over %lld s.\n", (long long)seconds);
+    else
+        printf("  decisions diverge at t=%llds (recorded %d replica%s, what-if %d).\n",
+               (long long)cmp->diverged_at, cmp->rec_at, cmp->rec_at == 1 ? "" : "s",
+               cmp->what_at);
+    char pct[32];
+    pct_change(pct, sizeof(pct), cmp->rec.replica_seconds, cmp->what.replica_seconds);
+    printf("  replica-seconds: %.0f recorded, %.0f what-if%s.\n", cmp->rec.replica_seconds,
+           cmp->what.replica_seconds, pct);
+    printf("  under-provisioned: %lld s recorded, %lld s what-if; over-provisioned: %lld s "
+           "recorded, %lld s what-if.\n",
+           (long long)cmp->rec.under_s, (long long)cmp->what.under_s, (long long)cmp->rec.over_s,
+           (long long)cmp->what.over_s);
+}
+
+static cJSON *tally_json(const struct replay_tally *t) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "replica_seconds", t->replica_seconds);
+    cJSON_AddNumberToObject(o, "under_provisioned_s", (double)t->under_s);
+    cJSON_AddNumberToObject(o, "over_provisioned_s", (double)t->over_s);
+    return o;
+}
+
+static void report_json(const struct compare *cmp, const struct svc_config *w,
+                        const struct svc_config *r, int64_t seconds) {
+    cJSON *o = cJSON_CreateObject();
+    char name[SVC_NAME_MAX + 70];
+    snprintf(name, sizeof(name), "%s/%s", w->namespace_, w->name);
+    cJSON_AddStringToObject(o, "service", name);
+    cJSON_AddStringToObject(o, "recorded_class", svc_class_name(r->cls));
+    cJSON_AddStringToObject(o, "what_if_class", svc_class_name(w->cls));
+    cJSON_AddNumberToObject(o, "seconds", (double)seconds);
+    if (cmp->diverged_at < 0) {
+        cJSON_AddNullToObject(o, "diverged_at");
+    } else {
+        cJSON_AddNumberToObject(o, "diverged_at", (double)cmp->diverged_at);
+        cJSON_AddNumberToObject(o, "recorded_replicas_then", cmp->rec_at);
+        cJSON_AddNumberToObject(o, "what_if_replicas_then", cmp->what_at);
+    }
+    cJSON_AddItemToObject(o, "recorded", tally_json(&cmp->rec));
+    cJSON_AddItemToObject(o, "what_if", tally_json(&cmp->what));
+    char *text = cJSON_PrintUnformatted(o);
+    printf("%s\n", text);
+    free(text);
+    cJSON_Delete(o);
+}
+
+static int what_if(const struct replay_cli *c, struct record_reader *rd, struct svc_set *rec) {
+    struct sources src = {0};
+    struct pp_error err = {0};
+    for (size_t i = 0; i < c->n_with; i++)
+        if (sources_add_file(&src, c->with[i], &err) != PP_OK) {
+            char msg[1200];
+            pp_error_format(&err, msg, sizeof(msg));
+            fprintf(stderr, "podpilot replay: %s\n", msg);
+            sources_free(&src);
+            return 1;
+        }
+    struct svc_set w;
+    svc_set_init(&w);
+    int rc = build_set(&src, false, &w);
+    sources_free(&src);
+    struct compare *cmp = xcalloc(w.n ? w.n : 1, sizeof(*cmp));
+    for (size_t j = 0; rc == 0 && j < w.n; j++) {
+        cmp[j].diverged_at = -1;
+        cmp[j].recorded = svc_set_match(rec, w.svcs[j].name);
+        if (cmp[j].recorded == rec->n) {
+            fprintf(stderr, "podpilot replay: %s: service %s is not in the recording (recorded:",
+                    w.svcs[j].origin, w.svcs[j].name);
+            for (size_t i = 0; i < rec->n; i++)
+                fprintf(stderr, "%s %s", i ? "," : "", rec->svcs[i].name);
+            fprintf(stderr, ")\n");
+            rc = 1;
+        }
+    }
+    w.start = rec->start;
+    struct run a = {.set = rec}, b = {.set = &w};
+    struct whatif *wi = NULL;
+    struct loop_obs *obs = NULL;
+    if (rc == 0) {
+        a.loop = loop_create_observed(rec, on_record, &a, &err);
+        b.loop = a.loop ? loop_create_observed(&w, on_record, &b, &err) : NULL;
+        if (!b.loop) {
+            fprintf(stderr, "podpilot replay: %s\n", err.message);
+            rc = 1;
+        }
+    }
+    int64_t seconds = 0;
+    if (rc == 0) {
+        wi = whatif_create(&w);
+        obs = xcalloc(w.n ? w.n : 1, sizeof(*obs));
+        struct record_tick t;
+        while (record_next(rd, &t) == 1) {
+            if (c->to >= 0 && t.t > c->to)
+                break;
+            const pp_time now = rec->start + PP_SEC(t.t);
+            submit_commands(rec, a.loop, &t, false);
+            submit_commands(&w, b.loop, &t, true);
+            /* Until a service's decisions diverge its pods are the recorded
+             * ones, and a scaler of the recorded class reads the recorded
+             * observation itself. */
+            for (size_t j = 0; j < w.n; j++) {
+                const struct loop_obs *o = &t.obs[cmp[j].recorded];
+                if (cmp[j].diverged_at < 0 && w.svcs[j].cls == rec->svcs[cmp[j].recorded].cls) {
+                    whatif_mirror(wi, j, o->ready, o->starting, now);
+                    obs[j] = *o;
+                } else {
+                    whatif_observe(wi, b.loop, j, now, o, &obs[j]);
+                }
+            }
+            run_reset(&a);
+            run_reset(&b);
+            loop_tick_observed(a.loop, t.obs);
+            loop_tick_observed(b.loop, obs);
+            const bool counted = t.t >= c->from;
+            seconds += counted;
+            for (size_t j = 0; j < w.n; j++) {
+                const size_t i = cmp[j].recorded;
+                const struct loop_obs *o = &t.obs[i];
+                const int32_t ra = loop_view(a.loop, i)->actual;
+                const int32_t wa = loop_view(b.loop, j)->actual;
+                if (counted) {
+                    replay_tally_add(&cmp[j].rec, &rec->svcs[i].pods, o->ready + o->starting,
+                                     o->ready, o->demand);
+                    replay_tally_add(&cmp[j].what, &w.svcs[j].pods, obs[j].ready + obs[j].starting,
+                                     obs[j].ready, o->demand);
+                }
+                if (cmp[j].diverged_at < 0 && ra != wa) {
+                    cmp[j].diverged_at = t.t;
+                    cmp[j].rec_at = ra;
+                    cmp[j].what_at = wa;
+                }
+                whatif_actuate(wi, j, wa, now);
+            }
+        }
+        if (record_problem(rd)[0])
+            fprintf(stderr, "podpilot replay: warning: %s\n", record_problem(rd));
+        for (size_t j = 0; j < w.n; j++) {
+            if (c->json)
+                report_json(&cmp[j], &w.svcs[j], &rec->svcs[cmp[j].recorded], seconds);
+            else
+                report_text(&cmp[j], &w.svcs[j], &rec->svcs[cmp[j].recorded], seconds);
+        }
+    }
+    free(obs);
+    whatif_destroy(wi);
+    run_free(&a);
+    run_free(&b);
+    free(cmp);
+    svc_set_fini(&w);
+    return rc;
+}
+
+int replay_main(int argc, char **argv) {
+    struct replay_cli c = {0};
+    int rc = parse_args(argc, argv, &c);
+    if (rc >= 0) {
+        free(c.with);
+        return rc;
+    }
+    struct pp_error err = {0};
+    struct record_reader *rd = record_open(c.file, &err);
+    if (!rd) {
+        fprintf(stderr, "podpilot replay: %s\n", err.message);
+        free(c.with);
+        return 1;
+    }
+    struct sources src = {0};
+    struct svc_set set;
+    svc_set_init(&set);
+    if (!sources_from_header(&src, record_header(rd))) {
+        fprintf(stderr, "podpilot replay: %s:1: the header has no sources to build from\n",
+                c.file);
+        rc = 1;
+    } else {
+        rc = build_set(&src, false, &set);
+        if (rc == 0)
+            rc = check_services(&set, record_header(rd));
+    }
+    if (rc == 0) {
+        set.start = record_start(rd);
+        rc = c.n_with ? what_if(&c, rd, &set) : plain_replay(&c, rd, &set);
+    }
+    svc_set_fini(&set);
+    sources_free(&src);
+    record_reader_close(rd);
+    free(c.with);
+    return rc;
+}

@@ -1,0 +1,653 @@
+#include "engine/record.h"
+
+#include "engine/buf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- writing ---- */
+
+struct record_writer {
+    int fd;
+    pp_time start;
+    size_t n_services, n_obs;
+    struct buf lines, obs;
+    bool failed;
+    char problem[300];
+    char path[256];
+};
+
+static bool write_all(struct record_writer *w, const char *p, size_t n) {
+    while (n > 0) {
+        const ssize_t k = write(w->fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (!w->failed)
+                snprintf(w->problem, sizeof(w->problem), "%s: %s", w->path,
+                         k < 0 ? strerror(errno) : "short write");
+            w->failed = true;
+            return false;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
+struct record_writer *record_create(const char *path, const cJSON *header, pp_time start,
+                                    size_t n_services, struct pp_error *err) {
+    const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        pp_fail(err, PP_ERR_IO, "--record", "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fchmod(fd, 0600) != 0) {
+        pp_fail(err, PP_ERR_IO, "--record", "%s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    struct record_writer *w = xcalloc(1, sizeof(*w));
+    w->fd = fd;
+    w->start = start;
+    w->n_services = n_services;
+    snprintf(w->path, sizeof(w->path), "%s", path);
+    char *text = cJSON_PrintUnformatted(header);
+    buf_printf(&w->lines, "{\"podpilot_recording\":%d,", RECORD_FORMAT);
+    buf_printf(&w->lines, "\"start_ns\":\"%" PRId64 "\"%s%s\n", (int64_t)start,
+               text && strlen(text) > 2 ? "," : "}", text && strlen(text) > 2 ? text + 1 : "");
+    free(text);
+    if (!write_all(w, w->lines.p, w->lines.len)) {
+        pp_fail(err, PP_ERR_IO, "--record", "%s", w->problem);
+        close(fd);
+        buf_free(&w->lines);
+        free(w);
+        return NULL;
+    }
+    w->lines.len = 0;
+    return w;
+}
+
+void record_output(struct record_writer *w, const char *line, size_t len) {
+    buf_put(&w->lines, line, len);
+}
+
+void record_command(struct record_writer *w, double t, const char *text) {
+    buf_put(&w->lines, "{\"command\":", 11);
+    buf_string(&w->lines, text);
+    buf_put(&w->lines, ",\"t\":", 5);
+    buf_double(&w->lines, t);
+    buf_put(&w->lines, "}\n", 2);
+}
+
+static void obs_hpa(struct buf *b, const struct loop_obs *o, pp_time start) {
+    buf_put(b, ",{\"hpa\":{\"pods\":[", 17);
+    for (size_t i = 0; i < o->n_pods; i++) {
+        const struct hpa_pod *p = &o->hpa_pods[i];
+        buf_printf(b, "%s[%d,%" PRId64 ",%" PRId64 "]", i ? "," : "", p->ready ? 1 : 0,
+                   (int64_t)(p->ready_transition - start), (int64_t)(p->start_time - start));
+    }
+    buf_put(b, "],\"m\":[", 7);
+    for (size_t k = 0; k < o->n_metrics; k++) {
+        const struct hpa_metric_obs *m = &o->metrics[k];
+        buf_put(b, k ? ",{" : "{", k ? 2 : 1);
+        if (m->error) {
+            buf_put(b, "\"e\":", 4);
+            buf_string(b, m->error);
+            buf_put(b, "}", 1);
+            continue;
+        }
+        buf_printf(b, "\"x\":%" PRId64, m->value_milli);
+        if (m->pod_milli) {
+            buf_put(b, ",\"v\":[", 6);
+            for (size_t i = 0; i < o->n_pods; i++)
+                buf_printf(b, "%s%" PRId64, i ? "," : "", m->pod_milli[i]);
+            buf_put(b, "]", 1);
+        }
+        if (m->present) {
+            buf_put(b, ",\"p\":[", 6);
+            for (size_t i = 0; i < o->n_pods; i++)
+                buf_put(b, i ? (m->present[i] ? ",1" : ",0") : (m->present[i] ? "1" : "0"),
+                        i ? 2 : 1);
+            buf_put(b, "]", 1);
+        }
+        buf_put(b, "}", 1);
+    }
+    buf_put(b, "]}}", 3);
+}
+
+void record_obs(struct record_writer *w, size_t svc, const struct loop_obs *o, pp_time now) {
+    (void)svc; /* services come in order, one per tick */
+    struct buf *b = &w->obs;
+    buf_printf(b, "%s[%d,%d,", w->n_obs++ ? "," : "", o->ready, o->starting);
+    const double v[] = {o->demand,         o->rps,           o->busy,
+                        o->gpu_util,       o->pods.concurrency, o->pods.rps,
+                        o->activator.concurrency, o->activator.rps};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        if (i)
+            buf_put(b, ",", 1);
+        buf_double(b, v[i]);
+    }
+    if (o->hpa)
+        obs_hpa(b, o, w->start);
+    if (o->n_lag > 0) {
+        /* Ops of the second that ended at `now`, relative to its start. */
+        const int64_t base = LOOP_LAG_OP(now / PP_NS_PER_SEC - 1, 0, false);
+        buf_put(b, ",{\"lag\":[", 9);
+        for (size_t i = 0; i < o->n_lag; i++)
+            buf_printf(b, "%s%" PRId64, i ? "," : "", o->lag_ops[i] - base);
+        buf_put(b, "]}", 2);
+    }
+    buf_put(b, "]", 1);
+}
+
+enum pp_status record_end_tick(struct record_writer *w, int64_t t, struct pp_error *err) {
+    buf_printf(&w->lines, "{\"tick\":%" PRId64 ",\"obs\":[", t);
+    buf_put(&w->lines, w->obs.p ? w->obs.p : "", w->obs.len);
+    buf_put(&w->lines, "]}\n", 3);
+    w->obs.len = 0;
+    w->n_obs = 0;
+    const bool ok = !w->failed && write_all(w, w->lines.p, w->lines.len);
+    w->lines.len = 0;
+    if (!ok)
+        return pp_fail(err, PP_ERR_IO, "--record", "%s", w->problem);
+    return PP_OK;
+}
+
+enum pp_status record_close(struct record_writer *w, struct pp_error *err) {
+    if (!w)
+        return PP_OK;
+    bool ok = !w->failed;
+    if (w->lines.len > 0 && ok)
+        ok = write_all(w, w->lines.p, w->lines.len); /* a tick that never ended */
+    if (close(w->fd) != 0 && ok) {
+        snprintf(w->problem, sizeof(w->problem), "%s: %s", w->path, strerror(errno));
+        ok = false;
+    }
+    enum pp_status st = PP_OK;
+    if (!ok)
+        st = pp_fail(err, PP_ERR_IO, "--record", "%s", w->problem);
+    buf_free(&w->lines);
+    buf_free(&w->obs);
+    free(w);
+    return st;
+}
+
+/* ---- the header's service settings ---- */
+
+static void add_seconds(cJSON *o, const char *name, pp_time d) {
+    cJSON_AddNumberToObject(o, name, (double)d / 1e9);
+}
+
+static cJSON *kpa_json(const struct kpa_config *k) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "metric", k->metric == KPA_METRIC_RPS ? "rps" : "concurrency");
+    cJSON_AddNumberToObject(o, "target", k->target_value);
+    cJSON_AddNumberToObject(o, "total", k->total_value);
+    cJSON_AddNumberToObject(o, "targetUtilization", k->target_utilization);
+    cJSON_AddNumberToObject(o, "panicThreshold", k->panic_threshold);
+    cJSON_AddNumberToObject(o, "maxScaleUpRate", k->max_scale_up_rate);
+    cJSON_AddNumberToObject(o, "maxScaleDownRate", k->max_scale_down_rate);
+    cJSON_AddNumberToObject(o, "targetBurstCapacity", k->target_burst_capacity);
+    cJSON_AddNumberToObject(o, "stableWindowSeconds", k->stable_window_s);
+    cJSON_AddNumberToObject(o, "panicWindowSeconds", k->panic_window_s);
+    add_seconds(o, "scaleDownDelaySeconds", k->scale_down_delay);
+    cJSON_AddNumberToObject(o, "activationScale", k->activation_scale);
+    cJSON_AddNumberToObject(o, "initialScale", k->initial_scale);
+    cJSON_AddNumberToObject(o, "minScale", k->min_scale);
+    cJSON_AddNumberToObject(o, "maxScale", k->max_scale);
+    cJSON_AddBoolToObject(o, "enableScaleToZero", k->enable_scale_to_zero);
+    add_seconds(o, "scaleToZeroGraceSeconds", k->scale_to_zero_grace);
+    cJSON_AddNumberToObject(o, "containerConcurrency", k->container_concurrency);
+    return o;
+}
+
+static cJSON *rules_json(const struct hpa_rules *r) {
+    cJSON *o = cJSON_CreateObject();
+    if (r->window_set)
+        cJSON_AddNumberToObject(o, "stabilizationWindowSeconds", r->window_s);
+    if (r->select_set)
+        cJSON_AddStringToObject(o, "selectPolicy",
+                                r->select == HPA_SELECT_MAX   ? "Max"
+                                : r->select == HPA_SELECT_MIN ? "Min"
+                                                              : "Disabled");
+    cJSON *pols = cJSON_AddArrayToObject(o, "policies");
+    for (size_t i = 0; i < r->n_policies; i++) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "type",
+                                r->policies[i].type == HPA_POLICY_PODS ? "Pods" : "Percent");
+        cJSON_AddNumberToObject(p, "value", r->policies[i].value);
+        cJSON_AddNumberToObject(p, "periodSeconds", r->policies[i].period_s);
+        cJSON_AddItemToArray(pols, p);
+    }
+    if (r->tolerance_set)
+        cJSON_AddNumberToObject(o, "tolerance", r->tolerance);
+    return o;
+}
+
+static cJSON *hpa_json(const struct hpa_spec *h) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "minReplicas", h->min_set ? h->min_replicas : 1);
+    cJSON_AddNumberToObject(o, "maxReplicas", h->max_replicas);
+    cJSON *ms = cJSON_AddArrayToObject(o, "metrics");
+    for (size_t i = 0; i < h->n_metrics; i++) {
+        const struct hpa_metric_spec *m = &h->metrics[i];
+        char name[200];
+        hpa_metric_name(m, name, sizeof(name));
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "metric", name);
+        if (m->target == HPA_TARGET_UTILIZATION)
+            cJSON_AddNumberToObject(j, "averageUtilization", m->utilization);
+        else
+            cJSON_AddNumberToObject(j, m->target == HPA_TARGET_VALUE ? "value" : "averageValue",
+                                    (double)m->milli / 1000);
+        cJSON_AddItemToArray(ms, j);
+    }
+    if (h->behavior_set) {
+        cJSON *b = cJSON_AddObjectToObject(o, "behavior");
+        cJSON_AddItemToObject(b, "scaleUp", rules_json(&h->up));
+        cJSON_AddItemToObject(b, "scaleDown", rules_json(&h->down));
+    }
+    return o;
+}
+
+cJSON *record_service_json(const struct svc_config *c) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", c->name);
+    cJSON_AddStringToObject(o, "namespace", c->namespace_);
+    cJSON_AddStringToObject(o, "class", svc_class_name(c->cls));
+    cJSON_AddStringToObject(o, "origin", c->origin);
+    if (c->owner[0])
+        cJSON_AddStringToObject(o, "owner", c->owner);
+    if (c->scaler_name[0])
+        cJSON_AddStringToObject(o, "scaler", c->scaler_name);
+    cJSON_AddNumberToObject(o, "replicas", c->replicas);
+    switch (c->cls) {
+    case SVC_KPA:
+        cJSON_AddItemToObject(o, "kpa", kpa_json(&c->kpa));
+        break;
+    case SVC_HPA:
+        cJSON_AddItemToObject(o, "hpa", hpa_json(&c->hpa));
+        break;
+    case SVC_LAG: {
+        cJSON *l = cJSON_AddObjectToObject(o, "lag");
+        cJSON_AddNumberToObject(l, "lagThreshold", c->lag.lag_threshold);
+        cJSON_AddNumberToObject(l, "inactiveSeconds", c->lag.inactive_seconds);
+        cJSON_AddNumberToObject(l, "statsPeriodSeconds", c->lag.stats_period_s);
+        cJSON_AddNumberToObject(l, "minReplicas", c->lag_model.min_replicas);
+        cJSON_AddNumberToObject(l, "maxReplicas", c->lag_model.max_replicas);
+        cJSON_AddNumberToObject(l, "serverReplicas", c->lag_server.replicas);
+        break;
+    }
+    case SVC_CRON:
+    case SVC_NONE:
+        break;
+    }
+    if (c->cron.set) {
+        cJSON *jobs = cJSON_AddArrayToObject(o, "cronJobs");
+        for (size_t i = 0; i < c->cron.spec.n_jobs; i++) {
+            cJSON *j = cJSON_CreateObject();
+            cJSON_AddStringToObject(j, "name", c->cron.jobs[i].name);
+            cJSON_AddStringToObject(j, "schedule", c->cron.jobs[i].schedule);
+            cJSON_AddNumberToObject(j, "targetSize", c->cron.jobs[i].target_size);
+            cJSON_AddItemToArray(jobs, j);
+        }
+    }
+    cJSON *p = cJSON_AddObjectToObject(o, "pods");
+    add_seconds(p, "serviceTimeSeconds", (pp_time)llround(c->pods.service_time_s * 1e9));
+    add_seconds(p, "coldStartSeconds", c->pods.cold_start);
+    cJSON_AddNumberToObject(p, "streams", c->pods.streams);
+    cJSON_AddNumberToObject(p, "gpus", c->pods.gpus);
+    cJSON_AddNumberToObject(p, "cpuRequestMilli", (double)c->pods.cpu_request_milli);
+    return o;
+}
+
+/* ---- reading ---- */
+
+struct svc_store {
+    struct hpa_pod *pods;
+    size_t cap_pods;
+    struct hpa_metric_obs m[HPA_MAX_METRICS];
+    int64_t *vals[HPA_MAX_METRICS];
+    bool *present[HPA_MAX_METRICS];
+    char errors[HPA_MAX_METRICS][200];
+    int64_t *ops;
+    size_t cap_ops;
+};
+
+struct record_reader {
+    char path[256];
+    char *data;
+    size_t size, pos;
+    int line;
+    cJSON *header;
+    pp_time start;
+    size_t n;
+    struct loop_obs *obs;
+    struct svc_store *store;
+    const char **outputs;
+    size_t *lens;
+    size_t n_out, cap_out;
+    char **commands;
+    size_t n_cmd, cap_cmd;
+    int64_t last_tick;
+    char problem[400];
+};
+
+static char *read_file(const char *path, size_t *size, struct pp_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        pp_fail(err, PP_ERR_IO, "recording", "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 20, len = 0;
+    char *data = xmalloc(cap);
+    for (;;) {
+        if (len == cap) {
+            cap *= 2;
+            data = xrealloc(data, cap);
+        }
+        const size_t k = fread(data + len, 1, cap - len, f);
+        len += k;
+        if (k == 0)
+            break;
+    }
+    const bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(data);
+        pp_fail(err, PP_ERR_IO, "recording", "%s: read error", path);
+        return NULL;
+    }
+    data = xrealloc(data, len + 1);
+    data[len] = '\0';
+    *size = len;
+    return data;
+}
+
+/* The next line, NUL-terminated in place; NULL at the end. *complete is
+ * false for a last line without its newline. */
+static char *next_line(struct record_reader *r, size_t *len, bool *complete) {
+    if (r->pos >= r->size)
+        return NULL;
+    char *s = r->data + r->pos;
+    char *nl = memchr(s, '\n', r->size - r->pos);
+    *complete = nl != NULL;
+    *len = nl ? (size_t)(nl - s) : r->size - r->pos;
+    s[*len] = '\0';
+    r->pos += *len + 1;
+    r->line++;
+    return s;
+}
+
+struct record_reader *record_open(const char *path, struct pp_error *err) {
+    size_t size = 0;
+    char *data = read_file(path, &size, err);
+    if (!data)
+        return NULL;
+    struct record_reader *r = xcalloc(1, sizeof(*r));
+    snprintf(r->path, sizeof(r->path), "%s", path);
+    r->data = data;
+    r->size = size;
+    size_t len;
+    bool complete;
+    char *line = next_line(r, &len, &complete);
+    r->header = line && complete ? cJSON_ParseWithLength(line, len) : NULL;
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(r->header, "podpilot_recording");
+    const cJSON *start = cJSON_GetObjectItemCaseSensitive(r->header, "start_ns");
+    const cJSON *svcs = cJSON_GetObjectItemCaseSensitive(r->header, "services");
+    if (!cJSON_IsNumber(fmt) || !cJSON_IsString(start) || !cJSON_IsArray(svcs)) {
+        pp_fail(err, PP_ERR_PARSE, "recording",
+                "%s:1: not a podpilot recording (the first line must be its header)", path);
+        record_reader_close(r);
+        return NULL;
+    }
+    if (fmt->valueint != RECORD_FORMAT) {
+        pp_fail(err, PP_ERR_PARSE, "recording",
+                "%s:1: recording format %d; this podpilot reads format %d", path,
+                fmt->valueint, RECORD_FORMAT);
+        record_reader_close(r);
+        return NULL;
+    }
+    r->start = (pp_time)strtoll(start->valuestring, NULL, 10);
+    r->n = (size_t)cJSON_GetArraySize(svcs);
+    r->obs = xcalloc(r->n ? r->n : 1, sizeof(*r->obs));
+    r->store = xcalloc(r->n ? r->n : 1, sizeof(*r->store));
+    return r;
+}
+
+void record_reader_close(struct record_reader *r) {
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        struct svc_store *s = &r->store[i];
+        free(s->pods);
+        for (size_t k = 0; k < HPA_MAX_METRICS; k++) {
+            free(s->vals[k]);
+            free(s->present[k]);
+        }
+        free(s->ops);
+    }
+    for (size_t i = 0; i < r->n_cmd; i++)
+        free(r->commands[i]);
+    free(r->commands);
+    free(r->outputs);
+    free(r->lens);
+    free(r->obs);
+    free(r->store);
+    cJSON_Delete(r->header);
+    free(r->data);
+    free(r);
+}
+
+const cJSON *record_header(const struct record_reader *r) { return r->header; }
+size_t record_services(const struct record_reader *r) { return r->n; }
+pp_time record_start(const struct record_reader *r) { return r->start; }
+size_t record_bytes(const struct record_reader *r) { return r->size; }
+const char *record_problem(const struct record_reader *r) { return r->problem; }
+
+static double num(const cJSON *a, int i) {
+    const cJSON *x = cJSON_GetArrayItem(a, i);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+static bool grow(void **p, size_t *cap, size_t want, size_t size) {
+    if (want <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 16;
+    while (c < want)
+        c *= 2;
+    *p = xrealloc(*p, c * size);
+    *cap = c;
+    return true;
+}
+
+static bool parse_hpa(struct record_reader *r, size_t svc, const cJSON *h, struct loop_obs *o) {
+    struct svc_store *s = &r->store[svc];
+    const cJSON *pods = cJSON_GetObjectItemCaseSensitive(h, "pods");
+    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(h, "m");
+    if (!cJSON_IsArray(pods) || !cJSON_IsArray(ms))
+        return false;
+    const size_t n = (size_t)cJSON_GetArraySize(pods);
+    const size_t old_cap = s->cap_pods;
+    grow((void **)&s->pods, &s->cap_pods, n, sizeof(*s->pods));
+    if (s->cap_pods != old_cap)
+        for (size_t k = 0; k < HPA_MAX_METRICS; k++) {
+            s->vals[k] = xrealloc(s->vals[k], s->cap_pods * sizeof(int64_t));
+            s->present[k] = xrealloc(s->present[k], s->cap_pods * sizeof(bool));
+        }
+    size_t i = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, pods) {
+        s->pods[i++] = (struct hpa_pod){
+            .phase = HPA_POD_RUNNING,
+            .has_ready_condition = true,
+            .ready = num(p, 0) == 1,
+            .ready_transition = r->start + (pp_time)num(p, 1),
+            .started = true,
+            .start_time = r->start + (pp_time)num(p, 2),
+        };
+    }
+    size_t k = 0;
+    const cJSON *m;
+    const pp_time now = r->start + PP_SEC(r->last_tick);
+    cJSON_ArrayForEach(m, ms) {
+        if (k == HPA_MAX_METRICS)
+            return false;
+        struct hpa_metric_obs *mo = &s->m[k];
+        *mo = (struct hpa_metric_obs){.timestamp = now, .window = PP_SEC(15)};
+        const cJSON *e = cJSON_GetObjectItemCaseSensitive(m, "e");
+        if (cJSON_IsString(e)) {
+            snprintf(s->errors[k], sizeof(s->errors[k]), "%s", e->valuestring);
+            mo->error = s->errors[k++];
+            continue;
+        }
+        mo->value_milli = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "x"));
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "v");
+        const cJSON *pr = cJSON_GetObjectItemCaseSensitive(m, "p");
+        if (cJSON_IsArray(v)) {
+            for (i = 0; i < n; i++)
+                s->vals[k][i] = (int64_t)num(v, (int)i);
+            mo->pod_milli = s->vals[k];
+        }
+        if (cJSON_IsArray(pr)) {
+            for (i = 0; i < n; i++)
+                s->present[k][i] = num(pr, (int)i) == 1;
+            mo->present = s->present[k];
+        }
+        k++;
+    }
+    o->hpa = true;
+    o->n_pods = n;
+    o->hpa_pods = s->pods;
+    o->n_metrics = k;
+    o->metrics = s->m;
+    return true;
+}
+
+static bool parse_obs(struct record_reader *r, const cJSON *arr) {
+    if (!cJSON_IsArray(arr) || (size_t)cJSON_GetArraySize(arr) != r->n)
+        return false;
+    size_t svc = 0;
+    const cJSON *a;
+    const pp_time now = r->start + PP_SEC(r->last_tick);
+    cJSON_ArrayForEach(a, arr) {
+        struct loop_obs *o = &r->obs[svc];
+        if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 10)
+            return false;
+        *o = (struct loop_obs){
+            .ready = (int32_t)num(a, 0),
+            .starting = (int32_t)num(a, 1),
+            .demand = num(a, 2),
+            .rps = num(a, 3),
+            .busy = num(a, 4),
+            .gpu_util = num(a, 5),
+            .pods = {.concurrency = num(a, 6), .rps = num(a, 7)},
+            .activator = {.concurrency = num(a, 8), .rps = num(a, 9)},
+        };
+        const cJSON *extra = cJSON_GetArrayItem(a, 10);
+        const cJSON *h = cJSON_GetObjectItemCaseSensitive(extra, "hpa");
+        if (h && !parse_hpa(r, svc, h, o))
+            return false;
+        const cJSON *lag = cJSON_GetObjectItemCaseSensitive(extra, "lag");
+        if (cJSON_IsArray(lag)) {
+            struct svc_store *s = &r->store[svc];
+            const size_t n = (size_t)cJSON_GetArraySize(lag);
+            grow((void **)&s->ops, &s->cap_ops, n, sizeof(*s->ops));
+            const int64_t base = LOOP_LAG_OP(now / PP_NS_PER_SEC - 1, 0, false);
+            size_t i = 0;
+            const cJSON *op;
+            cJSON_ArrayForEach(op, lag) s->ops[i++] = base + (int64_t)op->valuedouble;
+            o->n_lag = n;
+            o->lag_ops = s->ops;
+        }
+        svc++;
+    }
+    return true;
+}
+
+int record_next(struct record_reader *r, struct record_tick *out) {
+    for (size_t i = 0; i < r->n_cmd; i++)
+        free(r->commands[i]);
+    r->n_cmd = 0;
+    r->n_out = 0;
+    size_t len;
+    bool complete;
+    char *line;
+    while ((line = next_line(r, &len, &complete))) {
+        if (!complete) {
+            snprintf(r->problem, sizeof(r->problem),
+                     "%s:%d: the last line is cut off (%zu bytes); replayed to t=%lld", r->path,
+                     r->line, len, (long long)r->last_tick);
+            return 0;
+        }
+        if (len == 0)
+            continue;
+        if (strncmp(line, "{\"tick\":", 8) == 0) {
+            cJSON *j = cJSON_ParseWithLength(line, len);
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "tick");
+            bool ok = cJSON_IsNumber(t);
+            if (ok) {
+                r->last_tick = (int64_t)t->valuedouble;
+                ok = parse_obs(r, cJSON_GetObjectItemCaseSensitive(j, "obs"));
+            }
+            cJSON_Delete(j);
+            if (!ok) {
+                snprintf(r->problem, sizeof(r->problem),
+                         "%s:%d: a tick line that does not read as one; replayed to the "
+                         "tick before",
+                         r->path, r->line);
+                return 0;
+            }
+            *out = (struct record_tick){.t = r->last_tick,
+                                        .n_commands = r->n_cmd,
+                                        .commands = (const char *const *)r->commands,
+                                        .n_outputs = r->n_out,
+                                        .outputs = r->outputs,
+                                        .output_lens = r->lens,
+                                        .obs = r->obs};
+            return 1;
+        }
+        if (strncmp(line, "{\"command\":", 11) == 0) {
+            cJSON *j = cJSON_ParseWithLength(line, len);
+            const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "command");
+            if (cJSON_IsString(c)) {
+                grow((void **)&r->commands, &r->cap_cmd, r->n_cmd + 1, sizeof(*r->commands));
+                r->commands[r->n_cmd++] = xstrdup(c->valuestring);
+            }
+            cJSON_Delete(j);
+            if (!cJSON_IsString(c))
+                goto bad;
+            continue;
+        }
+        if (strncmp(line, "{\"t\":", 5) == 0) {
+            size_t cap = r->cap_out;
+            grow((void **)&r->outputs, &r->cap_out, r->n_out + 1, sizeof(*r->outputs));
+            if (cap != r->cap_out)
+                r->lens = xrealloc(r->lens, r->cap_out * sizeof(*r->lens));
+            r->outputs[r->n_out] = line;
+            r->lens[r->n_out++] = len;
+            continue;
+        }
+    bad:
+        snprintf(r->problem, sizeof(r->problem),
+                 "%s:%d: not a line of a podpilot recording; replayed to t=%lld", r->path,
+                 r->line, (long long)r->last_tick);
+        return 0;
+    }
+    if (r->n_out > 0 || r->n_cmd > 0)
+        snprintf(r->problem, sizeof(r->problem),
+                 "%s: ends inside the tick after t=%lld (a crash while writing it); replayed "
+                 "to t=%lld",
+                 r->path, (long long)r->last_tick, (long long)r->last_tick);
+    return 0;
+}

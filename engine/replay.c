@@ -1,0 +1,144 @@
+#include "engine/replay.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void replay_tally_add(struct replay_tally *t, const struct sim_pod_model *m, int32_t pods,
+                      int32_t ready, double demand) {
+    const double capacity = (double)ready * sim_exec_slots(m);
+    t->seconds++;
+    t->replica_seconds += pods;
+    if (demand > capacity + 1e-9)
+        t->under_s++;
+    else if (ready > 0 && demand < capacity / 2)
+        t->over_s++;
+}
+
+struct wpods {
+    const struct svc_config *cfg;
+    pp_time created[SIM_MAX_PODS];
+    pp_time ready_at[SIM_MAX_PODS];
+    int32_t n;
+    struct sim_pod_sample samples[SIM_MAX_PODS];
+};
+
+struct whatif {
+    struct wpods *svcs;
+    size_t n;
+};
+
+struct whatif *whatif_create(const struct svc_set *set) {
+    struct whatif *w = xcalloc(1, sizeof(*w));
+    w->n = set->n;
+    w->svcs = xcalloc(set->n ? set->n : 1, sizeof(*w->svcs));
+    for (size_t i = 0; i < set->n; i++) {
+        struct wpods *p = &w->svcs[i];
+        p->cfg = &set->svcs[i];
+        const int32_t want = p->cfg->cls == SVC_KPA ? p->cfg->kpa.deployment_replicas
+                             : p->cfg->cls == SVC_LAG ? (p->cfg->lag_model.replicas > 0
+                                                             ? p->cfg->lag_model.replicas
+                                                             : 1)
+                                                      : p->cfg->replicas;
+        for (int32_t k = 0; k < want && k < SIM_MAX_PODS; k++) {
+            const bool ready = k < p->cfg->initial_ready || p->cfg->cls == SVC_LAG;
+            p->created[k] = set->start - p->cfg->pods.cold_start;
+            p->ready_at[k] = ready ? set->start : set->start + p->cfg->pods.cold_start;
+            p->n++;
+        }
+    }
+    return w;
+}
+
+void whatif_destroy(struct whatif *w) {
+    if (!w)
+        return;
+    free(w->svcs);
+    free(w);
+}
+
+int32_t whatif_pods(const struct whatif *w, size_t svc) { return w->svcs[svc].n; }
+
+int32_t whatif_ready(const struct whatif *w, size_t svc, pp_time now) {
+    const struct wpods *p = &w->svcs[svc];
+    int32_t ready = 0;
+    for (int32_t i = 0; i < p->n; i++)
+        ready += p->ready_at[i] <= now;
+    return ready;
+}
+
+void whatif_actuate(struct whatif *w, size_t svc, int32_t replicas, pp_time now) {
+    struct wpods *p = &w->svcs[svc];
+    if (replicas > SIM_MAX_PODS)
+        replicas = SIM_MAX_PODS;
+    if (replicas < 0)
+        replicas = 0;
+    while (p->n < replicas) {
+        p->created[p->n] = now;
+        p->ready_at[p->n++] = now + p->cfg->pods.cold_start;
+    }
+    /* Shrinking: the newest starting pods go first, then the newest ready. */
+    while (p->n > replicas) {
+        int32_t victim = p->n - 1;
+        for (int32_t i = 0; i < p->n; i++)
+            if (p->ready_at[i] > now && p->created[i] >= p->created[victim])
+                victim = i;
+        p->created[victim] = p->created[p->n - 1];
+        p->ready_at[victim] = p->ready_at[p->n - 1];
+        p->n--;
+    }
+}
+
+void whatif_mirror(struct whatif *w, size_t svc, int32_t ready, int32_t starting, pp_time now) {
+    struct wpods *p = &w->svcs[svc];
+    const int32_t want = ready + starting < SIM_MAX_PODS ? ready + starting : SIM_MAX_PODS;
+    /* Keep the pods that match; make up the rest. */
+    int32_t have_ready = 0;
+    for (int32_t i = 0; i < p->n; i++)
+        have_ready += p->ready_at[i] <= now;
+    if (have_ready == ready && p->n == want)
+        return;
+    p->n = 0;
+    for (int32_t i = 0; i < want; i++) {
+        const bool r = i < ready;
+        p->created[i] = r ? now - p->cfg->pods.cold_start : now;
+        p->ready_at[i] = r ? now : now + p->cfg->pods.cold_start;
+        p->n++;
+    }
+}
+
+void whatif_observe(struct whatif *w, const struct loop *l, size_t svc, pp_time now,
+                    const struct loop_obs *recorded, struct loop_obs *out) {
+    struct wpods *p = &w->svcs[svc];
+    const struct sim_pod_model *m = &p->cfg->pods;
+    const int32_t ready = whatif_ready(w, svc, now);
+    const double d = recorded->demand, q = recorded->rps;
+    const double capacity = (double)ready * sim_exec_slots(m);
+    const double busy = fmin(recorded->busy, capacity);
+    *out = (struct loop_obs){.ready = ready, .starting = p->n - ready, .demand = d, .rps = q,
+                             .busy = busy, .gpu_util = NAN,
+                             .activator = {.concurrency = d, .rps = q},
+                             .n_lag = recorded->n_lag, .lag_ops = recorded->lag_ops};
+    if (ready > 0) {
+        out->pods = (struct kpa_stat){.concurrency = d, .rps = q};
+        if (m->gpus > 0)
+            out->gpu_util = 100.0 * busy / capacity;
+    } else if (m->gpus > 0) {
+        out->gpu_util = 0;
+    }
+    if (!loop_hpa_due(l, svc))
+        return;
+    for (int32_t i = 0; i < p->n; i++) {
+        const bool r = p->ready_at[i] <= now;
+        struct sim_pod_sample *s = &p->samples[i];
+        if (r)
+            sim_pod_figures(m, true, d / ready, busy / ready, q / ready, s);
+        else
+            sim_pod_figures(m, false, 0, 0, 0, s);
+        s->uid = (uint64_t)i + 1;
+        s->created = p->created[i];
+        s->ready_at = p->ready_at[i];
+    }
+    out->hpa_samples = p->samples;
+    out->n_samples = (size_t)p->n;
+}

@@ -1,0 +1,51 @@
+/* What-if: recorded demand on pods that follow another configuration's
+ * decisions, and the tally that compares two runs.
+ *
+ * The recording holds what each service's pods saw. Re-running those
+ * observations under another scaler needs pods that follow the new
+ * decisions: a what-if service keeps its own pods (ready a cold start after
+ * they are asked for, as its pod model says; scale-down removes starting
+ * pods first) and puts the recorded demand on them — requests in flight,
+ * arrivals and busy streams, spread evenly, busy streams capped by what its
+ * ready pods can execute. KPA reads the demand as the pods' and the
+ * activator's reports; HPA reads CPU, memory, GPU and custom metrics
+ * derived from it as the simulated cluster derives them. Seldon's lag
+ * scaler gets the recorded request starts and ends, if the recorded
+ * service was lag-scaled. */
+#ifndef PODPILOT_REPLAY_H
+#define PODPILOT_REPLAY_H
+
+#include "engine/loop.h"
+
+/* Replica-seconds and provisioning over a run, for one service.
+ * Under-provisioned: demand above what the ready pods execute at once
+ * (requests wait). Over-provisioned: demand below half of it (more than
+ * half the ready capacity idle). */
+struct replay_tally {
+    int64_t seconds;
+    double replica_seconds; /* pods that exist, starting or ready */
+    int64_t under_s, over_s;
+};
+void replay_tally_add(struct replay_tally *t, const struct sim_pod_model *m, int32_t pods,
+                      int32_t ready, double demand);
+
+struct whatif;
+
+/* Pods for each service of set (the what-if configuration), as at the
+ * start of a run: the initial replicas, ready. */
+struct whatif *whatif_create(const struct svc_set *set);
+void whatif_destroy(struct whatif *w);
+/* svc's observation at now: `recorded` (the recorded service's) on the
+ * what-if pods. HPA inputs are filled when loop_hpa_due(l, svc). Pointers
+ * in out stay valid until the next call for svc. */
+void whatif_observe(struct whatif *w, const struct loop *l, size_t svc, pp_time now,
+                    const struct loop_obs *recorded, struct loop_obs *out);
+/* After the tick: svc's pods follow the what-if decision. */
+void whatif_actuate(struct whatif *w, size_t svc, int32_t replicas, pp_time now);
+/* While the what-if decides as the recording did, its pods are the
+ * recorded ones: ready and starting as observed. */
+void whatif_mirror(struct whatif *w, size_t svc, int32_t ready, int32_t starting, pp_time now);
+int32_t whatif_pods(const struct whatif *w, size_t svc);
+int32_t whatif_ready(const struct whatif *w, size_t svc, pp_time now);
+
+#endif

@@ -27,6 +27,7 @@ asan:
 bench: build
 	$(BUILD)/bench/engine
 	$(BUILD)/bench/sim
+	$(BUILD)/bench/replay
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

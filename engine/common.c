@@ -82,6 +82,21 @@ int pp_format_double(double x, char *buf, size_t size) {
         x = 0; /* folds -0 */
     if (x > -1e18 && x < 1e18 && x == (double)(int64_t)x)
         return snprintf(buf, size, "%lld", (long long)x);
+    /* Most figures have at most six decimals (Knative rounds window averages
+     * to six): when x is exactly the double of such a decimal, that decimal
+     * is its shortest form, and %.15g would print it the same way. */
+    const double ax = fabs(x);
+    if (ax >= 1e-4 && ax < 1e9) {
+        const long long r = llround(x * 1e6);
+        if ((double)r / 1e6 == x) {
+            const long long ar = r < 0 ? -r : r;
+            char frac[8];
+            snprintf(frac, sizeof(frac), "%06lld", ar % 1000000);
+            for (int i = 5; i > 0 && frac[i] == '0'; i--)
+                frac[i] = '\0';
+            return snprintf(buf, size, "%s%lld.%s", r < 0 ? "-" : "", ar / 1000000, frac);
+        }
+    }
     /* A double whose shortest form has up to 15 digits prints as exactly
      * that form at %.15g (the rounding error is below half a 15-digit step),
      * so three tries find the shortest text that reads back as x. */

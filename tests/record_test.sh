@@ -11,6 +11,12 @@ check() { # name, condition
     if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
 }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+wait_ticks() { # file: until it holds 20 ticks, at most 2 s
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        [ "$(grep -c '^{"tick"' "$1" 2>/dev/null || echo 0)" -gt 20 ] && return
+        sleep 0.2
+    done
+}
 
 for ex in "$examples"/*.yaml; do
     name=$(basename "$ex" .yaml)
@@ -80,13 +86,17 @@ check "stdin: a bad line is named" "grep -q 'stdin:2: command: unknown command \
 # Crashes: kill -9 mid-run, a line cut short.
 "$bin" --headless --speed 500 --record "$tmp/killed.rec" >/dev/null </dev/null &
 pid=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-    [ "$(grep -c '^{"tick"' "$tmp/killed.rec" 2>/dev/null || echo 0)" -gt 20 ] && break
-    sleep 0.2
-done
+wait_ticks "$tmp/killed.rec"
 kill -9 "$pid"; wait "$pid" 2>/dev/null
 "$bin" replay "$tmp/killed.rec" >"$tmp/killed.out" 2>"$tmp/err"; rc=$?
 check "after kill -9 the recording replays" "[ $rc -eq 0 ] && [ -s \"$tmp/killed.out\" ]"
+"$bin" --headless --speed 500 --record "$tmp/int.rec" >/dev/null </dev/null &
+pid=$!
+wait_ticks "$tmp/int.rec"
+kill -INT "$pid"; wait "$pid"; rc=$?
+check "SIGINT: exit 130" "[ $rc -eq 130 ]"
+"$bin" replay "$tmp/int.rec" >/dev/null 2>"$tmp/err"; rc=$?
+check "SIGINT: the recording ends on a tick, replays clean" "[ $rc -eq 0 ] && [ ! -s \"$tmp/err\" ]"
 size=$(stat -c %s "$tmp/demo.rec")
 head -c $((size / 2)) "$tmp/demo.rec" >"$tmp/cut.rec"
 "$bin" replay "$tmp/cut.rec" >"$tmp/cut.out" 2>"$tmp/err"; rc=$?

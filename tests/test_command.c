@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -259,6 +261,34 @@ static void test_pause_holds_the_hpa_where_it_is(void **state) {
     assert_int_equal(v->actual, 1);
 }
 
+static void *submitter(void *arg) {
+    struct fixture *f = arg;
+    for (int i = 0; i < 100; i++) {
+        struct command c;
+        char line[64];
+        snprintf(line, sizeof(line), "pin flowers-sample %d", i % 7);
+        if (command_parse(line, &c, NULL) != PP_OK)
+            return NULL;
+        while (loop_submit(f->loop, &c, NULL) != PP_OK)
+            sched_yield(); /* the queue is full: wait for a tick */
+    }
+    return NULL;
+}
+
+static void test_commands_can_come_from_another_thread(void **state) {
+    struct fixture *f = *state;
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, submitter, f), 0);
+    for (int t = 0; t < 2000 && f->seen.commands < 100; t++) {
+        loop_tick(f->loop);
+        sched_yield();
+    }
+    pthread_join(th, NULL);
+    run(f, 1);
+    assert_int_equal(f->seen.commands, 100);
+    assert_int_equal(view(f, "flowers-sample")->actual, 99 % 7);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_gives_canonical_text),
@@ -270,6 +300,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_bad_commands_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_knobs_reach_the_scalers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pause_holds_the_hpa_where_it_is, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commands_can_come_from_another_thread, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

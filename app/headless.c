@@ -1,8 +1,7 @@
 #include "app/headless.h"
 
-#include "app/jsonl.h"
+#include "app/output.h"
 #include "engine/loop.h"
-#include "engine/record.h"
 
 #include <errno.h>
 #include <math.h>
@@ -26,47 +25,6 @@ void headless_catch_signals(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-}
-
-struct printer {
-    FILE *out;
-    const struct svc_set *set;
-    const struct loop *loop;
-    struct jsonl j;
-    struct record_writer *rec;
-    bool rec_failed;
-};
-
-static void on_record(void *ctx, const struct loop_record *r) {
-    struct printer *p = ctx;
-    switch (r->kind) {
-    case LOOP_DECISION:
-    case LOOP_EVENT:
-    case LOOP_LOAD_DONE: {
-        const char *line = jsonl_format(&p->j, r, loop_view(p->loop, r->svc)->service);
-        fwrite(line, 1, p->j.b.len, p->out);
-        if (p->rec)
-            record_output(p->rec, line, p->j.b.len);
-        break;
-    }
-    case LOOP_COMMAND:
-        if (p->rec)
-            record_command(p->rec, r->t, r->cmd->text);
-        break;
-    case LOOP_OBS:
-        if (p->rec)
-            record_obs(p->rec, r->svc, r->obs, p->set->start + PP_SEC((int64_t)r->t));
-        break;
-    case LOOP_TICK_END:
-        if (p->rec && !p->rec_failed) {
-            struct pp_error err = {0};
-            if (record_end_tick(p->rec, (int64_t)r->t, &err) != PP_OK) {
-                fprintf(stderr, "podpilot: recording stopped: %s\n", err.message);
-                p->rec_failed = true;
-            }
-        }
-        break;
-    }
 }
 
 int64_t headless_default_duration(const struct svc_set *set, const struct command_list *cmds) {
@@ -181,40 +139,37 @@ static int check_commands(const struct loop *l, const struct command_list *c) {
 }
 
 int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *out) {
-    struct printer p = {.out = out, .set = set};
+    struct output o;
     struct pp_error err = {0};
-    struct loop *l = loop_create(set, on_record, &p, &err);
+    if (output_open(&o, set, out, NULL, NULL) != 0)
+        return 1;
+    struct loop *l = loop_create(set, output_record, &o, &err);
     if (!l) {
         char msg[1024];
         pp_error_format(&err, msg, sizeof(msg));
         fprintf(stderr, "podpilot: %s\n", msg);
+        output_close(&o);
         return 1;
     }
-    p.loop = l;
     struct command_list sched = {0};
     snprintf(sched.source, sizeof(sched.source), "stdin");
+    int rc = 0;
     if (opt->commands) {
-        if (check_commands(l, opt->commands) != 0) {
-            loop_destroy(l);
-            return 1;
-        }
-        for (size_t i = 0; i < opt->commands->n; i++)
+        rc = check_commands(l, opt->commands);
+        for (size_t i = 0; rc == 0 && i < opt->commands->n; i++)
             commands_add(&sched, opt->commands->v[i].at, opt->commands->v[i].line,
                          &opt->commands->v[i].cmd);
     }
-    if (opt->record_path) {
-        p.rec = record_create(opt->record_path, opt->header, set->start, set->n, &err);
-        if (!p.rec) {
-            fprintf(stderr, "podpilot: %s: %s\n", err.field, err.message);
-            loop_destroy(l);
-            commands_free(&sched);
-            return 1;
-        }
+    /* The recording starts once everything is known to be good. */
+    if (rc == 0 && opt->record_path) {
+        output_close(&o);
+        rc = output_open(&o, set, out, opt->record_path, opt->header);
     }
     struct stdin_reader in = {.open = opt->read_stdin};
     const int64_t duration =
         opt->duration_s > 0 ? opt->duration_s : headless_default_duration(set, opt->commands);
-    for (int64_t t = 0; t < duration && !ferror(out) && !p.rec_failed && !headless_interrupted;
+    for (int64_t t = 0; rc == 0 && t < duration && !ferror(out) && !o.rec_failed &&
+                        !headless_interrupted;
          t++) {
         stdin_poll(&in, set, l, &sched);
         while (sched.next < sched.n && sched.v[sched.next].at <= t + 1) {
@@ -224,18 +179,13 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
             sched.next++;
         }
         loop_tick(l);
-        fflush(out);
         headless_pace(opt->speed);
     }
-    int rc = ferror(out) || p.rec_failed ? 1 : 0;
-    if (p.rec && record_close(p.rec, &err) != PP_OK) {
-        fprintf(stderr, "podpilot: %s\n", err.message);
+    if (output_close(&o) != 0)
         rc = 1;
-    }
     if (headless_interrupted && rc == 0)
         rc = 130;
     loop_destroy(l);
     commands_free(&sched);
-    jsonl_free(&p.j);
     return rc;
 }

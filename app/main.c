@@ -1,5 +1,6 @@
 /* podpilot: watch and steer autoscaling of model-serving workloads. */
 #include "app/build.h"
+#include "app/console.h"
 #include "app/demo.h"
 #include "app/headless.h"
 #include "app/replay.h"
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_LOADS 64
 
@@ -25,17 +27,20 @@ static const char usage[] =
     "Without files it runs the built-in demo: a KPA service and an HPA service\n"
     "under loads that rise, burst and stop.\n"
     "\n"
-    "Output is JSON lines on stdout: one per scaler decision, one per event, one\n"
-    "per finished load test (with hey's report); fields in README.md. The console\n"
-    "is not built yet, so every run is headless for now.\n"
+    "On a terminal it opens the console (? lists its keys), at real-time pace.\n"
+    "With --headless, or when stdin or stdout is not a terminal, output is JSON\n"
+    "lines on stdout: one per scaler decision, one per event, one per finished\n"
+    "load test (with hey's report); fields in README.md.\n"
     "\n"
     "options:\n"
     "  --headless           the engine alone, JSON lines out (not k9s' meaning:\n"
     "                       there is no UI at all)\n"
     "  --duration D         simulated time to run, e.g. 300s, 10m (default: until\n"
     "                       the last load ends, plus 6m; at least 5m)\n"
-    "  --speed X|max        simulated seconds per wall second (default max: as\n"
-    "                       fast as possible)\n"
+    "  --speed X|max        simulated seconds per wall second (default: 1 in the\n"
+    "                       console, max - as fast as possible - headless)\n"
+    "  --theme NAME         the console's colours: default or monochrome\n"
+    "                       (NO_COLOR set and not empty means monochrome)\n"
     "  --seed N             the simulation's random seed (default 1, or the\n"
     "                       Simulation document's)\n"
     "  --load 'SVC: FLAGS'  put load on service SVC with hey's flags, e.g.\n"
@@ -98,6 +103,7 @@ struct cli {
     const char **files;
     size_t n_files;
     const char *commands_file;
+    bool headless, speed_set, monochrome;
 };
 
 static int parse_args(int argc, char **argv, struct cli *c) {
@@ -111,7 +117,7 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             printf("podpilot %s\n", PODPILOT_VERSION);
             return 0;
         } else if (strcmp(a, "--headless") == 0) {
-            continue;
+            c->headless = true;
         } else if (flag_is(a, "--duration")) {
             const char *v = value_of(argc, argv, &i);
             pp_time d;
@@ -130,6 +136,13 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             else
                 return fail("--speed: expected a positive number or \"max\", got \"%s\"",
                             v ? v : "");
+            c->speed_set = true;
+        } else if (flag_is(a, "--theme")) {
+            const char *v = value_of(argc, argv, &i);
+            if (v && strcmp(v, "monochrome") == 0)
+                c->monochrome = true;
+            else if (!v || strcmp(v, "default") != 0)
+                return fail("--theme: expected default or monochrome, got \"%s\"", v ? v : "");
         } else if (flag_is(a, "--seed")) {
             const char *v = value_of(argc, argv, &i);
             int64_t s;
@@ -194,7 +207,25 @@ static int run(const struct cli *c) {
         fprintf(stderr, "podpilot: %s\n", err.message);
         rc = 1;
     }
-    if (rc == 0) {
+    const bool console = !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    if (rc == 0 && console && c->commands_file) {
+        fprintf(stderr, "podpilot: --commands needs --headless (in the console, type : and a "
+                        "command)\n");
+        rc = 2;
+    }
+    if (rc == 0 && console) {
+        const char *no_color = getenv("NO_COLOR");
+        const struct console_options co = {
+            .speed = c->speed_set ? c->opt.speed : 1,
+            .duration_s = c->opt.duration_s,
+            .monochrome = c->monochrome || (no_color && no_color[0]),
+            .record_path = c->opt.record_path,
+        };
+        struct console_options with = co;
+        if (co.record_path)
+            with.header = header = build_header(&src, &set);
+        rc = console_run(&set, &with);
+    } else if (rc == 0) {
         struct headless_options opt = c->opt;
         opt.commands = c->commands_file ? &cmds : NULL;
         opt.read_stdin = true;

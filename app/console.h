@@ -1,0 +1,20 @@
+/* The console mode: the engine on its own thread, the ncurses console in
+ * this one, a recording if asked for. */
+#ifndef PODPILOT_CONSOLE_H
+#define PODPILOT_CONSOLE_H
+
+#include "engine/service.h"
+
+#include <cjson/cJSON.h>
+
+struct console_options {
+    double speed;       /* simulated seconds per wall second; 0 = as fast as possible */
+    int64_t duration_s; /* 0: until quit */
+    bool monochrome;
+    const char *record_path;
+    const cJSON *header;
+};
+
+int console_run(struct svc_set *set, const struct console_options *opt);
+
+#endif

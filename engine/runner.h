@@ -1,0 +1,70 @@
+/* The engine thread: it owns the loop, ticks it on the clock (simulated
+ * seconds per wall second), and after every tick publishes an immutable
+ * snapshot. Readers (the console) take a reference, read, release; they
+ * never touch engine state. Commands go in through runner_submit. Snapshots
+ * come from a small pool and are reused once no reader holds them, so a
+ * steady state allocates nothing per tick. */
+#ifndef PODPILOT_RUNNER_H
+#define PODPILOT_RUNNER_H
+
+#include "engine/loop.h"
+
+#define RUNNER_EVENTS 256
+
+struct snap_service {
+    struct loop_view view; /* strings point into this struct */
+    char service[SVC_NAME_MAX + 66];
+    char metric[SVC_NAME_MAX];
+    struct hpa_status hpa; /* when view.hpa */
+};
+
+struct snap_event {
+    double t;
+    size_t svc;
+    bool warning;
+    char reason[40];
+    char message[240];
+};
+
+struct snapshot {
+    uint64_t seq; /* 1, 2, ... per publication */
+    int64_t t;    /* seconds since the start */
+    bool done;    /* the run reached its end */
+    size_t n;
+    struct snap_service *svcs;
+    size_t n_events; /* the newest RUNNER_EVENTS, oldest first */
+    struct snap_event *events;
+    /* the runner's */
+    int refs;
+};
+
+struct runner_options {
+    double speed;       /* simulated seconds per wall second; 0 = as fast as possible */
+    int64_t duration_s; /* stop after; 0 = run until runner_stop */
+};
+
+struct runner;
+
+/* Creates the loop over set (which must outlive the runner) and starts the
+ * engine thread. `emit`, when set, also sees every loop record, on the
+ * engine thread (a recorder, a printer). */
+struct runner *runner_start(const struct svc_set *set, const struct runner_options *opt,
+                            loop_emit_fn emit, void *ctx, struct pp_error *err);
+/* Stops the thread (at a tick boundary) and frees everything; snapshots
+ * still held become invalid. */
+void runner_stop(struct runner *r);
+
+/* The newest snapshot, referenced until runner_release. */
+const struct snapshot *runner_acquire(struct runner *r);
+void runner_release(struct runner *r, const struct snapshot *s);
+/* A descriptor that becomes readable after each publication: poll it with
+ * the terminal, then runner_drain_wake it. */
+int runner_wake_fd(const struct runner *r);
+void runner_drain_wake(struct runner *r);
+
+/* loop_submit from any thread. */
+enum pp_status runner_submit(struct runner *r, const struct command *cmd, struct pp_error *err);
+/* Pace changes take effect at the next tick; 0 = as fast as possible. */
+void runner_set_speed(struct runner *r, double speed);
+
+#endif

@@ -1,0 +1,121 @@
+/* engine/runner: the engine thread publishes snapshots readers can hold
+ * while it goes on, takes commands from another thread, and wakes pollers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/runner.h"
+#include "k8s/manifest.h"
+
+static const char manifests[] =
+    "apiVersion: serving.kserve.io/v1beta1\n"
+    "kind: InferenceService\n"
+    "metadata: {name: flowers-sample}\n"
+    "spec:\n"
+    "  predictor:\n"
+    "    scaleTarget: 1\n"
+    "    model: {modelFormat: {name: tensorflow}}\n"
+    "---\n"
+    "apiVersion: podpilot.io/v1alpha1\n"
+    "kind: Simulation\n"
+    "loads: [{service: flowers-sample, hey: \"-z 60s -c 5\"}]\n";
+
+static void build(struct svc_set *set) {
+    struct manifest *m = manifest_create();
+    svc_set_init(set);
+    struct pp_error err = {0};
+    assert_int_equal(manifest_add_text(m, "t.yaml", manifests, strlen(manifests), &err), PP_OK);
+    assert_int_equal(manifest_build(m, set, &err), PP_OK);
+    manifest_destroy(m);
+    set->loads[0].parsed = true;
+    set->loads[0].load = (struct sim_load){.kind = SIM_LOAD_WORKERS, .duration = PP_SEC(60),
+                                           .workers = 5};
+}
+
+/* Waits (bounded) for a snapshot at or past second `at`; fails the test
+ * when none comes. */
+static const struct snapshot *wait_for(struct runner *r, int64_t at)
+    __attribute__((returns_nonnull));
+static const struct snapshot *wait_for(struct runner *r, int64_t at) {
+    for (int i = 0; i < 20000; i++) {
+        const struct snapshot *s = runner_acquire(r);
+        if (s && (s->t >= at || s->done))
+            return s;
+        runner_release(r, s);
+        struct pollfd p = {.fd = runner_wake_fd(r), .events = POLLIN};
+        poll(&p, 1, 10);
+        runner_drain_wake(r);
+    }
+    fail_msg("no snapshot at t=%lld", (long long)at);
+    abort();
+}
+
+static void test_snapshots_follow_the_engine_and_stay_put_while_held(void **state) {
+    (void)state;
+    struct svc_set set;
+    build(&set);
+    const struct runner_options opt = {.speed = 0, .duration_s = 120};
+    struct runner *r = runner_start(&set, &opt, NULL, NULL, NULL);
+    assert_non_null(r);
+    const struct snapshot *first = wait_for(r, 0);
+    const int64_t t0 = first->t;
+    const uint64_t seq0 = first->seq;
+    const struct snapshot *last = wait_for(r, 120);
+    assert_non_null(last);
+    assert_true(last->done);
+    assert_int_equal(last->t, 120);
+    assert_true(last->seq > seq0);
+    /* The held one did not change under us. */
+    assert_int_equal(first->t, t0);
+    assert_string_equal(first->svcs[0].view.service, "default/flowers-sample-predictor");
+    const struct loop_view *v = &last->svcs[0].view;
+    assert_string_equal(v->service, "default/flowers-sample-predictor");
+    assert_string_equal(v->metric, "concurrency");
+    assert_true(v->desired >= 1);
+    assert_true(last->n_events > 0);
+    assert_true(last->events[0].reason[0] != '\0');
+    assert_true(last->events[last->n_events - 1].t <= 120);
+    runner_release(r, first);
+    runner_release(r, last);
+    runner_stop(r);
+    svc_set_fini(&set);
+}
+
+static void test_commands_from_the_reader_reach_the_engine(void **state) {
+    (void)state;
+    struct svc_set set;
+    build(&set);
+    const struct runner_options opt = {.speed = 200, .duration_s = 0};
+    struct runner *r = runner_start(&set, &opt, NULL, NULL, NULL);
+    assert_non_null(r);
+    struct command c;
+    assert_int_equal(command_parse("pin flowers-sample 4", &c, NULL), PP_OK);
+    assert_int_equal(runner_submit(r, &c, NULL), PP_OK);
+    const struct snapshot *s = wait_for(r, 3);
+    assert_non_null(s);
+    assert_true(s->svcs[0].view.pinned);
+    assert_int_equal(s->svcs[0].view.actual, 4);
+    assert_string_equal(s->svcs[0].view.override, "pinned 4");
+    runner_release(r, s);
+    runner_set_speed(r, 0);
+    s = wait_for(r, 500);
+    assert_non_null(s);
+    assert_false(s->done);
+    runner_release(r, s);
+    runner_stop(r); /* stops a run with no end */
+    svc_set_fini(&set);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_snapshots_follow_the_engine_and_stay_put_while_held),
+        cmocka_unit_test(test_commands_from_the_reader_reach_the_engine),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

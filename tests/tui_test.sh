@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The console end to end under tmux: start on an example, see its rows, open
+# the detail, pin with `s` and see it applied on the next tick, quit; at
+# 80x24 and 200x50; NO_COLOR leaves no colour escapes; under 80x24 a clear
+# "too small" screen (39/49, tmux's "default colour", are not colours).
+# Skipped (exit 77) without tmux.
+set -u
+bin=${1:?usage: tui_test.sh PATH/TO/podpilot EXAMPLES_DIR}
+examples=${2:?usage: tui_test.sh PATH/TO/podpilot EXAMPLES_DIR}
+command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
+pass=0 fail=0
+check() { # name, condition
+    if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
+}
+sock="podpilot-test-$$"
+tm() { tmux -L "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null' EXIT
+screen() { tm capture-pane -p -t pp; }
+wait_for() { # text: until the screen shows it, at most 5 s
+    for _ in $(seq 50); do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    echo "--- screen while waiting for '$1':"; screen
+    return 1
+}
+start() { # width height [env...]
+    local w=$1 h=$2
+    shift 2
+    tm kill-session -t pp 2>/dev/null
+    tm new-session -d -s pp -x "$w" -y "$h" \
+        "env LANG=C.UTF-8 TERM=xterm-256color $* '$bin' --speed 10 --load 'flowers-sample: -z 10m -c 2' '$examples/flowers-sample.yaml'; sleep 30"
+}
+
+for size in "80 24" "200 50"; do
+    set -- $size
+    start "$1" "$2"
+    check "$1x$2: the header" "wait_for 'podpilot  t='"
+    check "$1x$2: the service's row" "wait_for 'default/flowers-sa'"
+    check "$1x$2: the column titles" "screen | grep -q 'SERVICE.*CLASS.*METRIC/TARGET.*STABLE'"
+    check "$1x$2: KPA with its metric" "screen | grep -q 'KPA *concurrency 0.70'"
+    tm send-keys -t pp Enter
+    check "$1x$2: enter opens the detail" "wait_for 'stable window (revision total)'"
+    check "$1x$2: the detail says why" "screen | grep -q '^ why: '"
+    tm send-keys -t pp Escape
+    check "$1x$2: esc goes back" "wait_for 'RDY/ACT/DES'"
+    tm send-keys -t pp s
+    check "$1x$2: s asks for replicas" "wait_for 'Pin replicas:'"
+    tm send-keys -t pp 3 Enter
+    check "$1x$2: the pin applies on the next tick" "wait_for ' P L  default/flowers'"
+    check "$1x$2: 3 replicas asked" "wait_for '/3/'"
+    if [ "$1" -ge 200 ]; then
+        check "200x50: the WHY column shows the override" "screen | grep -q 'pinned 3'"
+    fi
+    tm send-keys -t pp '?'
+    check "$1x$2: ? lists the keys" "wait_for 'Keys (k9s and htop habits)'"
+    tm send-keys -t pp q
+    check "$1x$2: q asks while a load test runs" "wait_for 'A load test is running. Quit? (y/n)'"
+    tm send-keys -t pp y
+    check "$1x$2: y quits cleanly" "for _ in \$(seq 50); do screen | grep -q 'podpilot  t=' || break; sleep 0.1; done; ! screen | grep -q 'podpilot  t='"
+done
+
+start 200 50 NO_COLOR=1
+wait_for 'default/flowers-sa' >/dev/null
+tm send-keys -t pp Enter
+wait_for 'stable window' >/dev/null
+tm capture-pane -e -p -t pp >"${TMPDIR:-/tmp}/podpilot-nocolor-$$"
+check "NO_COLOR: no colour escapes" "! grep -qE \$'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m' \"${TMPDIR:-/tmp}/podpilot-nocolor-$$\""
+rm -f "${TMPDIR:-/tmp}/podpilot-nocolor-$$"
+start 200 50
+wait_for 'default/flowers-sa' >/dev/null
+check "colour otherwise" "tm capture-pane -e -p -t pp | grep -qE \$'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8])(;[0-9;]*)?m'"
+
+start 70 20
+check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"
+tm resize-window -t pp -x 100 -y 30 2>/dev/null || tm resize-pane -t pp -x 100 -y 30
+check "resized: the console comes back" "wait_for 'RDY/ACT/DES'"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -28,6 +28,7 @@ bench: build
 	$(BUILD)/bench/engine
 	$(BUILD)/bench/sim
 	$(BUILD)/bench/replay
+	$(BUILD)/bench/tui
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HISTORY 3600 /* one hour of ticks per service */
@@ -676,6 +678,14 @@ static void key(struct tui *t, int ch) {
     }
 }
 
+static void tui_fini(struct tui *t) {
+    runner_release(t->runner, t->snap);
+    free(t->hist);
+    free(t->marked);
+    free(t->rows);
+    free(t->chart_buf);
+}
+
 int tui_run(struct runner *r, const struct tui_options *opt) {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "podpilot: the console needs a terminal; use --headless for JSON lines\n");
@@ -723,10 +733,71 @@ int tui_run(struct runner *r, const struct tui_options *opt) {
             draw(&t);
     }
     endwin();
-    runner_release(r, t.snap);
-    free(t.hist);
-    free(t.marked);
-    free(t.rows);
-    free(t.chart_buf);
+    tui_fini(&t);
+    return 0;
+}
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static size_t written(FILE *f) {
+    fflush(f);
+    struct stat st;
+    return fstat(fileno(f), &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+int tui_bench(struct runner *r, const struct tui_options *opt, int cols, int lines, int frames,
+              struct tui_bench *out) {
+    char c[16], l[16];
+    snprintf(c, sizeof(c), "%d", cols);
+    snprintf(l, sizeof(l), "%d", lines);
+    setenv("COLUMNS", c, 1);
+    setenv("LINES", l, 1);
+    FILE *f = tmpfile(), *in = fopen("/dev/null", "r");
+    SCREEN *scr = f && in ? newterm("xterm-256color", f, in) : NULL;
+    if (!scr) {
+        if (f)
+            fclose(f);
+        if (in)
+            fclose(in);
+        return 1;
+    }
+    set_term(scr);
+    struct tui t = {.runner = r, .opt = opt, .span_s = 300, .last_t = -1};
+    colours(&t);
+    t.chart_buf = calloc(8, 1000 * 3 + 1);
+    if (!t.chart_buf)
+        abort();
+    take_snapshot(&t);
+    draw(&t);
+    double ms = 0;
+    size_t bytes = 0;
+    for (int i = 0; i < frames; i++) {
+        const uint64_t seq = t.snap ? t.snap->seq : 0;
+        while (t.snap && t.snap->seq == seq && !t.snap->done) {
+            struct pollfd p = {.fd = runner_wake_fd(r), .events = POLLIN};
+            poll(&p, 1, 100);
+            runner_drain_wake(r);
+            take_snapshot(&t);
+        }
+        const size_t b0 = written(f);
+        const double t0 = now_ms();
+        draw(&t);
+        ms += now_ms() - t0;
+        bytes += written(f) - b0;
+    }
+    const size_t b0 = written(f);
+    draw(&t);
+    out->idle_bytes = written(f) - b0;
+    out->frame_ms = frames ? ms / frames : 0;
+    out->frame_bytes = frames ? (double)bytes / frames : 0;
+    endwin();
+    delscreen(scr);
+    fclose(f);
+    fclose(in);
+    tui_fini(&t);
     return 0;
 }

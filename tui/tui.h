@@ -20,4 +20,15 @@ struct tui_options {
 /* Runs until the user quits; 0, or 1 when the terminal cannot be used. */
 int tui_run(struct runner *r, const struct tui_options *opt);
 
+/* For bench/tui: draws the overview into a terminal of cols x lines that
+ * writes to a file, once per new snapshot for `frames` snapshots, then once
+ * more with nothing changed. */
+struct tui_bench {
+    double frame_ms;   /* mean time of a frame on a new snapshot */
+    double frame_bytes; /* mean bytes written per such frame */
+    size_t idle_bytes; /* written by a frame with nothing new */
+};
+int tui_bench(struct runner *r, const struct tui_options *opt, int cols, int lines, int frames,
+              struct tui_bench *out);
+
 #endif

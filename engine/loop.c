@@ -1,5 +1,6 @@
 #include "engine/loop.h"
 
+#include "engine/hpa_describe.h"
 #include "engine/kpa_service.h"
 #include "engine/override.h"
 #include "engine/tz.h"
@@ -66,6 +67,7 @@ struct loop {
     struct command *queue;
     size_t q_head, q_len;
     struct command applying;
+    char created[64]; /* the services' creation time, as describe prints it */
     struct loop_obs *obs; /* per service, the sim's observations this tick */
     /* scratch, reused every tick: a tick allocates nothing */
     struct sim_pod_sample samples[SIM_MAX_PODS];
@@ -78,6 +80,7 @@ struct loop {
 };
 
 static void emit_decision(struct loop *l, size_t svc);
+static void rfc1123z(pp_time t, char *buf, size_t size);
 
 static double elapsed_s(const struct loop *l) { return (double)l->elapsed; }
 
@@ -665,6 +668,7 @@ static struct loop *create(const struct svc_set *set, loop_emit_fn emit, void *c
     l->ctx = ctx;
     l->now = set->start;
     l->n = set->n;
+    rfc1123z(set->start, l->created, sizeof(l->created));
     pthread_mutex_init(&l->mu, NULL);
     l->queue = xcalloc(QUEUE_CAP, sizeof(*l->queue));
     l->rts = xcalloc(set->n ? set->n : 1, sizeof(*l->rts));
@@ -1114,3 +1118,32 @@ bool loop_loads_done(const struct loop *l) {
 
 size_t loop_service_count(const struct loop *l) { return l->n; }
 const struct loop_view *loop_view(const struct loop *l, size_t svc) { return &l->rts[svc].view; }
+
+/* RFC 1123 with a numeric zone, in English whatever the locale. */
+static void rfc1123z(pp_time t, char *buf, size_t size) {
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct tz *utc = tz_utc();
+    struct tz_fields c;
+    tz_fields(utc, t / PP_NS_PER_SEC, &c);
+    tz_destroy(utc);
+    snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[c.wday], c.day,
+             months[c.month - 1], c.year, c.hour, c.minute, c.second);
+}
+
+size_t loop_describe(const struct loop *l, size_t svc, char *buf, size_t size) {
+    const struct rt *r = &l->rts[svc];
+    if (size)
+        buf[0] = '\0';
+    if (!r->hpa)
+        return 0;
+    const struct hpa_meta meta = {
+        .name = r->cfg->scaler_name[0] ? r->cfg->scaler_name : r->cfg->name,
+        .namespace = r->cfg->namespace_,
+        .creation = l->created,
+        .target_kind = "Deployment",
+        .target_name = r->cfg->name,
+    };
+    return hpa_describe(r->hpa, &meta, l->now, buf, size);
+}

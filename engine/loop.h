@@ -120,6 +120,9 @@ int64_t loop_elapsed(const struct loop *l);
 bool loop_loads_done(const struct loop *l);
 
 size_t loop_service_count(const struct loop *l);
+/* `kubectl describe hpa` for an HPA service, as of the last tick; "" and 0
+ * for other classes. Returns the full length (buf holds size-1 of it). */
+size_t loop_describe(const struct loop *l, size_t svc, char *buf, size_t size);
 const struct loop_view *loop_view(const struct loop *l, size_t svc);
 
 #endif

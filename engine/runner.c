@@ -20,6 +20,7 @@ struct runner {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stop;
+    size_t focus;
     double speed;
     int64_t duration;
     /* snapshots: the pool, and the one readers get */
@@ -55,6 +56,7 @@ static struct snapshot *snapshot_new(size_t n) {
     struct snapshot *s = xcalloc(1, sizeof(*s));
     s->svcs = xcalloc(n ? n : 1, sizeof(*s->svcs));
     s->events = xcalloc(RUNNER_EVENTS, sizeof(*s->events));
+    s->describe = xcalloc(1, RUNNER_DESCRIBE);
     s->n = n;
     return s;
 }
@@ -64,6 +66,7 @@ static void snapshot_free(struct snapshot *s) {
         return;
     free(s->svcs);
     free(s->events);
+    free(s->describe);
     free(s);
 }
 
@@ -101,6 +104,12 @@ static void publish(struct runner *r, bool done) {
             d->view.hpa = &d->hpa;
         }
     }
+    pthread_mutex_lock(&r->mu);
+    s->focus = r->focus;
+    pthread_mutex_unlock(&r->mu);
+    s->describe[0] = '\0';
+    if (s->focus < s->n)
+        loop_describe(r->loop, s->focus, s->describe, RUNNER_DESCRIBE);
     s->n_events = r->ring_len;
     for (size_t i = 0; i < r->ring_len; i++)
         s->events[i] = r->ring[(r->ring_head + i) % RUNNER_EVENTS];
@@ -170,6 +179,7 @@ struct runner *runner_start(const struct svc_set *set, const struct runner_optio
     r->ctx = ctx;
     r->speed = opt->speed;
     r->duration = opt->duration_s;
+    r->focus = SIZE_MAX;
     r->loop = loop_create(set, on_record, r, err);
     if (!r->loop) {
         free(r);
@@ -254,5 +264,11 @@ void runner_set_speed(struct runner *r, double speed) {
     pthread_mutex_lock(&r->mu);
     r->speed = speed;
     pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void runner_focus(struct runner *r, size_t svc) {
+    pthread_mutex_lock(&r->mu);
+    r->focus = svc;
     pthread_mutex_unlock(&r->mu);
 }

@@ -10,6 +10,7 @@
 #include "engine/loop.h"
 
 #define RUNNER_EVENTS 256
+#define RUNNER_DESCRIBE 16384
 
 struct snap_service {
     struct loop_view view; /* strings point into this struct */
@@ -34,6 +35,9 @@ struct snapshot {
     struct snap_service *svcs;
     size_t n_events; /* the newest RUNNER_EVENTS, oldest first */
     struct snap_event *events;
+    /* the focused service (runner_focus): its `kubectl describe hpa` text */
+    size_t focus;
+    char *describe; /* "" unless the focused service is an HPA */
     /* the runner's */
     int refs;
 };
@@ -64,6 +68,9 @@ void runner_drain_wake(struct runner *r);
 
 /* loop_submit from any thread. */
 enum pp_status runner_submit(struct runner *r, const struct command *cmd, struct pp_error *err);
+/* Which service's describe text snapshots carry (SIZE_MAX: none); from the
+ * next publication on. */
+void runner_focus(struct runner *r, size_t svc);
 /* Pace changes take effect at the next tick; 0 = as fast as possible. */
 void runner_set_speed(struct runner *r, double speed);
 

@@ -71,6 +71,20 @@ start 200 50
 wait_for 'default/flowers-sa' >/dev/null
 check "colour otherwise" "tm capture-pane -e -p -t pp | grep -qE \$'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8])(;[0-9;]*)?m'"
 
+# The demo has an HPA: filter to it, describe it as kubectl would; sort.
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 200 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 20; sleep 30"
+wait_for 'default/sklearn-iris-predictor' >/dev/null
+tm send-keys -t pp R
+check "R sorts by replicas, marked on the title" "wait_for 'RDY/ACT/DES↓'"
+tm send-keys -t pp / sklearn Enter
+check "/ filters the rows" "wait_for 'filter /sklearn' && ! screen | grep -q 'flowers-sample-predictor'"
+tm send-keys -t pp d
+check "d describes the HPA as kubectl does" "wait_for 'Reference:' && wait_for 'Deployment pods: ' && wait_for '  AbleToScale '"
+for k in Escape / Escape; do tm send-keys -t pp "$k"; sleep 0.2; done
+tm send-keys -t pp k d
+check "d on a KPA service says why not" "wait_for 'is not scaled by an HPA'"
+
 start 70 20
 check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"
 tm resize-window -t pp -x 100 -y 30 2>/dev/null || tm resize-pane -t pp -x 100 -y 30

@@ -6,7 +6,7 @@
 static const char *const titles[COL_COUNT] = {
     "", "SERVICE", "CLASS", "METRIC/TARGET", "STABLE", "PANIC", "RDY/ACT/DES", "GPU%", "WHY",
 };
-static const int base[COL_COUNT] = {5, 24, 5, 20, 8, 11, 11, 5, 20};
+static const int base[COL_COUNT] = {5, 24, 5, 20, 8, 11, 12, 5, 20};
 
 const char *layout_title(enum col c) { return titles[c]; }
 

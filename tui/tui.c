@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -33,7 +34,8 @@ enum role {
     R_REPLICAS,
 };
 
-enum view_kind { V_OVERVIEW, V_DETAIL, V_HELP, V_EVENTS };
+enum view_kind { V_OVERVIEW, V_DETAIL, V_HELP, V_EVENTS, V_DESCRIBE };
+enum sort_kind { SORT_NONE, SORT_NAME, SORT_CLASS, SORT_STABLE, SORT_REPLICAS };
 enum prompt_kind { P_NONE, P_FILTER, P_COMMAND, P_PIN, P_TARGET, P_LOAD, P_CONFIRM_PAUSE, P_CONFIRM_QUIT };
 
 struct history {
@@ -60,6 +62,8 @@ struct tui {
     char message[300];
     bool message_error;
     bool frozen;
+    enum sort_kind sort;
+    bool sort_desc;
     int span_s;
     bool quit;
     char *chart_buf;
@@ -148,11 +152,49 @@ static size_t history_tail(const double *r, size_t n, size_t want, double *out) 
     return k;
 }
 
+static const struct tui *sorting; /* qsort has no context; the console is one thread */
+
+static int cmp_double(double a, double b) {
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b); /* no value sorts last */
+    return (a > b) - (a < b);
+}
+
+static int by_sort(const void *pa, const void *pb) {
+    const size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const struct loop_view *va = &sorting->snap->svcs[a].view;
+    const struct loop_view *vb = &sorting->snap->svcs[b].view;
+    int c = 0;
+    switch (sorting->sort) {
+    case SORT_NAME:
+        c = strcmp(va->service, vb->service);
+        break;
+    case SORT_CLASS:
+        c = (int)va->cls - (int)vb->cls;
+        break;
+    case SORT_STABLE:
+        c = cmp_double(va->stable, vb->stable);
+        break;
+    case SORT_REPLICAS:
+        c = (va->actual > vb->actual) - (va->actual < vb->actual);
+        break;
+    case SORT_NONE:
+        break;
+    }
+    if (sorting->sort_desc)
+        c = -c;
+    return c ? c : (a > b) - (a < b); /* stable: the manifests' order breaks ties */
+}
+
 static void refilter(struct tui *t) {
     t->n_rows = 0;
     for (size_t i = 0; t->snap && i < t->snap->n; i++)
         if (!t->filter[0] || strstr(t->snap->svcs[i].view.service, t->filter))
             t->rows[t->n_rows++] = i;
+    if (t->sort != SORT_NONE && t->n_rows > 1) {
+        sorting = t;
+        qsort(t->rows, t->n_rows, sizeof(*t->rows), by_sort);
+    }
     if (t->sel >= t->n_rows)
         t->sel = t->n_rows ? t->n_rows - 1 : 0;
 }
@@ -237,20 +279,30 @@ static void footer(struct tui *t) {
     }
     put(y, 0, role(t, R_DIM),
         t->view == V_OVERVIEW
-            ? " ?:help  enter:detail  /:filter  ::command  s:pin  u:unpin  t:target  "
-              "z:pause  b:load  space:mark  Z:freeze  q:quit"
-            : " esc:back  ?:help  s:pin  u:unpin  t:target  z:pause  b:load  1-5:span  "
-              "q:quit");
+            ? " ?:help  enter:detail  d:describe  /:filter  ::command  s:pin  u:unpin  "
+              "t:target  z:pause  b:load  space:mark  N/C/S/R:sort  q:quit"
+            : " esc:back  ?:help  d:describe  s:pin  u:unpin  t:target  z:pause  b:load  "
+              "1-5:span  q:quit");
 }
 
 static void overview(struct tui *t) {
     struct layout lay;
     layout_overview(COLS, &lay);
     char cell[256];
+    static const enum col sorted_col[] = {[SORT_NONE] = COL_COUNT, [SORT_NAME] = COL_SERVICE,
+                                          [SORT_CLASS] = COL_CLASS, [SORT_STABLE] = COL_STABLE,
+                                          [SORT_REPLICAS] = COL_REPLICAS};
     attron(role(t, R_TITLE));
     for (int c = 0; c < COL_COUNT; c++)
         if (lay.shown[c]) {
-            layout_fit(layout_title((enum col)c), lay.width[c], true, cell, sizeof(cell));
+            const bool sorted = (enum col)c == sorted_col[t->sort];
+            const char *arrow = t->opt->ascii ? (t->sort_desc ? "v" : "^")
+                                : t->sort_desc ? "↓"
+                                               : "↑";
+            char title[64];
+            layout_fit(layout_title((enum col)c), lay.width[c] - (sorted ? 1 : 0), false, title,
+                       sizeof(title));
+            snprintf(cell, sizeof(cell), "%s%s", title, sorted ? arrow : "");
             mvaddstr(1, lay.x[c], cell);
         }
     attroff(role(t, R_TITLE));
@@ -402,6 +454,25 @@ static void events_view(struct tui *t) {
     }
 }
 
+static void describe_view(struct tui *t) {
+    const struct loop_view *v = selected(t);
+    const struct snapshot *s = t->snap;
+    if (!v || s->focus != t->rows[t->sel] || !s->describe[0]) {
+        put(2, 1, role(t, R_DIM), "waiting for the next tick...");
+        return;
+    }
+    int y = 1;
+    const char *p = s->describe;
+    char line[1024];
+    while (*p && y < LINES - 1) {
+        const size_t n = strcspn(p, "\n");
+        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1),
+                 p);
+        mvaddnstr(y++, 0, line, COLS);
+        p += n + (p[n] == '\n');
+    }
+}
+
 static const char *const help_lines[] = {
     "Keys (k9s and htop habits)",
     "",
@@ -413,6 +484,8 @@ static const char *const help_lines[] = {
     "  s          pin replicas              u          unpin",
     "  t          override the target       z          pause/resume scaling (confirm)",
     "  b          load test (hey flags)     Z          freeze the display",
+    "  d          describe (an HPA, as kubectl describe hpa prints it)",
+    "  N C S R    sort by name, class, stable, replicas (again: reverse)",
     "  1 2 3 4 5  chart span 1m 5m 15m 30m 1h",
     "  q          quit (asks while a load test runs)",
     "",
@@ -461,6 +534,9 @@ static void draw(struct tui *t) {
             break;
         case V_EVENTS:
             events_view(t);
+            break;
+        case V_DESCRIBE:
+            describe_view(t);
             break;
         }
     }
@@ -597,8 +673,32 @@ static void key(struct tui *t, int ch) {
         t->view = t->view == V_HELP ? V_OVERVIEW : V_HELP;
         break;
     case 27:
+        if (t->view == V_DESCRIBE)
+            runner_focus(t->runner, SIZE_MAX);
         t->view = V_OVERVIEW;
         break;
+    case 'd': {
+        const struct loop_view *v = selected(t);
+        if (v && v->cls == SVC_HPA) {
+            runner_focus(t->runner, t->rows[t->sel]);
+            t->view = V_DESCRIBE;
+        } else if (v) {
+            say(t, true, "d: %s is not scaled by an HPA; enter shows its detail", v->service);
+        }
+        break;
+    }
+    case 'N':
+    case 'C':
+    case 'S':
+    case 'R': {
+        const enum sort_kind k = ch == 'N'   ? SORT_NAME
+                                 : ch == 'C' ? SORT_CLASS
+                                 : ch == 'S' ? SORT_STABLE
+                                             : SORT_REPLICAS;
+        t->sort_desc = t->sort == k ? !t->sort_desc : (k == SORT_STABLE || k == SORT_REPLICAS);
+        t->sort = k;
+        break;
+    }
     case '\n':
     case '\r':
     case KEY_ENTER:

@@ -23,6 +23,7 @@ static enum pp_status parse(void *ctx, const char *line, struct command *out,
 int console_run(struct svc_set *set, const struct console_options *opt) {
     setlocale(LC_ALL, "");
     const char *codeset = nl_langinfo(CODESET);
+
     struct output o;
     if (output_open(&o, set, NULL, opt->record_path, opt->header) != 0)
         return 1;
@@ -37,6 +38,7 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
         return 1;
     }
     const struct tui_options to = {
+        .theme = opt->theme,
         .monochrome = opt->monochrome,
         .ascii = !codeset || strcmp(codeset, "UTF-8") != 0,
         .parse = parse,

@@ -3,6 +3,7 @@
 #include "app/console.h"
 #include "app/demo.h"
 #include "app/headless.h"
+#include "tui/theme.h"
 #include "app/replay.h"
 #include "engine/goparse.h"
 
@@ -39,8 +40,9 @@ static const char usage[] =
     "                       the last load ends, plus 6m; at least 5m)\n"
     "  --speed X|max        simulated seconds per wall second (default: 1 in the\n"
     "                       console, max - as fast as possible - headless)\n"
-    "  --theme NAME         the console's colours: default or monochrome\n"
-    "                       (NO_COLOR set and not empty means monochrome)\n"
+    "  --theme NAME|FILE    the console's colours: default, light, high-contrast,\n"
+    "                       monochrome (themes/*.yaml), or a theme file of your\n"
+    "                       own; NO_COLOR set and not empty: no colour at all\n"
     "  --seed N             the simulation's random seed (default 1, or the\n"
     "                       Simulation document's)\n"
     "  --load 'SVC: FLAGS'  put load on service SVC with hey's flags, e.g.\n"
@@ -103,7 +105,8 @@ struct cli {
     const char **files;
     size_t n_files;
     const char *commands_file;
-    bool headless, speed_set, monochrome;
+    bool headless, speed_set;
+    const char *theme;
 };
 
 static int parse_args(int argc, char **argv, struct cli *c) {
@@ -139,10 +142,9 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             c->speed_set = true;
         } else if (flag_is(a, "--theme")) {
             const char *v = value_of(argc, argv, &i);
-            if (v && strcmp(v, "monochrome") == 0)
-                c->monochrome = true;
-            else if (!v || strcmp(v, "default") != 0)
-                return fail("--theme: expected default or monochrome, got \"%s\"", v ? v : "");
+            if (!v || !*v)
+                return fail("--theme: expected a theme name or file");
+            c->theme = v;
         } else if (flag_is(a, "--seed")) {
             const char *v = value_of(argc, argv, &i);
             int64_t s;
@@ -208,6 +210,11 @@ static int run(const struct cli *c) {
         rc = 1;
     }
     const bool console = !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    struct theme theme;
+    if (rc == 0 && c->theme && theme_resolve(c->theme, &theme, &err) != PP_OK) {
+        print_error(&err);
+        rc = 1;
+    }
     if (rc == 0 && console && c->commands_file) {
         fprintf(stderr, "podpilot: --commands needs --headless (in the console, type : and a "
                         "command)\n");
@@ -218,7 +225,8 @@ static int run(const struct cli *c) {
         const struct console_options co = {
             .speed = c->speed_set ? c->opt.speed : 1,
             .duration_s = c->opt.duration_s,
-            .monochrome = c->monochrome || (no_color && no_color[0]),
+            .monochrome = no_color && no_color[0],
+            .theme = c->theme ? &theme : NULL,
             .record_path = c->opt.record_path,
         };
         struct console_options with = co;

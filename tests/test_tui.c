@@ -10,6 +10,10 @@
 
 #include "tui/chart.h"
 #include "tui/layout.h"
+#include "tui/theme.h"
+
+#include <stdio.h>
+#include <unistd.h>
 
 static char out[8][3 * 64 + 1];
 
@@ -75,6 +79,65 @@ static void test_fit_cuts_with_a_mark_and_pads(void **state) {
     assert_string_equal(b, "");
 }
 
+static void test_every_shipped_theme_reads(void **state) {
+    (void)state;
+    static const char *const names[] = {"default", "light", "high-contrast", "monochrome"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/%s.yaml", THEMES_DIR, names[i]);
+        struct theme t;
+        struct pp_error err = {0};
+        if (theme_load(path, &t, &err) != PP_OK)
+            fail_msg("%s: %d:%d %s: %s", path, err.line, err.column, err.field, err.message);
+        assert_string_equal(t.name, names[i]);
+    }
+    struct theme file, builtin;
+    char path[512];
+    snprintf(path, sizeof(path), "%s/default.yaml", THEMES_DIR);
+    assert_int_equal(theme_load(path, &file, NULL), PP_OK);
+    theme_default(&builtin);
+    assert_memory_equal(file.roles, builtin.roles, sizeof(file.roles)); /* the file says it */
+}
+
+static void test_theme_errors_name_the_place(void **state) {
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/podpilot-theme-%d.yaml", (int)getpid());
+    FILE *f = fopen(path, "w");
+    fputs("name: x\nroles:\n  header: {fgColor: black}\n  glow: {bold: true}\n", f);
+    fclose(f);
+    struct theme t;
+    struct pp_error err = {0};
+    assert_int_equal(theme_load(path, &t, &err), PP_ERR_PARSE);
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.column, 3);
+    assert_non_null(strstr(err.message, "unknown role \"glow\""));
+    f = fopen(path, "w");
+    fputs("name: x\nroles:\n  dim: {fgColor: \"#12345\"}\n", f);
+    fclose(f);
+    assert_int_equal(theme_load(path, &t, &err), PP_ERR_PARSE);
+    assert_string_equal(err.field, "roles.dim.fgColor");
+    unlink(path);
+    assert_int_equal(theme_resolve("nosuch", &t, &err), PP_ERR_INVALID);
+    assert_non_null(strstr(err.message, "no theme \"nosuch\""));
+}
+
+static void test_colours_map_to_what_the_terminal_has(void **state) {
+    (void)state;
+    const struct theme_color red = {.kind = TC_RGB, .rgb = 0xff0000};
+    const struct theme_color grey = {.kind = TC_RGB, .rgb = 0x808080};
+    const struct theme_color teal = {.kind = TC_RGB, .rgb = 0x005f87};
+    const struct theme_color cyan = {.kind = TC_NAMED, .named = 6};
+    const struct theme_color dflt = {.kind = TC_DEFAULT};
+    assert_int_equal(theme_terminal_color(&red, 256), 196);
+    assert_int_equal(theme_terminal_color(&grey, 256), 244);
+    assert_int_equal(theme_terminal_color(&teal, 256), 24);
+    assert_int_equal(theme_terminal_color(&red, 8), 1);
+    assert_int_equal(theme_terminal_color(&teal, 8), 6); /* nearer cyan than blue */
+    assert_int_equal(theme_terminal_color(&cyan, 8), 6);
+    assert_int_equal(theme_terminal_color(&dflt, 256), -1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_braille_uses_htops_table_two_samples_per_cell),
@@ -82,6 +145,9 @@ int main(void) {
         cmocka_unit_test(test_ascii_fallback_and_right_alignment),
         cmocka_unit_test(test_layout_fits_80_and_uses_200),
         cmocka_unit_test(test_fit_cuts_with_a_mark_and_pads),
+        cmocka_unit_test(test_every_shipped_theme_reads),
+        cmocka_unit_test(test_theme_errors_name_the_place),
+        cmocka_unit_test(test_colours_map_to_what_the_terminal_has),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

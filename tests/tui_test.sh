@@ -85,6 +85,16 @@ for k in Escape / Escape; do tm send-keys -t pp "$k"; sleep 0.2; done
 tm send-keys -t pp k d
 check "d on a KPA service says why not" "wait_for 'is not scaled by an HPA'"
 
+# Themes: a shipped one by name, a broken file refused before the screen.
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 120 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --theme light '$examples/flowers-sample.yaml'; sleep 30"
+check "--theme light: 256-colour escapes" "wait_for 'RDY/ACT/DES' && tm capture-pane -e -p -t pp | grep -qE \$'\\e\\\\[38;5;[0-9]+m'"
+tm send-keys -t pp q y
+printf 'name: x\nroles: {header: {fgColor: purple}}\n' >"${TMPDIR:-/tmp}/podpilot-theme-$$.yaml"
+err=$("$bin" --theme "${TMPDIR:-/tmp}/podpilot-theme-$$.yaml" 2>&1 </dev/null); rc=$?
+rm -f "${TMPDIR:-/tmp}/podpilot-theme-$$.yaml"
+check "a bad theme file: exit 1, file:line:column: field" "[ $rc -eq 1 ] && grep -q 'podpilot-theme-$$.yaml:2:27: roles.header.fgColor: expected black' <<<\"\$err\""
+
 start 70 20
 check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"
 tm resize-window -t pp -x 100 -y 30 2>/dev/null || tm resize-pane -t pp -x 100 -y 30

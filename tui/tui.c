@@ -71,42 +71,59 @@ struct tui {
 
 /* ---- colours ---- */
 
+static const struct theme *theme_of(const struct tui *t) {
+    static struct theme builtin;
+    if (t->opt->theme)
+        return t->opt->theme;
+    if (!builtin.name[0])
+        theme_default(&builtin);
+    return &builtin;
+}
+
+static bool monochrome(const struct tui *t) {
+    return t->opt->monochrome || theme_of(t)->monochrome || !has_colors();
+}
+
 static void colours(const struct tui *t) {
-    if (t->opt->monochrome || !has_colors())
+    if (monochrome(t))
         return;
     start_color();
     use_default_colors();
     init_pair(R_NORMAL, -1, -1);
-    init_pair(R_HEADER, COLOR_BLACK, COLOR_CYAN);
-    init_pair(R_TITLE, COLOR_CYAN, -1);
-    init_pair(R_SELECT, COLOR_BLACK, COLOR_WHITE);
-    init_pair(R_PANIC, COLOR_RED, -1);
-    init_pair(R_OVERRIDE, COLOR_YELLOW, -1);
-    init_pair(R_WARN, COLOR_RED, -1);
-    init_pair(R_DIM, COLOR_BLUE, -1);
-    init_pair(R_STABLE, COLOR_GREEN, -1);
-    init_pair(R_PANICLINE, COLOR_MAGENTA, -1);
-    init_pair(R_REPLICAS, COLOR_CYAN, -1);
+    for (int r = R_HEADER; r <= R_REPLICAS; r++) {
+        const struct theme_style *st = &theme_of(t)->roles[r - R_HEADER];
+        init_pair((short)r, (short)theme_terminal_color(&st->fg, COLORS),
+                  (short)theme_terminal_color(&st->bg, COLORS));
+    }
+}
+
+static attr_t style_attrs(const struct theme_style *s) {
+    return (s->bold ? A_BOLD : A_NORMAL) | (s->underline ? A_UNDERLINE : A_NORMAL) |
+           (s->reverse ? A_REVERSE : A_NORMAL);
 }
 
 static attr_t role(const struct tui *t, enum role r) {
-    if (t->opt->monochrome || !has_colors()) {
-        switch (r) {
-        case R_HEADER:
-        case R_SELECT:
-            return A_REVERSE;
-        case R_PANIC:
-        case R_WARN:
-        case R_TITLE:
-            return A_BOLD;
-        case R_OVERRIDE:
-            return A_UNDERLINE;
-        default:
-            return A_NORMAL;
-        }
+    if (r == R_NORMAL)
+        return A_NORMAL;
+    const struct theme_style *st = &theme_of(t)->roles[r - R_HEADER];
+    if (!monochrome(t))
+        return COLOR_PAIR(r) | style_attrs(st);
+    const attr_t a = style_attrs(st);
+    if (a != A_NORMAL)
+        return a;
+    switch (r) { /* what stays readable with no colour and no theme attributes */
+    case R_HEADER:
+    case R_SELECT:
+        return A_REVERSE;
+    case R_PANIC:
+    case R_WARN:
+    case R_TITLE:
+        return A_BOLD;
+    case R_OVERRIDE:
+        return A_UNDERLINE;
+    default:
+        return A_NORMAL;
     }
-    const attr_t bold = r == R_PANIC || r == R_WARN || r == R_TITLE ? A_BOLD : A_NORMAL;
-    return COLOR_PAIR(r) | bold;
 }
 
 /* ---- snapshots and history ---- */

@@ -4,6 +4,7 @@
 #define PODPILOT_TUI_H
 
 #include "engine/runner.h"
+#include "tui/theme.h"
 
 /* Turns a command line (":pin flowers-sample 3") into a command; the app
  * provides it, because a load's hey flags are parsed outside the engine. */
@@ -11,7 +12,8 @@ typedef enum pp_status (*tui_parse_fn)(void *ctx, const char *line, struct comma
                                        struct pp_error *err);
 
 struct tui_options {
-    bool monochrome; /* --theme monochrome, or NO_COLOR set and not empty */
+    const struct theme *theme; /* NULL: the built-in default */
+    bool monochrome;           /* NO_COLOR set and not empty: attributes only */
     bool ascii;      /* no UTF-8: ASCII charts */
     tui_parse_fn parse;
     void *parse_ctx;

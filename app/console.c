@@ -43,6 +43,7 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
         .ascii = !codeset || strcmp(codeset, "UTF-8") != 0,
         .parse = parse,
         .parse_ctx = set,
+        .recording = opt->record_path != NULL,
     };
     int rc = tui_run(r, &to);
     runner_stop(r);

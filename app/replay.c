@@ -7,6 +7,12 @@
 #include "engine/goparse.h"
 #include "engine/record.h"
 #include "engine/replay.h"
+#include "engine/runner.h"
+#include "tui/tui.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <unistd.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -20,9 +26,11 @@ static const char usage[] =
     "                       [--from T] [--to T]\n"
     "\n"
     "Replays a recording (podpilot --record FILE): the scalers run again on the\n"
-    "recorded observations and operator commands, and print the session's JSON\n"
-    "lines as it printed them. A decision that differs from the recording is\n"
-    "reported (exit 1): it means this podpilot decides differently.\n"
+    "recorded observations and operator commands. On a terminal the console\n"
+    "plays it (space play/pause, left/right 5 s, +/- speed, [ ] previous/next\n"
+    "marker, , . a tick back/forward; ? for all keys). Otherwise it prints the\n"
+    "session's JSON lines as the session printed them; a decision that differs\n"
+    "from the recording is reported (exit 1): this podpilot decides differently.\n"
     "\n"
     "With --with, the recorded observations run through the services of CONFIG\n"
     "(manifests, matched to recorded services by name) instead: another target,\n"
@@ -48,6 +56,7 @@ struct replay_cli {
     const char **with;
     size_t n_with;
     bool json;
+    bool speed_set;
     double speed;
     int64_t from, to;
 };
@@ -96,6 +105,7 @@ static int parse_args(int argc, char **argv, struct replay_cli *c) {
             else if (!v || !goparse_float(v, &c->speed) || !(c->speed > 0) || c->speed > 1e6)
                 return fail("--speed: expected a positive number or \"max\", got \"%s\"",
                             v ? v : "");
+            c->speed_set = true;
             i++;
         } else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
             int64_t *dst = a[2] == 'f' ? &c->from : &c->to;
@@ -445,6 +455,101 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
     return rc;
 }
 
+/* ---- the console on a recording ---- */
+
+struct replay_source {
+    const char *path;
+    struct svc_set *set;
+    struct record_reader *rd;
+};
+
+static struct loop *src_open(void *ctx, loop_emit_fn emit, void *emit_ctx, struct pp_error *err) {
+    struct replay_source *s = ctx;
+    s->rd = record_open(s->path, err);
+    if (!s->rd)
+        return NULL;
+    struct loop *l = loop_create_observed(s->set, emit, emit_ctx, err);
+    if (!l) {
+        record_reader_close(s->rd);
+        s->rd = NULL;
+    }
+    return l;
+}
+
+static bool src_tick(void *ctx, struct loop *l) {
+    struct replay_source *s = ctx;
+    struct record_tick t;
+    if (!s->rd || record_next(s->rd, &t) != 1)
+        return false;
+    submit_commands(s->set, l, &t, true);
+    loop_tick_observed(l, t.obs);
+    return true;
+}
+
+static void src_close(void *ctx, struct loop *l) {
+    struct replay_source *s = ctx;
+    loop_destroy(l);
+    record_reader_close(s->rd);
+    s->rd = NULL;
+}
+
+/* Seconds where something happened: operator commands, panic start and end. */
+static int64_t scan_markers(struct record_reader *rd, int64_t **markers, size_t *n) {
+    struct record_tick t;
+    int64_t end = 0;
+    size_t cap = 0;
+    while (record_next(rd, &t) == 1) {
+        end = t.t;
+        bool mark = t.n_commands > 0;
+        for (size_t i = 0; i < t.n_outputs && !mark; i++)
+            mark = strstr(t.outputs[i], "\"event\":\"Panicking\"") ||
+                   strstr(t.outputs[i], "\"event\":\"Unpanicking\"");
+        if (!mark)
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            *markers = xrealloc(*markers, cap * sizeof(**markers));
+        }
+        (*markers)[(*n)++] = t.t;
+    }
+    return end;
+}
+
+static int console_replay(const struct replay_cli *c, struct record_reader *rd, struct svc_set *set) {
+    int64_t *markers = NULL;
+    size_t n_markers = 0;
+    const int64_t end = scan_markers(rd, &markers, &n_markers);
+    if (record_problem(rd)[0])
+        fprintf(stderr, "podpilot replay: warning: %s\n", record_problem(rd));
+    struct replay_source src = {.path = c->file, .set = set};
+    const struct runner_source rs = {src_open, src_tick, src_close, &src};
+    const struct runner_options ro = {.speed = c->speed_set ? c->speed : 1, .source = &rs};
+    struct pp_error err = {0};
+    struct runner *r = runner_start(set, &ro, NULL, NULL, &err);
+    if (!r) {
+        fprintf(stderr, "podpilot replay: %s\n", err.message);
+        free(markers);
+        return 1;
+    }
+    setlocale(LC_ALL, "");
+    const char *codeset = nl_langinfo(CODESET);
+    const char *no_color = getenv("NO_COLOR");
+    const struct tui_options to = {
+        .monochrome = no_color && no_color[0],
+        .ascii = !codeset || strcmp(codeset, "UTF-8") != 0,
+        .replay = true,
+        .replay_end = end,
+        .markers = markers,
+        .n_markers = n_markers,
+    };
+    if (c->from > 0)
+        runner_seek(r, c->from);
+    const int rc = tui_run(r, &to);
+    runner_stop(r);
+    free(markers);
+    return rc;
+}
+
 int replay_main(int argc, char **argv) {
     struct replay_cli c = {0};
     int rc = parse_args(argc, argv, &c);
@@ -473,7 +578,12 @@ int replay_main(int argc, char **argv) {
     }
     if (rc == 0) {
         set.start = record_start(rd);
-        rc = c.n_with ? what_if(&c, rd, &set) : plain_replay(&c, rd, &set);
+        if (c.n_with)
+            rc = what_if(&c, rd, &set);
+        else if (!c.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+            rc = console_replay(&c, rd, &set);
+        else
+            rc = plain_replay(&c, rd, &set);
     }
     svc_set_fini(&set);
     sources_free(&src);

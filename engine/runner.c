@@ -22,6 +22,9 @@ struct runner {
     bool stop;
     size_t focus;
     double speed;
+    bool paused, step, republish;
+    int64_t seek; /* -1: none */
+    const struct runner_source *source;
     int64_t duration;
     /* snapshots: the pool, and the one readers get */
     struct snapshot **pool;
@@ -91,6 +94,10 @@ static void publish(struct runner *r, bool done) {
     s->seq = ++r->seq;
     s->t = loop_elapsed(r->loop);
     s->done = done;
+    pthread_mutex_lock(&r->mu);
+    s->paused = r->paused;
+    s->speed = r->speed;
+    pthread_mutex_unlock(&r->mu);
     for (size_t i = 0; i < s->n; i++) {
         struct snap_service *d = &s->svcs[i];
         const struct loop_view *v = loop_view(r->loop, i);
@@ -136,23 +143,69 @@ static bool before(struct timespec a, struct timespec b) {
     return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }
 
+static bool tick(struct runner *r) {
+    if (!r->source) {
+        loop_tick(r->loop);
+        return true;
+    }
+    return r->source->tick(r->source->ctx, r->loop);
+}
+
+/* To second t of a source: forward by ticking, back by starting over. */
+static bool seek(struct runner *r, int64_t t) {
+    if (t < loop_elapsed(r->loop)) {
+        r->source->close(r->source->ctx, r->loop);
+        r->ring_len = r->ring_head = 0;
+        r->loop = r->source->open(r->source->ctx, on_record, r, NULL);
+        if (!r->loop)
+            return false;
+    }
+    while (loop_elapsed(r->loop) < t)
+        if (!tick(r))
+            return false;
+    return true;
+}
+
 static void *engine_thread(void *arg) {
     struct runner *r = arg;
     struct timespec next;
     clock_gettime(CLOCK_MONOTONIC, &next);
+    bool ended = false;
     for (;;) {
         pthread_mutex_lock(&r->mu);
+        while (!r->stop && r->seek < 0 && !r->step && !r->republish && (r->paused || ended))
+            pthread_cond_wait(&r->cv, &r->mu);
+        const bool again = r->republish;
+        r->republish = false;
         const bool stop = r->stop;
+        const int64_t to = r->seek;
+        const bool stepping = r->step;
+        const bool paused = r->paused;
+        r->seek = -1;
+        r->step = false;
         const double speed = r->speed;
         pthread_mutex_unlock(&r->mu);
         if (stop)
             break;
-        loop_tick(r->loop);
-        const bool done = r->duration > 0 && loop_elapsed(r->loop) >= r->duration;
-        publish(r, done);
-        if (done)
+        if (to >= 0 && r->source) {
+            ended = !seek(r, to);
+            if (!r->loop)
+                break;
+            publish(r, ended);
+            clock_gettime(CLOCK_MONOTONIC, &next);
+            continue;
+        }
+        if (again && (paused || ended) && !stepping) {
+            publish(r, ended); /* the pace or the pause changed: readers see it at once */
+            continue;
+        }
+        if (ended)
+            continue;
+        ended = !tick(r) || (r->duration > 0 && loop_elapsed(r->loop) >= r->duration);
+        publish(r, ended);
+        if (ended && !r->source)
             break;
-        if (speed <= 0)
+        if (speed <= 0 || stepping)
             continue;
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
@@ -160,7 +213,7 @@ static void *engine_thread(void *arg) {
         if (before(next, add_seconds(now, -1.0)))
             next = now; /* fell behind by more than a second: do not race to catch up */
         pthread_mutex_lock(&r->mu);
-        while (!r->stop && r->speed == speed) {
+        while (!r->stop && r->speed == speed && r->seek < 0 && !r->paused) {
             clock_gettime(CLOCK_MONOTONIC, &now);
             if (!before(now, next))
                 break;
@@ -180,14 +233,21 @@ struct runner *runner_start(const struct svc_set *set, const struct runner_optio
     r->speed = opt->speed;
     r->duration = opt->duration_s;
     r->focus = SIZE_MAX;
-    r->loop = loop_create(set, on_record, r, err);
+    r->paused = opt->paused;
+    r->seek = -1;
+    r->source = opt->source;
+    r->loop = r->source ? r->source->open(r->source->ctx, on_record, r, err)
+                        : loop_create(set, on_record, r, err);
     if (!r->loop) {
         free(r);
         return NULL;
     }
     if (pipe(r->wake) != 0) {
         pp_fail(err, PP_ERR_IO, "runner", "pipe: %s", strerror(errno));
-        loop_destroy(r->loop);
+        if (r->source)
+            r->source->close(r->source->ctx, r->loop);
+        else
+            loop_destroy(r->loop);
         free(r);
         return NULL;
     }
@@ -220,7 +280,10 @@ void runner_stop(struct runner *r) {
     pthread_mutex_unlock(&r->mu);
     if (r->started)
         pthread_join(r->thread, NULL);
-    loop_destroy(r->loop);
+    if (r->source)
+        r->source->close(r->source->ctx, r->loop);
+    else
+        loop_destroy(r->loop);
     for (size_t i = 0; i < r->n_pool; i++)
         snapshot_free(r->pool[i]);
     free(r->pool);
@@ -263,6 +326,7 @@ enum pp_status runner_submit(struct runner *r, const struct command *cmd, struct
 void runner_set_speed(struct runner *r, double speed) {
     pthread_mutex_lock(&r->mu);
     r->speed = speed;
+    r->republish = true;
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
 }
@@ -271,4 +335,40 @@ void runner_focus(struct runner *r, size_t svc) {
     pthread_mutex_lock(&r->mu);
     r->focus = svc;
     pthread_mutex_unlock(&r->mu);
+}
+
+void runner_pause(struct runner *r, bool paused) {
+    pthread_mutex_lock(&r->mu);
+    r->paused = paused;
+    r->republish = true;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void runner_step(struct runner *r) {
+    pthread_mutex_lock(&r->mu);
+    r->step = true;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void runner_seek(struct runner *r, int64_t t) {
+    pthread_mutex_lock(&r->mu);
+    r->seek = t < 0 ? 0 : t;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+double runner_speed(struct runner *r) {
+    pthread_mutex_lock(&r->mu);
+    const double v = r->speed;
+    pthread_mutex_unlock(&r->mu);
+    return v;
+}
+
+bool runner_paused(struct runner *r) {
+    pthread_mutex_lock(&r->mu);
+    const bool v = r->paused;
+    pthread_mutex_unlock(&r->mu);
+    return v;
 }

@@ -31,6 +31,8 @@ struct snapshot {
     uint64_t seq; /* 1, 2, ... per publication */
     int64_t t;    /* seconds since the start */
     bool done;    /* the run reached its end */
+    bool paused;  /* the clock is held */
+    double speed;
     size_t n;
     struct snap_service *svcs;
     size_t n_events; /* the newest RUNNER_EVENTS, oldest first */
@@ -42,9 +44,21 @@ struct snapshot {
     int refs;
 };
 
+/* Where ticks come from when not from the simulated cluster: a recording,
+ * say. open makes the loop (at the start, and again to seek back), tick
+ * runs one tick of it (false at the end of the source), close frees both. */
+struct runner_source {
+    struct loop *(*open)(void *ctx, loop_emit_fn emit, void *emit_ctx, struct pp_error *err);
+    bool (*tick)(void *ctx, struct loop *l);
+    void (*close)(void *ctx, struct loop *l);
+    void *ctx;
+};
+
 struct runner_options {
     double speed;       /* simulated seconds per wall second; 0 = as fast as possible */
     int64_t duration_s; /* stop after; 0 = run until runner_stop */
+    const struct runner_source *source; /* NULL: the simulated cluster of the set */
+    bool paused;        /* start paused (replay) */
 };
 
 struct runner;
@@ -73,5 +87,14 @@ enum pp_status runner_submit(struct runner *r, const struct command *cmd, struct
 void runner_focus(struct runner *r, size_t svc);
 /* Pace changes take effect at the next tick; 0 = as fast as possible. */
 void runner_set_speed(struct runner *r, double speed);
+double runner_speed(struct runner *r);
+bool runner_paused(struct runner *r);
+/* Holds the clock (true) or lets it run. */
+void runner_pause(struct runner *r, bool paused);
+/* One tick while paused. */
+void runner_step(struct runner *r);
+/* Goes to second t (a source only: back means replaying from the start,
+ * which the engine does as fast as it can, publishing once). */
+void runner_seek(struct runner *r, int64_t t);
 
 #endif

@@ -112,10 +112,108 @@ static void test_commands_from_the_reader_reach_the_engine(void **state) {
     svc_set_fini(&set);
 }
 
+/* A source of 10 empty ticks on an observed loop, counting its opens. */
+struct counting {
+    const struct svc_set *set;
+    int opens, ticks;
+    struct loop_obs obs[4];
+};
+
+static struct loop *c_open(void *ctx, loop_emit_fn emit, void *ectx, struct pp_error *err) {
+    struct counting *c = ctx;
+    c->opens++;
+    c->ticks = 0;
+    return loop_create_observed(c->set, emit, ectx, err);
+}
+
+static bool c_tick(void *ctx, struct loop *l) {
+    struct counting *c = ctx;
+    if (c->ticks == 10)
+        return false;
+    c->ticks++;
+    loop_tick_observed(l, c->obs);
+    return true;
+}
+
+static void c_close(void *ctx, struct loop *l) {
+    (void)ctx;
+    loop_destroy(l);
+}
+
+static const struct snapshot *wait_seq(struct runner *r, uint64_t after)
+    __attribute__((returns_nonnull));
+static const struct snapshot *wait_seq(struct runner *r, uint64_t after) {
+    for (int i = 0; i < 2000; i++) {
+        const struct snapshot *s = runner_acquire(r);
+        if (s && s->seq > after)
+            return s;
+        runner_release(r, s);
+        struct pollfd p = {.fd = runner_wake_fd(r), .events = POLLIN};
+        poll(&p, 1, 10);
+        runner_drain_wake(r);
+    }
+    fail_msg("no snapshot after %llu", (unsigned long long)after);
+    abort();
+}
+
+static void test_a_source_pauses_steps_and_seeks_both_ways(void **state) {
+    (void)state;
+    struct svc_set set;
+    build(&set);
+    struct counting c = {.set = &set};
+    const struct runner_source src = {c_open, c_tick, c_close, &c};
+    const struct runner_options opt = {.speed = 0, .source = &src, .paused = true};
+    struct runner *r = runner_start(&set, &opt, NULL, NULL, NULL);
+    assert_non_null(r);
+    const struct snapshot *s = runner_acquire(r);
+    assert_int_equal(s->t, 0);
+    uint64_t seq = s->seq;
+    runner_release(r, s);
+    runner_step(r);
+    s = wait_seq(r, seq);
+    assert_int_equal(s->t, 1);
+    assert_true(s->paused);
+    seq = s->seq;
+    runner_release(r, s);
+    runner_seek(r, 7);
+    s = wait_seq(r, seq);
+    assert_int_equal(s->t, 7);
+    assert_int_equal(c.opens, 1); /* forward: no reopening */
+    seq = s->seq;
+    runner_release(r, s);
+    runner_seek(r, 3);
+    s = wait_seq(r, seq);
+    assert_int_equal(s->t, 3);
+    assert_int_equal(c.opens, 2); /* back: from the start again */
+    seq = s->seq;
+    runner_release(r, s);
+    runner_set_speed(r, 8);
+    s = wait_seq(r, seq);
+    assert_true(s->speed == 8 && s->t == 3); /* published at once, still paused */
+    seq = s->seq;
+    runner_release(r, s);
+    runner_set_speed(r, 0);
+    runner_pause(r, false);
+    for (;;) {
+        s = wait_seq(r, seq);
+        seq = s->seq;
+        const bool done = s->done;
+        const int64_t t = s->t;
+        runner_release(r, s);
+        if (done) {
+            assert_int_equal(t, 10);
+            break;
+        }
+    }
+    runner_stop(r);
+    svc_set_fini(&set);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snapshots_follow_the_engine_and_stay_put_while_held),
         cmocka_unit_test(test_commands_from_the_reader_reach_the_engine),
+        cmocka_unit_test(test_a_source_pauses_steps_and_seeks_both_ways),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,13 @@ sock="podpilot-test-$$"
 tm() { tmux -L "$sock" "$@"; }
 trap 'tm kill-server 2>/dev/null' EXIT
 screen() { tm capture-pane -p -t pp; }
+wait_gone() { # text: until the screen no longer shows it, at most 5 s
+    for _ in $(seq 50); do
+        screen | grep -qF -- "$1" || return 0
+        sleep 0.1
+    done
+    return 1
+}
 wait_for() { # text: until the screen shows it, at most 5 s
     for _ in $(seq 50); do
         screen | grep -qF -- "$1" && return 0
@@ -23,6 +30,10 @@ wait_for() { # text: until the screen shows it, at most 5 s
     done
     echo "--- screen while waiting for '$1':"; screen
     return 1
+}
+press() { # key, check name, text the screen then shows
+    tm send-keys -t pp "$1"
+    check "$2" "wait_for '$3'"
 }
 start() { # width height [env...]
     local w=$1 h=$2
@@ -57,7 +68,7 @@ for size in "80 24" "200 50"; do
     tm send-keys -t pp q
     check "$1x$2: q asks while a load test runs" "wait_for 'A load test is running. Quit? (y/n)'"
     tm send-keys -t pp y
-    check "$1x$2: y quits cleanly" "for _ in \$(seq 50); do screen | grep -q 'podpilot  t=' || break; sleep 0.1; done; ! screen | grep -q 'podpilot  t='"
+    check "$1x$2: y quits cleanly" "wait_gone 'podpilot  t='"
 done
 
 start 200 50 NO_COLOR=1
@@ -94,6 +105,25 @@ printf 'name: x\nroles: {header: {fgColor: purple}}\n' >"${TMPDIR:-/tmp}/podpilo
 err=$("$bin" --theme "${TMPDIR:-/tmp}/podpilot-theme-$$.yaml" 2>&1 </dev/null); rc=$?
 rm -f "${TMPDIR:-/tmp}/podpilot-theme-$$.yaml"
 check "a bad theme file: exit 1, file:line:column: field" "[ $rc -eq 1 ] && grep -q 'podpilot-theme-$$.yaml:2:27: roles.header.fgColor: expected black' <<<\"\$err\""
+
+# Replay in the console: asciinema's keys.
+tmpd=$(mktemp -d)
+printf '20 pin flowers-sample 2\n60 unpin flowers-sample\n' >"$tmpd/cmds"
+"$bin" --headless --duration 120s --commands "$tmpd/cmds" --record "$tmpd/rec" >/dev/null </dev/null
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 160 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' replay '$tmpd/rec' --speed 2; sleep 30"
+check "replay: the console plays the recording" "wait_for 'podpilot replay  t=' && wait_for '/ 0:02:00'"
+press ' ' "replay: space pauses" ' || 0:00:'
+tm send-keys -t pp ']'
+check "replay: ] jumps to the next marker (the pin at 20 s)" "wait_for 't=0:00:20' && wait_for ' P    default/flowers'"
+press , "replay: , steps a tick back" 't=0:00:19'
+press . "replay: . steps a tick forward" 't=0:00:20'
+press + "replay: + doubles the speed" ' 4x '
+press Right "replay: right seeks 5 s" 't=0:00:25'
+press s "replay: no commands, a pointer to what-if" 'podpilot replay FILE --with CONFIG'
+tm send-keys -t pp q
+check "replay: q quits" "wait_gone 'podpilot replay  t='"
+rm -rf "$tmpd"
 
 start 70 20
 check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"

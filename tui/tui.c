@@ -263,10 +263,13 @@ static void header(struct tui *t) {
     char left[512];
     const struct snapshot *s = t->snap;
     const int64_t secs = s ? s->t : 0;
-    snprintf(left, sizeof(left), " podpilot  t=%lld:%02lld:%02lld  services %zu%s%s%s",
-             (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60),
-             s ? s->n : 0, t->filter[0] ? "  filter /" : "", t->filter,
-             t->frozen ? "  FROZEN (Z)" : s && s->done ? "  (run ended)" : "");
+    snprintf(left, sizeof(left), " podpilot%s  t=%lld:%02lld:%02lld  services %zu%s%s%s%s",
+             t->opt->replay ? " replay" : "", (long long)(secs / 3600),
+             (long long)(secs / 60 % 60), (long long)(secs % 60), s ? s->n : 0,
+             t->filter[0] ? "  filter /" : "", t->filter, t->opt->recording ? "  REC" : "",
+             t->frozen                      ? "  FROZEN (Z)"
+             : s && s->done && !t->opt->replay ? "  (run ended)"
+                                               : "");
     fill_line(0, role(t, R_HEADER));
     put(0, 0, role(t, R_HEADER), left);
 }
@@ -292,6 +295,32 @@ static void footer(struct tui *t) {
     }
     if (t->message[0]) {
         put(y, 0, role(t, t->message_error ? R_WARN : R_NORMAL), t->message);
+        return;
+    }
+    if (t->opt->replay && t->snap) {
+        const int64_t now = t->snap->t, end = t->opt->replay_end > 0 ? t->opt->replay_end : 1;
+        char bar[64 * 3 + 1];
+        const int width = 30;
+        const int at = (int)(now * width / end);
+        size_t used = 0;
+        for (int i = 0; i < width; i++) {
+            const char *g = t->opt->ascii ? (i < at ? "=" : i == at ? ">" : "-")
+                            : i < at     ? "━"
+                            : i == at    ? "●"
+                                         : "─";
+            const size_t n = strlen(g);
+            memcpy(bar + used, g, n);
+            used += n;
+        }
+        bar[used] = '\0';
+        char line[512];
+        snprintf(line, sizeof(line),
+                 " %s %lld:%02lld:%02lld / %lld:%02lld:%02lld %s %gx  space:play/pause  "
+                 "left/right:5s  +/-:speed  [ ]:marker  , .:tick  ?:help  q:quit",
+                 t->snap->paused ? "||" : (t->opt->ascii ? ">" : "▶"), (long long)(now / 3600),
+                 (long long)(now / 60 % 60), (long long)(now % 60), (long long)(end / 3600),
+                 (long long)(end / 60 % 60), (long long)(end % 60), bar, t->snap->speed);
+        put(y, 0, role(t, R_DIM), line);
         return;
     }
     put(y, 0, role(t, R_DIM),
@@ -510,6 +539,9 @@ static const char *const help_lines[] = {
     "target SVC VALUE|reset, pause SVC, resume SVC, set SVC KNOB VALUE,",
     "load SVC HEY-FLAGS, stop SVC.",
     "",
+    "Replay (podpilot replay FILE): space play/pause, left/right 5 s, + - speed,",
+    "[ ] previous/next marker (a command, a panic start or end), , . a tick back/forward.",
+    "",
     "Marks: * marked  P pinned  Z paused  L load test running",
     "Replicas: ready/actual/desired. WHY: the rule between recommendation and",
     "decision in upstream's words, or the operator's override.",
@@ -670,18 +702,87 @@ static void prompt_key(struct tui *t, int ch) {
         snprintf(t->filter, sizeof(t->filter), "%s", t->input);
 }
 
+/* The replay player's keys (asciinema's); true when ch was one. */
+static bool replay_key(struct tui *t, int ch) {
+    const struct snapshot *s = t->snap;
+    if (!s)
+        return false;
+    switch (ch) {
+    case ' ':
+        runner_pause(t->runner, !runner_paused(t->runner));
+        return true;
+    case KEY_LEFT:
+        runner_seek(t->runner, s->t - 5);
+        return true;
+    case KEY_RIGHT:
+        runner_seek(t->runner, s->t + 5 < t->opt->replay_end ? s->t + 5 : t->opt->replay_end);
+        return true;
+    case '+':
+    case '=': {
+        const double v = runner_speed(t->runner);
+        runner_set_speed(t->runner, v > 0 && v < 1024 ? v * 2 : 1024);
+        return true;
+    }
+    case '-': {
+        const double v = runner_speed(t->runner);
+        runner_set_speed(t->runner, v > 0.25 ? v / 2 : 0.25);
+        return true;
+    }
+    case '[':
+    case ']': {
+        int64_t to = -1;
+        for (size_t i = 0; i < t->opt->n_markers; i++) {
+            const int64_t m = t->opt->markers[i];
+            if (ch == '[' && m < s->t)
+                to = m;
+            if (ch == ']' && m > s->t && to < 0)
+                to = m;
+        }
+        if (to >= 0)
+            runner_seek(t->runner, to);
+        else
+            say(t, false, "no %s marker", ch == '[' ? "earlier" : "later");
+        return true;
+    }
+    case ',':
+        runner_pause(t->runner, true);
+        runner_seek(t->runner, s->t - 1);
+        return true;
+    case '.':
+        runner_pause(t->runner, true);
+        runner_step(t->runner);
+        return true;
+    case 's':
+    case 'u':
+    case 't':
+    case 'z':
+    case 'b':
+    case ':':
+        say(t, true, "replay plays the recorded commands; for what-if: podpilot replay FILE "
+                     "--with CONFIG");
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void key(struct tui *t, int ch) {
     if (t->prompt != P_NONE) {
         prompt_key(t, ch);
         return;
     }
     t->message[0] = '\0';
+    if (t->opt->replay && replay_key(t, ch))
+        return;
     static const int spans[] = {60, 300, 900, 1800, 3600};
     switch (ch) {
     case 'q':
-        if (any_load(t)) {
+        if (any_load(t) && !t->opt->replay) {
             t->prompt = P_CONFIRM_QUIT;
             say(t, false, "A load test is running. Quit? (y/n)");
+        } else if (t->opt->recording) {
+            t->prompt = P_CONFIRM_QUIT;
+            say(t, false, "Recording. Quit and close the recording? (y/n)");
         } else {
             t->quit = true;
         }

@@ -17,6 +17,12 @@ struct tui_options {
     bool ascii;      /* no UTF-8: ASCII charts */
     tui_parse_fn parse;
     void *parse_ctx;
+    bool recording; /* q asks before quitting; REC in the header */
+    /* replay: the runner plays a recording; these keys drive it */
+    bool replay;
+    int64_t replay_end; /* the recording's last second */
+    const int64_t *markers; /* seconds of commands and panic starts and ends */
+    size_t n_markers;
 };
 
 /* Runs until the user quits; 0, or 1 when the terminal cannot be used. */

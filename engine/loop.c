@@ -35,6 +35,8 @@ struct rt {
     pp_time next_stats;
     int64_t max_lag;
     int32_t lag_recommended;
+    double *pod_gpu; /* GPU services: each ready pod's utilization, last tick */
+    size_t n_pod_gpu;
     int64_t *ops; /* request starts and ends gathered from the sim this tick */
     size_t n_ops, cap_ops;
     /* cron */
@@ -701,8 +703,12 @@ static struct loop *create(const struct svc_set *set, loop_emit_fn emit, void *c
         }
         reset_view(r);
         metric_label(r);
-        if (r->kpa)
+        if (r->cfg->pods.gpus > 0 && sim)
+            r->pod_gpu = xcalloc(SIM_MAX_PODS, sizeof(*r->pod_gpu));
+        if (r->kpa) {
             r->view.target = r->cfg->kpa.target_value;
+            r->view.panic_threshold = r->cfg->kpa.panic_threshold;
+        }
         if (r->hpa)
             hpa_set_target(r);
         r->base_target = r->view.target;
@@ -747,6 +753,7 @@ void loop_destroy(struct loop *l) {
         cron_destroy(r->cron);
         tz_destroy(r->utc);
         free(r->ops);
+        free(r->pod_gpu);
     }
     for (size_t i = 0; i < l->n_loads; i++)
         free(l->loads[i].owned);
@@ -862,6 +869,7 @@ static enum pp_status reconfigure(struct loop *l, size_t svc, const struct overr
     if (r->kpa) {
         kpa_service_reconfigure(r->kpa, &oc.kpa);
         r->view.target = oc.kpa.target_value;
+        r->view.panic_threshold = oc.kpa.panic_threshold;
     } else if (r->hpa) {
         hpa_set_spec(r->hpa, &oc.hpa);
         hpa_set_target(r);
@@ -1004,10 +1012,13 @@ static void observe_sim(struct loop *l, size_t svc, struct loop_obs *o) {
         busy += p->busy;
         if (!p->ready)
             continue;
+        if (r->pod_gpu)
+            r->pod_gpu[ready] = p->gpu_util;
         l->stats[ready++] = (struct kpa_stat){.concurrency = p->concurrency, .rps = p->rps};
         pod_conc += p->concurrency;
         gpu += p->gpu_util;
     }
+    r->n_pod_gpu = r->pod_gpu ? (size_t)ready : 0;
     *o = (struct loop_obs){.ready = ready, .starting = ss.starting, .demand = demand,
                            .rps = ss.rps, .busy = busy, .gpu_util = NAN,
                            .n_lag = r->n_ops, .lag_ops = r->ops};
@@ -1146,4 +1157,12 @@ size_t loop_describe(const struct loop *l, size_t svc, char *buf, size_t size) {
         .target_name = r->cfg->name,
     };
     return hpa_describe(r->hpa, &meta, l->now, buf, size);
+}
+
+size_t loop_pod_gpu(const struct loop *l, size_t svc, double *out, size_t cap) {
+    const struct rt *r = &l->rts[svc];
+    const size_t n = r->n_pod_gpu < cap ? r->n_pod_gpu : cap;
+    if (n)
+        memcpy(out, r->pod_gpu, n * sizeof(*out));
+    return n;
 }

@@ -24,6 +24,7 @@ struct loop_view {
     enum svc_class cls;
     const char *metric; /* "concurrency", "rps", "cpu", a metric name, "inference_lag", "schedule" */
     double target;
+    double panic_threshold; /* KPA: panic when the panic window reaches this × target × ready */
     double stable, panic; /* observed values; NaN where the scaler has none */
     bool panic_mode;
     int32_t recommended; /* what the scaler wants, before rates, windows and bounds */
@@ -120,6 +121,9 @@ int64_t loop_elapsed(const struct loop *l);
 bool loop_loads_done(const struct loop *l);
 
 size_t loop_service_count(const struct loop *l);
+/* The GPU utilization (percent) of each ready pod of svc as of the last
+ * tick, from the simulated cluster; 0 pods without GPUs or in replay. */
+size_t loop_pod_gpu(const struct loop *l, size_t svc, double *out, size_t cap);
 /* `kubectl describe hpa` for an HPA service, as of the last tick; "" and 0
  * for other classes. Returns the full length (buf holds size-1 of it). */
 size_t loop_describe(const struct loop *l, size_t svc, char *buf, size_t size);

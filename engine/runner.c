@@ -60,6 +60,7 @@ static struct snapshot *snapshot_new(size_t n) {
     s->svcs = xcalloc(n ? n : 1, sizeof(*s->svcs));
     s->events = xcalloc(RUNNER_EVENTS, sizeof(*s->events));
     s->describe = xcalloc(1, RUNNER_DESCRIBE);
+    s->pod_gpu = xcalloc(SIM_MAX_PODS, sizeof(*s->pod_gpu));
     s->n = n;
     return s;
 }
@@ -70,6 +71,7 @@ static void snapshot_free(struct snapshot *s) {
     free(s->svcs);
     free(s->events);
     free(s->describe);
+    free(s->pod_gpu);
     free(s);
 }
 
@@ -115,8 +117,11 @@ static void publish(struct runner *r, bool done) {
     s->focus = r->focus;
     pthread_mutex_unlock(&r->mu);
     s->describe[0] = '\0';
-    if (s->focus < s->n)
+    s->n_pod_gpu = 0;
+    if (s->focus < s->n) {
         loop_describe(r->loop, s->focus, s->describe, RUNNER_DESCRIBE);
+        s->n_pod_gpu = loop_pod_gpu(r->loop, s->focus, s->pod_gpu, SIM_MAX_PODS);
+    }
     s->n_events = r->ring_len;
     for (size_t i = 0; i < r->ring_len; i++)
         s->events[i] = r->ring[(r->ring_head + i) % RUNNER_EVENTS];

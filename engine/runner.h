@@ -40,6 +40,8 @@ struct snapshot {
     /* the focused service (runner_focus): its `kubectl describe hpa` text */
     size_t focus;
     char *describe; /* "" unless the focused service is an HPA */
+    size_t n_pod_gpu; /* the focused service's ready pods' GPU utilization */
+    double *pod_gpu;
     /* the runner's */
     int refs;
 };
@@ -82,7 +84,7 @@ void runner_drain_wake(struct runner *r);
 
 /* loop_submit from any thread. */
 enum pp_status runner_submit(struct runner *r, const struct command *cmd, struct pp_error *err);
-/* Which service's describe text snapshots carry (SIZE_MAX: none); from the
+/* Which service's describe text and per-pod GPU figures snapshots carry (SIZE_MAX: none); from the
  * next publication on. */
 void runner_focus(struct runner *r, size_t svc);
 /* Pace changes take effect at the next tick; 0 = as fast as possible. */

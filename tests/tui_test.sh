@@ -53,6 +53,8 @@ for size in "80 24" "200 50"; do
     tm send-keys -t pp Enter
     check "$1x$2: enter opens the detail" "wait_for 'stable window (revision total)'"
     check "$1x$2: the detail says why" "screen | grep -q '^ why: '"
+    check "$1x$2: the target and the panic threshold are drawn" \
+        "screen | grep -q 'target x ready pods' && screen | grep -q 'panic threshold'"
     tm send-keys -t pp Escape
     check "$1x$2: esc goes back" "wait_for 'RDY/ACT/DES'"
     tm send-keys -t pp s
@@ -124,6 +126,14 @@ press s "replay: no commands, a pointer to what-if" 'podpilot replay FILE --with
 tm send-keys -t pp q
 check "replay: q quits" "wait_gone 'podpilot replay  t='"
 rm -rf "$tmpd"
+
+# A GPU service: per-pod bars in the detail.
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 120 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 10 --load 'flowers-sample-gpu: -z 10m -c 4' '$examples/flowers-sample-gpu.yaml'; sleep 30"
+wait_for 'flowers-sample-gpu' >/dev/null
+tm send-keys -t pp Enter
+check "GPU: a bar per ready pod" "wait_for 'GPU per ready pod' && wait_for '   0 [|'"
+tm send-keys -t pp q y
 
 start 70 20
 check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"

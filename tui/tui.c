@@ -397,9 +397,11 @@ static void overview(struct tui *t) {
         put(3, 2, role(t, R_DIM), t->filter[0] ? "no service matches the filter" : "no services");
 }
 
-/* A chart block: a label line, then `rows` rows of the series. */
+/* A chart block: a label line, then `rows` rows of the series; `ref`, when
+ * not NaN, is drawn as a dashed line where the chart is empty (the target
+ * or the panic threshold, at its current value). */
 static int chart_block(struct tui *t, int y, const char *label, const double *ring, size_t n,
-                       enum role r, int rows) {
+                       enum role r, int rows, double ref, const char *ref_label) {
     const int cols = COLS - 12 < 1000 ? COLS - 12 : 1000; /* chart_buf holds 1,000 cells */
     static double tail[HISTORY];
     size_t want = (size_t)t->span_s;
@@ -410,21 +412,64 @@ static int chart_block(struct tui *t, int y, const char *label, const double *ri
     for (size_t i = 0; i < k; i++)
         if (!isnan(tail[i]) && tail[i] > max)
             max = tail[i];
-    char head[160], maxs[40];
-    fmt_value(k ? tail[k - 1] : NAN, maxs, sizeof(maxs));
-    snprintf(head, sizeof(head), "%s  now %s", label, maxs);
+    if (!isnan(ref) && ref * 1.05 > max)
+        max = ref * 1.05;
+    char head[200], now[40], refs[40];
+    fmt_value(k ? tail[k - 1] : NAN, now, sizeof(now));
+    fmt_value(ref, refs, sizeof(refs));
+    if (isnan(ref))
+        snprintf(head, sizeof(head), "%s  now %s", label, now);
+    else
+        snprintf(head, sizeof(head), "%s  now %s  %s %s %s", label, now,
+                 t->opt->ascii ? "---" : "╌╌╌", ref_label, refs);
     put(y, 1, role(t, R_TITLE), head);
     const size_t stride = (size_t)cols * 3 + 1;
     chart_render(tail, k, max > 0 ? max : 1, rows, cols,
                  t->opt->ascii ? CHART_ASCII : CHART_BRAILLE, t->chart_buf, stride);
+    const int ref_row = isnan(ref) ? -1 : chart_row_of(ref, max > 0 ? max : 1, rows);
     for (int row = 0; row < rows; row++) {
-        if (row == 0) {
-            fmt_value(max, maxs, sizeof(maxs));
-            put(y + 1, 1, role(t, R_DIM), maxs);
+        char scale[40];
+        if (row == 0 || row == ref_row) {
+            fmt_value(row == 0 ? max : ref, scale, sizeof(scale));
+            put(y + 1 + row, 1, role(t, row == ref_row ? R_OVERRIDE : R_DIM), scale);
         }
-        put(y + 1 + row, 11, role(t, r), t->chart_buf + (size_t)row * stride);
+        const char *line = t->chart_buf + (size_t)row * stride;
+        put(y + 1 + row, 11, role(t, r), line);
+        if (row != ref_row)
+            continue;
+        int cell = 0;
+        for (const char *p = line; *p; cell++) {
+            if (*p == ' ')
+                put(y + 1 + row, 11 + cell, role(t, R_OVERRIDE), t->opt->ascii ? "-" : "╌");
+            p += *p == ' ' || (unsigned char)*p < 0x80 ? 1 : 3;
+        }
     }
     return y + 1 + rows;
+}
+
+/* htop-style bars, three to a line: each ready pod's GPU utilization. */
+static int gpu_bars(struct tui *t, int y) {
+    const struct snapshot *s = t->snap;
+    if (s->n_pod_gpu == 0 || y >= LINES - 4)
+        return y;
+    put(y++, 1, role(t, R_TITLE), "GPU per ready pod (SM busy)");
+    const int per_line = 3, width = 20;
+    for (size_t i = 0; i < s->n_pod_gpu && y < LINES - 3; i += per_line) {
+        move(y, 0);
+        for (int k = 0; k < per_line && i + (size_t)k < s->n_pod_gpu; k++) {
+            const double g = s->pod_gpu[i + (size_t)k];
+            const int fill = (int)lround(g / 100 * width);
+            char bar[width + 1];
+            for (int c = 0; c < width; c++)
+                bar[c] = c < fill ? '|' : ' ';
+            bar[width] = '\0';
+            char cell[80];
+            snprintf(cell, sizeof(cell), " %3zu [%s%4.0f%%]", i + (size_t)k, bar, g);
+            put(y, k * 34, role(t, g >= 90 ? R_PANIC : R_STABLE), cell);
+        }
+        y++;
+    }
+    return y;
 }
 
 static void detail(struct tui *t) {
@@ -442,12 +487,15 @@ static void detail(struct tui *t) {
     put(1, 0, role(t, R_TITLE), line);
     const int rows = LINES >= 40 ? 6 : 3;
     int y = 2;
-    y = chart_block(t, y, v->cls == SVC_KPA ? "stable window (revision total)" : "observed",
-                    h->stable, h->n, R_STABLE, rows);
-    if (v->cls == SVC_KPA)
+    const bool kpa = v->cls == SVC_KPA;
+    const double at_target = kpa ? v->target * v->ready : v->target;
+    y = chart_block(t, y, kpa ? "stable window (revision total)" : "observed", h->stable, h->n,
+                    R_STABLE, rows, at_target, kpa ? "target x ready pods" : "target");
+    if (kpa)
         y = chart_block(t, y, v->panic_mode ? "panic window  PANIC" : "panic window", h->panic,
-                        h->n, R_PANICLINE, rows);
-    y = chart_block(t, y, "replicas asked", h->actual, h->n, R_REPLICAS, rows);
+                        h->n, R_PANICLINE, rows, v->panic_threshold * at_target,
+                        "panic threshold");
+    y = chart_block(t, y, "replicas asked", h->actual, h->n, R_REPLICAS, rows, NAN, "");
     snprintf(line, sizeof(line), " replicas: ready %d  actual %d  desired %d  recommended %d%s%s",
              v->ready, v->actual, v->desired, v->recommended,
              isnan(v->gpu_util) ? "" : "  GPU ", "");
@@ -463,6 +511,7 @@ static void detail(struct tui *t) {
         snprintf(line, sizeof(line), " override: %s", v->override);
         put(y++, 0, role(t, R_OVERRIDE), line);
     }
+    y = gpu_bars(t, y);
     if (v->hpa) {
         put(y++, 0, role(t, R_TITLE), " Conditions:  Type            Status  Reason");
         for (size_t c = 0; c < v->hpa->n_conditions && y < LINES - 2; c++) {
@@ -791,8 +840,7 @@ static void key(struct tui *t, int ch) {
         t->view = t->view == V_HELP ? V_OVERVIEW : V_HELP;
         break;
     case 27:
-        if (t->view == V_DESCRIBE)
-            runner_focus(t->runner, SIZE_MAX);
+        runner_focus(t->runner, SIZE_MAX);
         t->view = V_OVERVIEW;
         break;
     case 'd': {
@@ -820,8 +868,10 @@ static void key(struct tui *t, int ch) {
     case '\n':
     case '\r':
     case KEY_ENTER:
-        if (t->view == V_OVERVIEW && selected(t))
+        if (t->view == V_OVERVIEW && selected(t)) {
             t->view = V_DETAIL;
+            runner_focus(t->runner, t->rows[t->sel]); /* per-pod figures for the detail */
+        }
         break;
     case 'l':
         t->view = t->view == V_EVENTS ? V_OVERVIEW : V_EVENTS;

@@ -8,6 +8,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <string.h>
+#include <time.h>
 
 static enum pp_status parse(void *ctx, const char *line, struct command *out,
                             struct pp_error *err) {
@@ -18,6 +19,100 @@ static enum pp_status parse(void *ctx, const char *line, struct command *out,
     if (empty)
         return pp_fail(err, PP_ERR_PARSE, "command", "empty command");
     return PP_OK;
+}
+
+/* ---- r: recording from the keyboard ---- */
+
+struct console {
+    struct svc_set *set;
+    struct output *o;
+    struct runner *r;
+    const cJSON *header;
+    bool recording;         /* as the console thread knows it */
+    struct record_writer *pending;
+    char path[512];
+};
+
+/* On the engine thread: the session so far, re-run from its first tick with
+ * the same commands at the same ticks (the simulation is deterministic), goes
+ * into the new recording; then the live session carries on into it. */
+static void start_recording(void *ctx, struct loop *live) {
+    struct console *c = ctx;
+    const int64_t upto = loop_elapsed(live);
+    struct output shadow;
+    output_open(&shadow, c->set, NULL, NULL, NULL);
+    shadow.rec = c->pending;
+    struct loop *l = loop_create(c->set, output_record, &shadow, NULL);
+    size_t k = 0;
+    for (int64_t t = 1; l && t <= upto && !shadow.rec_failed; t++) {
+        for (; k < c->o->n_history && c->o->history[k].t <= t; k++)
+            if (c->o->history[k].t == t)
+                loop_submit(l, &c->o->history[k].cmd, NULL);
+        loop_tick(l);
+    }
+    loop_destroy(l);
+    const bool failed = shadow.rec_failed;
+    shadow.rec = NULL;
+    output_close(&shadow);
+    c->o->rec = c->pending;
+    c->o->rec_failed = failed;
+    c->pending = NULL;
+}
+
+static void stop_recording(void *ctx, struct loop *live) {
+    (void)live;
+    struct console *c = ctx;
+    record_close(c->o->rec, NULL);
+    c->o->rec = NULL;
+    c->o->rec_failed = false;
+}
+
+static bool exists(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+static void next_path(struct console *c) {
+    char stamp[32];
+    const time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+    snprintf(c->path, sizeof(c->path), "podpilot-%s.jsonl", stamp);
+    for (int i = 2; exists(c->path) && i < 100; i++)
+        snprintf(c->path, sizeof(c->path), "podpilot-%s-%d.jsonl", stamp, i);
+}
+
+static void toggle_recording(void *ctx, char *msg, size_t size) {
+    struct console *c = ctx;
+    if (c->recording) {
+        if (!runner_call(c->r, stop_recording, c)) {
+            snprintf(msg, size, "busy writing the recording; press r again in a moment");
+            return;
+        }
+        c->recording = false;
+        runner_set_recording(c->r, false);
+        snprintf(msg, size, "recording closed: %s", c->path);
+        return;
+    }
+    next_path(c);
+    struct pp_error err = {0};
+    c->pending = record_create(c->path, c->header, c->set->start, c->set->n, &err);
+    if (!c->pending) {
+        snprintf(msg, size, "cannot record: %s", err.message);
+        return;
+    }
+    if (!runner_call(c->r, start_recording, c)) {
+        record_close(c->pending, NULL);
+        c->pending = NULL;
+        snprintf(msg, size, "busy; press r again in a moment");
+        return;
+    }
+    c->recording = true;
+    runner_set_recording(c->r, true);
+    snprintf(msg, size, "recording to %s (from the first tick: replays exactly)", c->path);
 }
 
 int console_run(struct svc_set *set, const struct console_options *opt) {
@@ -37,13 +132,20 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
         output_close(&o);
         return 1;
     }
+    struct console c = {.set = set, .o = &o, .r = r, .header = opt->header,
+                        .recording = opt->record_path != NULL};
+    if (opt->record_path) {
+        snprintf(c.path, sizeof(c.path), "%s", opt->record_path);
+        runner_set_recording(r, true);
+    }
     const struct tui_options to = {
         .theme = opt->theme,
         .monochrome = opt->monochrome,
         .ascii = !codeset || strcmp(codeset, "UTF-8") != 0,
         .parse = parse,
         .parse_ctx = set,
-        .recording = opt->record_path != NULL,
+        .record_toggle = opt->header ? toggle_recording : NULL,
+        .record_ctx = &c,
     };
     int rc = tui_run(r, &to);
     runner_stop(r);

@@ -230,8 +230,7 @@ static int run(const struct cli *c) {
             .record_path = c->opt.record_path,
         };
         struct console_options with = co;
-        if (co.record_path)
-            with.header = header = build_header(&src, &set);
+        with.header = header = build_header(&src, &set); /* --record, or r later */
         rc = console_run(&set, &with);
     } else if (rc == 0) {
         struct headless_options opt = c->opt;

@@ -38,6 +38,11 @@ void output_record(void *ctx, const struct loop_record *r) {
     case LOOP_COMMAND:
         if (o->rec)
             record_command(o->rec, r->t, r->cmd->text);
+        if (o->n_history == o->cap_history) {
+            o->cap_history = o->cap_history ? 2 * o->cap_history : 16;
+            o->history = xrealloc(o->history, o->cap_history * sizeof(*o->history));
+        }
+        o->history[o->n_history++] = (struct output_cmd){(int64_t)r->t, *r->cmd};
         break;
     case LOOP_OBS:
         if (o->rec)
@@ -68,5 +73,8 @@ int output_close(struct output *o) {
     jsonl_free(&o->j);
     free(o->names);
     o->names = NULL;
+    free(o->history);
+    o->history = NULL;
+    o->n_history = o->cap_history = 0;
     return rc;
 }

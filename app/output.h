@@ -15,6 +15,13 @@ struct output {
     struct jsonl j;
     struct record_writer *rec;
     bool rec_failed;
+    /* every command applied, with its tick: a recording started later
+     * re-runs the session from its first tick with them */
+    struct output_cmd {
+        int64_t t;
+        struct command cmd;
+    } *history;
+    size_t n_history, cap_history;
 };
 
 /* Opens the recording when record_path is set (header as build_header

@@ -22,7 +22,9 @@ struct runner {
     bool stop;
     size_t focus;
     double speed;
-    bool paused, step, republish;
+    bool paused, step, republish, recording;
+    runner_call_fn call;
+    void *call_ctx;
     int64_t seek; /* -1: none */
     const struct runner_source *source;
     int64_t duration;
@@ -99,6 +101,7 @@ static void publish(struct runner *r, bool done) {
     pthread_mutex_lock(&r->mu);
     s->paused = r->paused;
     s->speed = r->speed;
+    s->recording = r->recording;
     pthread_mutex_unlock(&r->mu);
     for (size_t i = 0; i < s->n; i++) {
         struct snap_service *d = &s->svcs[i];
@@ -178,8 +181,12 @@ static void *engine_thread(void *arg) {
     bool ended = false;
     for (;;) {
         pthread_mutex_lock(&r->mu);
-        while (!r->stop && r->seek < 0 && !r->step && !r->republish && (r->paused || ended))
+        while (!r->stop && r->seek < 0 && !r->step && !r->republish && !r->call &&
+               (r->paused || ended))
             pthread_cond_wait(&r->cv, &r->mu);
+        const runner_call_fn call = r->call;
+        void *call_ctx = r->call_ctx;
+        r->call = NULL;
         const bool again = r->republish;
         r->republish = false;
         const bool stop = r->stop;
@@ -192,6 +199,11 @@ static void *engine_thread(void *arg) {
         pthread_mutex_unlock(&r->mu);
         if (stop)
             break;
+        if (call) {
+            call(call_ctx, r->loop);
+            publish(r, ended);
+            continue;
+        }
         if (to >= 0 && r->source) {
             ended = !seek(r, to);
             if (!r->loop)
@@ -218,7 +230,7 @@ static void *engine_thread(void *arg) {
         if (before(next, add_seconds(now, -1.0)))
             next = now; /* fell behind by more than a second: do not race to catch up */
         pthread_mutex_lock(&r->mu);
-        while (!r->stop && r->speed == speed && r->seek < 0 && !r->paused) {
+        while (!r->stop && r->speed == speed && r->seek < 0 && !r->paused && !r->call) {
             clock_gettime(CLOCK_MONOTONIC, &now);
             if (!before(now, next))
                 break;
@@ -376,4 +388,24 @@ bool runner_paused(struct runner *r) {
     const bool v = r->paused;
     pthread_mutex_unlock(&r->mu);
     return v;
+}
+
+bool runner_call(struct runner *r, runner_call_fn fn, void *ctx) {
+    pthread_mutex_lock(&r->mu);
+    const bool free_slot = r->call == NULL;
+    if (free_slot) {
+        r->call = fn;
+        r->call_ctx = ctx;
+        pthread_cond_broadcast(&r->cv);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return free_slot;
+}
+
+void runner_set_recording(struct runner *r, bool on) {
+    pthread_mutex_lock(&r->mu);
+    r->recording = on;
+    r->republish = true;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
 }

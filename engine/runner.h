@@ -32,6 +32,7 @@ struct snapshot {
     int64_t t;    /* seconds since the start */
     bool done;    /* the run reached its end */
     bool paused;  /* the clock is held */
+    bool recording; /* set by the owner through runner_set_recording */
     double speed;
     size_t n;
     struct snap_service *svcs;
@@ -89,8 +90,16 @@ enum pp_status runner_submit(struct runner *r, const struct command *cmd, struct
 void runner_focus(struct runner *r, size_t svc);
 /* Pace changes take effect at the next tick; 0 = as fast as possible. */
 void runner_set_speed(struct runner *r, double speed);
+/* Runs fn(ctx, loop) on the engine thread before its next tick (one call
+ * waits at a time: false when one already does). The loop must not be
+ * kept. */
+typedef void (*runner_call_fn)(void *ctx, struct loop *l);
+bool runner_call(struct runner *r, runner_call_fn fn, void *ctx);
+
 double runner_speed(struct runner *r);
 bool runner_paused(struct runner *r);
+/* What snapshots say of a recording (the recorder is the owner's). */
+void runner_set_recording(struct runner *r, bool on);
 /* Holds the clock (true) or lets it run. */
 void runner_pause(struct runner *r, bool paused);
 /* One tick while paused. */

@@ -8,6 +8,8 @@ set -u
 bin=${1:?usage: tui_test.sh PATH/TO/podpilot EXAMPLES_DIR}
 examples=${2:?usage: tui_test.sh PATH/TO/podpilot EXAMPLES_DIR}
 command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
+bin=$(realpath "$bin")
+examples=$(realpath "$examples")
 pass=0 fail=0
 check() { # name, condition
     if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
@@ -125,6 +127,29 @@ press Right "replay: right seeks 5 s" 't=0:00:25'
 press s "replay: no commands, a pointer to what-if" 'podpilot replay FILE --with CONFIG'
 tm send-keys -t pp q
 check "replay: q quits" "wait_gone 'podpilot replay  t='"
+rm -rf "$tmpd"
+
+# r records the session from its first tick, even when pressed late; the
+# file replays exactly.
+tmpd=$(mktemp -d)
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 160 -y 30 -c "$tmpd" "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 20; sleep 30"
+wait_for 'default/sklearn-iris-predictor' >/dev/null
+press s "r: a pin first" 'Pin replicas:'
+tm send-keys -t pp 2 Enter
+wait_for 't=0:00:1' >/dev/null
+press r "r: starts a recording" 'recording to podpilot-'
+check "r: REC in the header" "wait_for '  REC'"
+sleep 1
+press u "r: an unpin while recording" 'applies at the next tick'
+sleep 1
+press r "r: stops it" 'recording closed: podpilot-'
+tm send-keys -t pp q
+rec=$(ls "$tmpd"/podpilot-*.jsonl 2>/dev/null | head -1)
+check "r: the file is there, private" "[ -n \"$rec\" ] && [ \"\$(stat -c %a \"$rec\")\" = 600 ]"
+check "r: it holds both commands" "[ \"\$(grep -c '^{\"command\"' \"$rec\")\" = 2 ]"
+"$bin" replay "$rec" >/dev/null 2>"$tmpd/err"; rc=$?
+check "r: it replays exactly from the first tick" "[ $rc -eq 0 ] && [ ! -s \"$tmpd/err\" ]"
 rm -rf "$tmpd"
 
 # A GPU service: per-pod bars in the detail.

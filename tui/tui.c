@@ -266,7 +266,7 @@ static void header(struct tui *t) {
     snprintf(left, sizeof(left), " podpilot%s  t=%lld:%02lld:%02lld  services %zu%s%s%s%s",
              t->opt->replay ? " replay" : "", (long long)(secs / 3600),
              (long long)(secs / 60 % 60), (long long)(secs % 60), s ? s->n : 0,
-             t->filter[0] ? "  filter /" : "", t->filter, t->opt->recording ? "  REC" : "",
+             t->filter[0] ? "  filter /" : "", t->filter, s && s->recording ? "  REC" : "",
              t->frozen                      ? "  FROZEN (Z)"
              : s && s->done && !t->opt->replay ? "  (run ended)"
                                                : "");
@@ -326,7 +326,7 @@ static void footer(struct tui *t) {
     put(y, 0, role(t, R_DIM),
         t->view == V_OVERVIEW
             ? " ?:help  enter:detail  d:describe  /:filter  ::command  s:pin  u:unpin  "
-              "t:target  z:pause  b:load  space:mark  N/C/S/R:sort  q:quit"
+              "t:target  z:pause  b:load  r:record  space:mark  N/C/S/R:sort  q:quit"
             : " esc:back  ?:help  d:describe  s:pin  u:unpin  t:target  z:pause  b:load  "
               "1-5:span  q:quit");
 }
@@ -579,6 +579,7 @@ static const char *const help_lines[] = {
     "  s          pin replicas              u          unpin",
     "  t          override the target       z          pause/resume scaling (confirm)",
     "  b          load test (hey flags)     Z          freeze the display",
+    "  r          start/stop recording (the session from its first tick, replayable)",
     "  d          describe (an HPA, as kubectl describe hpa prints it)",
     "  N C S R    sort by name, class, stable, replicas (again: reverse)",
     "  1 2 3 4 5  chart span 1m 5m 15m 30m 1h",
@@ -829,7 +830,7 @@ static void key(struct tui *t, int ch) {
         if (any_load(t) && !t->opt->replay) {
             t->prompt = P_CONFIRM_QUIT;
             say(t, false, "A load test is running. Quit? (y/n)");
-        } else if (t->opt->recording) {
+        } else if (t->snap && t->snap->recording) {
             t->prompt = P_CONFIRM_QUIT;
             say(t, false, "Recording. Quit and close the recording? (y/n)");
         } else {
@@ -908,6 +909,13 @@ static void key(struct tui *t, int ch) {
     }
     case 'Z':
         t->frozen = !t->frozen;
+        break;
+    case 'r':
+        if (t->opt->record_toggle) {
+            char msg[600];
+            t->opt->record_toggle(t->opt->record_ctx, msg, sizeof(msg));
+            say(t, strncmp(msg, "cannot", 6) == 0 || strncmp(msg, "busy", 4) == 0, "%s", msg);
+        }
         break;
     case ' ':
         if (selected(t)) {

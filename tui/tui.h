@@ -17,7 +17,9 @@ struct tui_options {
     bool ascii;      /* no UTF-8: ASCII charts */
     tui_parse_fn parse;
     void *parse_ctx;
-    bool recording; /* q asks before quitting; REC in the header */
+    /* r: starts or stops a recording; says what it did in msg */
+    void (*record_toggle)(void *ctx, char *msg, size_t size);
+    void *record_ctx;
     /* replay: the runner plays a recording; these keys drive it */
     bool replay;
     int64_t replay_end; /* the recording's last second */

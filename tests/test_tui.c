@@ -64,6 +64,11 @@ static void test_layout_fits_80_and_uses_200(void **state) {
     for (int c = 0; c < COL_COUNT; c++)
         assert_true(l.shown[c]);
     assert_int_equal(l.width[COL_SERVICE], 48);
+    layout_overview(100, &l); /* the why column stays; the name gives way */
+    assert_true(l.shown[COL_CONDITION]);
+    assert_false(l.shown[COL_PANIC]);
+    assert_true(total_width(&l) <= 100);
+    assert_true(l.width[COL_SERVICE] >= 16);
 }
 
 static void test_fit_cuts_with_a_mark_and_pads(void **state) {

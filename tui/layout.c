@@ -20,20 +20,28 @@ void layout_overview(int cols, struct layout *out) {
     int need = 0;
     for (int c = 0; c < COL_COUNT; c++)
         need += out->width[c] + 1;
-    static const enum col drop[] = {COL_GPU, COL_PANIC, COL_CONDITION};
+    /* Narrow terminals: GPU and panic go first, then the name and the metric
+     * shrink (to 16 each), and only then does the why column go. */
+    static const enum col drop[] = {COL_GPU, COL_PANIC};
     for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]) && need > cols; i++) {
         out->shown[drop[i]] = false;
         need -= out->width[drop[i]] + 1;
     }
-    int spare = cols - need;
-    if (spare < 0) { /* the service name gives way down to 10 */
-        const int give = -spare < out->width[COL_SERVICE] - 10 ? -spare
-                                                                : out->width[COL_SERVICE] - 10;
-        out->width[COL_SERVICE] -= give;
-        spare += give;
+    static const enum col shrink[] = {COL_SERVICE, COL_METRIC};
+    for (size_t i = 0; i < sizeof(shrink) / sizeof(shrink[0]) && need > cols; i++) {
+        const int give = need - cols < out->width[shrink[i]] - 16 ? need - cols
+                                                                   : out->width[shrink[i]] - 16;
+        out->width[shrink[i]] -= give;
+        need -= give;
     }
-    if (spare > 0) { /* name first (up to 48), then the last column */
-        const int grow = spare < 24 ? spare : 24;
+    if (need > cols) {
+        out->shown[COL_CONDITION] = false;
+        need -= out->width[COL_CONDITION] + 1;
+    }
+    int spare = cols - need;
+    if (spare > 0) { /* the name first (up to 48), then the last column */
+        const int grow = spare < 48 - out->width[COL_SERVICE] ? spare
+                                                               : 48 - out->width[COL_SERVICE];
         out->width[COL_SERVICE] += grow;
         spare -= grow;
         enum col last = out->shown[COL_CONDITION] ? COL_CONDITION : COL_REPLICAS;

@@ -25,9 +25,9 @@ struct layout {
     int x[COL_COUNT];
 };
 
-/* Fits the columns into `cols` terminal columns: the service name and the
- * last column take what is left; narrow terminals drop GPU, then panic,
- * then the condition. */
+/* Fits the columns into `cols` terminal columns: the service name (up to 48)
+ * and the last column take what is left; narrow terminals drop GPU and
+ * panic, then shrink the name and the metric, then drop the why column. */
 void layout_overview(int cols, struct layout *out);
 const char *layout_title(enum col c);
 

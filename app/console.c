@@ -67,6 +67,13 @@ static void stop_recording(void *ctx, struct loop *live) {
     c->o->rec_failed = false;
 }
 
+static void on_report(void *ctx, size_t svc, const char *load, const char *report) {
+    struct console *c = ctx;
+    char text[RUNNER_REPORT];
+    snprintf(text, sizeof(text), "hey %s\n%s", load, report);
+    runner_set_report(c->r, svc, text);
+}
+
 static bool exists(const char *path) {
     FILE *f = fopen(path, "r");
     if (f)
@@ -123,7 +130,10 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
     if (output_open(&o, set, NULL, opt->record_path, opt->header) != 0)
         return 1;
     struct pp_error err = {0};
-    const struct runner_options ro = {.speed = opt->speed, .duration_s = opt->duration_s};
+    /* Paused until the console's pointers are in place: the engine thread
+     * reads them. */
+    const struct runner_options ro = {.speed = opt->speed, .duration_s = opt->duration_s,
+                                      .paused = true};
     struct runner *r = runner_start(set, &ro, output_record, &o, &err);
     if (!r) {
         char msg[1024];
@@ -138,6 +148,9 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
         snprintf(c.path, sizeof(c.path), "%s", opt->record_path);
         runner_set_recording(r, true);
     }
+    o.on_report = on_report;
+    o.report_ctx = &c;
+    runner_pause(r, false);
     const struct tui_options to = {
         .theme = opt->theme,
         .monochrome = opt->monochrome,

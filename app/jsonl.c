@@ -66,13 +66,15 @@ static void event(struct jsonl *j, const struct loop_record *r, const char *serv
     buf_put(&j->b, "}\n", 2);
 }
 
-static void load_done(struct jsonl *j, const struct loop_record *r, const char *service) {
-    const struct sim_load_result *res = r->result;
+/* hey's report of a finished load (malloc'd); j->scratch holds its
+ * latencies sorted afterwards. */
+static char *report_text(struct jsonl *j, const struct sim_load_result *res,
+                         struct hey_results *out) {
     if (res->n_lat > j->scratch_cap) {
         j->scratch_cap = res->n_lat;
         j->scratch = xrealloc(j->scratch, j->scratch_cap * sizeof(double));
     }
-    const struct hey_results hr = {
+    *out = (struct hey_results){
         .total_s = (double)(res->finished - res->started) / 1e9,
         .lat_s = res->lat_s,
         .n_lat = res->n_lat,
@@ -85,9 +87,21 @@ static void load_done(struct jsonl *j, const struct loop_record *r, const char *
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
     if (mem) {
-        hey_report(mem, &hr, j->scratch);
+        hey_report(mem, out, j->scratch);
         fclose(mem);
     }
+    return text;
+}
+
+char *jsonl_load_report(struct jsonl *j, const struct loop_record *r) {
+    struct hey_results hr;
+    return report_text(j, r->result, &hr);
+}
+
+static void load_done(struct jsonl *j, const struct loop_record *r, const char *service) {
+    const struct sim_load_result *res = r->result;
+    struct hey_results hr;
+    char *text = report_text(j, res, &hr);
     const size_t n = res->n_lat;
     double sum = 0;
     for (size_t i = 0; i < n; i++)

@@ -17,5 +17,7 @@ struct jsonl {
  * records that print nothing (commands, observations, tick ends). */
 const char *jsonl_format(struct jsonl *j, const struct loop_record *r, const char *service);
 void jsonl_free(struct jsonl *j);
+/* hey's report of a LOOP_LOAD_DONE record, as its line carries it (free it). */
+char *jsonl_load_report(struct jsonl *j, const struct loop_record *r);
 
 #endif

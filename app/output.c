@@ -27,6 +27,11 @@ void output_record(void *ctx, const struct loop_record *r) {
     case LOOP_DECISION:
     case LOOP_EVENT:
     case LOOP_LOAD_DONE:
+        if (r->kind == LOOP_LOAD_DONE && o->on_report) {
+            char *text = jsonl_load_report(&o->j, r);
+            o->on_report(o->report_ctx, r->svc, r->load_spec->text, text ? text : "");
+            free(text);
+        }
         if (!o->out && !o->rec)
             break;
         jsonl_format(&o->j, r, o->names[r->svc]);

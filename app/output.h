@@ -17,6 +17,9 @@ struct output {
     bool rec_failed;
     /* every command applied, with its tick: a recording started later
      * re-runs the session from its first tick with them */
+    /* called with hey's report when a load test finishes (the console) */
+    void (*on_report)(void *ctx, size_t svc, const char *load, const char *report);
+    void *report_ctx;
     struct output_cmd {
         int64_t t;
         struct command cmd;

@@ -24,6 +24,9 @@ struct runner {
     double speed;
     bool paused, step, republish, recording;
     runner_call_fn call;
+    char report[RUNNER_REPORT];
+    uint64_t report_seq;
+    size_t report_svc;
     void *call_ctx;
     int64_t seek; /* -1: none */
     const struct runner_source *source;
@@ -63,6 +66,7 @@ static struct snapshot *snapshot_new(size_t n) {
     s->events = xcalloc(RUNNER_EVENTS, sizeof(*s->events));
     s->describe = xcalloc(1, RUNNER_DESCRIBE);
     s->pod_gpu = xcalloc(SIM_MAX_PODS, sizeof(*s->pod_gpu));
+    s->report = xcalloc(1, RUNNER_REPORT);
     s->n = n;
     return s;
 }
@@ -74,6 +78,7 @@ static void snapshot_free(struct snapshot *s) {
     free(s->events);
     free(s->describe);
     free(s->pod_gpu);
+    free(s->report);
     free(s);
 }
 
@@ -120,6 +125,11 @@ static void publish(struct runner *r, bool done) {
     s->focus = r->focus;
     pthread_mutex_unlock(&r->mu);
     s->describe[0] = '\0';
+    if (s->report_seq != r->report_seq) {
+        s->report_seq = r->report_seq;
+        s->report_svc = r->report_svc;
+        memcpy(s->report, r->report, RUNNER_REPORT);
+    }
     s->n_pod_gpu = 0;
     if (s->focus < s->n) {
         loop_describe(r->loop, s->focus, s->describe, RUNNER_DESCRIBE);
@@ -408,4 +418,10 @@ void runner_set_recording(struct runner *r, bool on) {
     r->republish = true;
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
+}
+
+void runner_set_report(struct runner *r, size_t svc, const char *text) {
+    snprintf(r->report, sizeof(r->report), "%s", text);
+    r->report_svc = svc;
+    r->report_seq++;
 }

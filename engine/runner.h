@@ -11,6 +11,7 @@
 
 #define RUNNER_EVENTS 256
 #define RUNNER_DESCRIBE 16384
+#define RUNNER_REPORT 8192
 
 struct snap_service {
     struct loop_view view; /* strings point into this struct */
@@ -41,6 +42,9 @@ struct snapshot {
     /* the focused service (runner_focus): its `kubectl describe hpa` text */
     size_t focus;
     char *describe; /* "" unless the focused service is an HPA */
+    uint64_t report_seq; /* the newest finished load test's report, 0: none yet */
+    size_t report_svc;
+    char *report;
     size_t n_pod_gpu; /* the focused service's ready pods' GPU utilization */
     double *pod_gpu;
     /* the runner's */
@@ -98,6 +102,9 @@ bool runner_call(struct runner *r, runner_call_fn fn, void *ctx);
 
 double runner_speed(struct runner *r);
 bool runner_paused(struct runner *r);
+/* From the engine thread (a loop_emit_fn): the report of a finished load
+ * test, which snapshots then carry. */
+void runner_set_report(struct runner *r, size_t svc, const char *text);
 /* What snapshots say of a recording (the recorder is the owner's). */
 void runner_set_recording(struct runner *r, bool on);
 /* Holds the clock (true) or lets it run. */

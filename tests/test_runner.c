@@ -60,10 +60,11 @@ static void test_snapshots_follow_the_engine_and_stay_put_while_held(void **stat
     (void)state;
     struct svc_set set;
     build(&set);
-    const struct runner_options opt = {.speed = 0, .duration_s = 120};
+    const struct runner_options opt = {.speed = 0, .duration_s = 120, .paused = true};
     struct runner *r = runner_start(&set, &opt, NULL, NULL, NULL);
     assert_non_null(r);
-    const struct snapshot *first = wait_for(r, 0);
+    const struct snapshot *first = wait_for(r, 0); /* t = 0: the engine waits */
+    runner_pause(r, false);
     const int64_t t0 = first->t;
     const uint64_t seq0 = first->seq;
     const struct snapshot *last = wait_for(r, 120);

@@ -152,10 +152,20 @@ check "r: it holds both commands" "[ \"\$(grep -c '^{\"command\"' \"$rec\")\" = 
 check "r: it replays exactly from the first tick" "[ $rc -eq 0 ] && [ ! -s \"$tmpd/err\" ]"
 rm -rf "$tmpd"
 
+# A load test's report opens when it ends, as k9s shows its benchmarks.
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 120 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 20 '$examples/flowers-sample.yaml'; sleep 30"
+check "load test: its hey report opens when it ends" \
+    "wait_for 'Load test on default/flowers-sample-predictor' && wait_for 'Requests/sec:' && wait_for 'Latency distribution:'"
+press Escape "load test: esc goes back" 'RDY/ACT/DES'
+tm send-keys -t pp q y
+
 # A GPU service: per-pod bars in the detail.
 tm kill-session -t pp 2>/dev/null
 tm new-session -d -s pp -x 120 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 10 --load 'flowers-sample-gpu: -z 10m -c 4' '$examples/flowers-sample-gpu.yaml'; sleep 30"
-wait_for 'flowers-sample-gpu' >/dev/null
+wait_for 'Load test on default/flowers-sample-gpu' >/dev/null # the example's own load ends
+tm send-keys -t pp Escape
+wait_for 'RDY/ACT/DES' >/dev/null
 tm send-keys -t pp Enter
 check "GPU: a bar per ready pod" "wait_for 'GPU per ready pod' && wait_for '   0 [|'"
 tm send-keys -t pp q y

@@ -34,7 +34,7 @@ enum role {
     R_REPLICAS,
 };
 
-enum view_kind { V_OVERVIEW, V_DETAIL, V_HELP, V_EVENTS, V_DESCRIBE };
+enum view_kind { V_OVERVIEW, V_DETAIL, V_HELP, V_EVENTS, V_DESCRIBE, V_REPORT };
 enum sort_kind { SORT_NONE, SORT_NAME, SORT_CLASS, SORT_STABLE, SORT_REPLICAS };
 enum prompt_kind { P_NONE, P_FILTER, P_COMMAND, P_PIN, P_TARGET, P_LOAD, P_CONFIRM_PAUSE, P_CONFIRM_QUIT };
 
@@ -66,6 +66,7 @@ struct tui {
     bool sort_desc;
     int span_s;
     bool quit;
+    uint64_t report_seen;
     char *chart_buf;
 };
 
@@ -126,6 +127,9 @@ static attr_t role(const struct tui *t, enum role r) {
     }
 }
 
+static void say(struct tui *t, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* ---- snapshots and history ---- */
 
 static void take_snapshot(struct tui *t) {
@@ -158,6 +162,16 @@ static void take_snapshot(struct tui *t) {
     }
     runner_release(t->runner, t->snap);
     t->snap = s;
+    if (s->report_seq > t->report_seen) { /* a load test finished: its report, as k9s shows it */
+        t->report_seen = s->report_seq;
+        const char *svc = s->report_svc < s->n ? s->svcs[s->report_svc].view.service : "?";
+        if (t->prompt == P_NONE && !t->opt->replay && t->view == V_OVERVIEW) {
+            t->view = V_REPORT;
+            say(t, false, "load test on %s finished; esc: back", svc);
+        } else if (t->prompt == P_NONE) {
+            say(t, false, "load test on %s finished; B shows its report", svc);
+        }
+    }
 }
 
 /* The last `want` samples of ring r in order, into out; returns how many. */
@@ -224,7 +238,6 @@ static const struct loop_view *selected(const struct tui *t) {
 
 /* ---- drawing ---- */
 
-static void say(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(struct tui *t, bool error, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -568,6 +581,22 @@ static void describe_view(struct tui *t) {
     }
 }
 
+static void report_view(struct tui *t) {
+    const struct snapshot *s = t->snap;
+    char line[512];
+    snprintf(line, sizeof(line), " Load test on %s",
+             s->report_svc < s->n ? s->svcs[s->report_svc].view.service : "?");
+    put(1, 0, role(t, R_TITLE), line);
+    int y = 2;
+    for (const char *p = s->report; *p && y < LINES - 1;) {
+        const size_t n = strcspn(p, "\n");
+        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1),
+                 p);
+        mvaddnstr(y++, 1, line, COLS - 1);
+        p += n + (p[n] == '\n');
+    }
+}
+
 static const char *const help_lines[] = {
     "Keys (k9s and htop habits)",
     "",
@@ -578,7 +607,8 @@ static const char *const help_lines[] = {
     "  space      mark a row (s u t z b act on marked rows)          set, load, stop)",
     "  s          pin replicas              u          unpin",
     "  t          override the target       z          pause/resume scaling (confirm)",
-    "  b          load test (hey flags)     Z          freeze the display",
+    "  b          load test (hey flags; its report opens when it ends, B again)",
+    "  Z          freeze the display",
     "  r          start/stop recording (the session from its first tick, replayable)",
     "  d          describe (an HPA, as kubectl describe hpa prints it)",
     "  N C S R    sort by name, class, stable, replicas (again: reverse)",
@@ -636,6 +666,9 @@ static void draw(struct tui *t) {
             break;
         case V_DESCRIBE:
             describe_view(t);
+            break;
+        case V_REPORT:
+            report_view(t);
             break;
         }
     }
@@ -876,6 +909,12 @@ static void key(struct tui *t, int ch) {
         break;
     case 'l':
         t->view = t->view == V_EVENTS ? V_OVERVIEW : V_EVENTS;
+        break;
+    case 'B':
+        if (t->snap && t->snap->report_seq > 0)
+            t->view = V_REPORT;
+        else
+            say(t, false, "no load test has finished yet");
         break;
     case '/':
         start_prompt(t, P_FILTER, t->filter);

@@ -141,6 +141,7 @@ static void test_colours_map_to_what_the_terminal_has(void **state) {
     assert_int_equal(theme_terminal_color(&teal, 8), 6); /* nearer cyan than blue */
     assert_int_equal(theme_terminal_color(&cyan, 8), 6);
     assert_int_equal(theme_terminal_color(&dflt, 256), -1);
+    assert_int_equal(theme_terminal_color(&teal, 1 << 24), 0x005f87); /* xterm-direct */
 }
 
 int main(void) {

@@ -18,15 +18,15 @@ sock="podpilot-test-$$"
 tm() { tmux -L "$sock" "$@"; }
 trap 'tm kill-server 2>/dev/null' EXIT
 screen() { tm capture-pane -p -t pp; }
-wait_gone() { # text: until the screen no longer shows it, at most 5 s
-    for _ in $(seq 50); do
+wait_gone() { # text: until the screen no longer shows it, at most 10 s
+    for _ in $(seq 100); do
         screen | grep -qF -- "$1" || return 0
         sleep 0.1
     done
     return 1
 }
-wait_for() { # text: until the screen shows it, at most 5 s
-    for _ in $(seq 50); do
+wait_for() { # text: until the screen shows it, at most 10 s
+    for _ in $(seq 100); do
         screen | grep -qF -- "$1" && return 0
         sleep 0.1
     done
@@ -85,6 +85,11 @@ rm -f "${TMPDIR:-/tmp}/podpilot-nocolor-$$"
 start 200 50
 wait_for 'default/flowers-sa' >/dev/null
 check "colour otherwise" "tm capture-pane -e -p -t pp | grep -qE \$'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8])(;[0-9;]*)?m'"
+tm kill-session -t pp 2>/dev/null
+if infocmp xterm-direct >/dev/null 2>&1; then # ncurses-term: 24-bit colour through terminfo
+    tm new-session -d -s pp -x 120 -y 30 "env LANG=C.UTF-8 TERM=xterm-direct '$bin' --theme light '$examples/flowers-sample.yaml'; sleep 30"
+    check "xterm-direct: #rrggbb as 24-bit colour" "wait_for 'RDY/ACT/DES' && tm capture-pane -e -p -t pp | grep -qE \$'\\e\\\\[(38|48);2;'"
+fi
 
 # The demo has an HPA: filter to it, describe it as kubectl would; sort.
 tm kill-session -t pp 2>/dev/null

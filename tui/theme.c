@@ -269,6 +269,8 @@ int theme_terminal_color(const struct theme_color *c, int colors) {
         break;
     }
     const uint32_t v = c->rgb;
+    if (colors >= 0x1000000) /* a direct-colour terminfo (xterm-direct): the colour is RGB */
+        return (int)v;
     if (colors >= 256) {
         static const int level[6] = {0, 95, 135, 175, 215, 255};
         const int r = cube((int)(v >> 16 & 255)), g = cube((int)(v >> 8 & 255)),

@@ -49,7 +49,8 @@ enum pp_status theme_load(const char *path, struct theme *t, struct pp_error *er
  * was built with. "default" needs no file. */
 enum pp_status theme_resolve(const char *name, struct theme *t, struct pp_error *err);
 /* The terminal colour for c when the terminal has `colors` colours (8, 16,
- * 256, ...); -1 for the terminal's default. */
+ * 256, or 2^24 with a direct-colour terminfo such as xterm-direct: then
+ * #rrggbb is used as is); -1 for the terminal's default. */
 int theme_terminal_color(const struct theme_color *c, int colors);
 const char *theme_role_name(enum theme_role r);
 

@@ -93,8 +93,8 @@ static void colours(const struct tui *t) {
     init_pair(R_NORMAL, -1, -1);
     for (int r = R_HEADER; r <= R_REPLICAS; r++) {
         const struct theme_style *st = &theme_of(t)->roles[r - R_HEADER];
-        init_pair((short)r, (short)theme_terminal_color(&st->fg, COLORS),
-                  (short)theme_terminal_color(&st->bg, COLORS));
+        init_extended_pair(r, theme_terminal_color(&st->fg, COLORS),
+                           theme_terminal_color(&st->bg, COLORS));
     }
 }
 

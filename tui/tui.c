@@ -508,7 +508,8 @@ static void detail(struct tui *t) {
         y = chart_block(t, y, v->panic_mode ? "panic window  PANIC" : "panic window", h->panic,
                         h->n, R_PANICLINE, rows, v->panic_threshold * at_target,
                         "panic threshold");
-    y = chart_block(t, y, "replicas asked", h->actual, h->n, R_REPLICAS, rows, NAN, "");
+    y = chart_block(t, y, "replicas asked", h->actual, h->n, R_REPLICAS, rows, v->desired,
+                    "desired");
     snprintf(line, sizeof(line), " replicas: ready %d  actual %d  desired %d  recommended %d%s%s",
              v->ready, v->actual, v->desired, v->recommended,
              isnan(v->gpu_util) ? "" : "  GPU ", "");

@@ -1030,6 +1030,14 @@ static void observe_sim(struct loop *l, size_t svc, struct loop_obs *o) {
          * holds and those it proxied to pods. */
         o->activator = (struct kpa_stat){.concurrency = ss.buffered + pod_conc, .rps = ss.rps};
     }
+    /* Sources report to a microunit (queue-proxy's and metrics' precision is
+     * no finer); it also keeps recordings short and quick to write. */
+    double *const figures[] = {&o->demand, &o->rps, &o->busy, &o->gpu_util,
+                               &o->pods.concurrency, &o->pods.rps, &o->activator.concurrency,
+                               &o->activator.rps};
+    for (size_t i = 0; i < sizeof(figures) / sizeof(figures[0]); i++)
+        if (isfinite(*figures[i]) && fabs(*figures[i]) < 1e9)
+            *figures[i] = round(*figures[i] * 1e6) / 1e6;
     if (r->hpa && r->cfg->cls == SVC_HPA && l->now >= r->next_sync)
         hpa_observe_sim(l, svc, o);
 }

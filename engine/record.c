@@ -455,6 +455,14 @@ pp_time record_start(const struct record_reader *r) { return r->start; }
 size_t record_bytes(const struct record_reader *r) { return r->size; }
 const char *record_problem(const struct record_reader *r) { return r->problem; }
 
+/* A recorded number as an integer, 0 when it is not a finite number in
+ * range: a damaged file must not reach an undefined conversion. */
+static int64_t whole(double v, double lo, double hi) {
+    return isfinite(v) && v >= lo && v <= hi ? (int64_t)v : 0;
+}
+
+#define BIG 9.0e15 /* below 2^53: every integer up to here is exact */
+
 static double num(const cJSON *a, int i) {
     const cJSON *x = cJSON_GetArrayItem(a, i);
     return cJSON_IsNumber(x) ? x->valuedouble : NAN;
@@ -492,9 +500,9 @@ static bool parse_hpa(struct record_reader *r, size_t svc, const cJSON *h, struc
             .phase = HPA_POD_RUNNING,
             .has_ready_condition = true,
             .ready = num(p, 0) == 1,
-            .ready_transition = r->start + (pp_time)num(p, 1),
+            .ready_transition = r->start + whole(num(p, 1), -BIG, BIG),
             .started = true,
-            .start_time = r->start + (pp_time)num(p, 2),
+            .start_time = r->start + whole(num(p, 2), -BIG, BIG),
         };
     }
     size_t k = 0;
@@ -511,12 +519,13 @@ static bool parse_hpa(struct record_reader *r, size_t svc, const cJSON *h, struc
             mo->error = s->errors[k++];
             continue;
         }
-        mo->value_milli = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "x"));
+        mo->value_milli =
+            whole(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "x")), -BIG, BIG);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "v");
         const cJSON *pr = cJSON_GetObjectItemCaseSensitive(m, "p");
         if (cJSON_IsArray(v)) {
             for (i = 0; i < n; i++)
-                s->vals[k][i] = (int64_t)num(v, (int)i);
+                s->vals[k][i] = whole(num(v, (int)i), -BIG, BIG);
             mo->pod_milli = s->vals[k];
         }
         if (cJSON_IsArray(pr)) {
@@ -549,7 +558,7 @@ static bool parse_extra(struct record_reader *r, size_t svc, const cJSON *extra,
         const int64_t base = LOOP_LAG_OP(now / PP_NS_PER_SEC - 1, 0, false);
         size_t i = 0;
         const cJSON *op;
-        cJSON_ArrayForEach(op, lag) s->ops[i++] = base + (int64_t)op->valuedouble;
+        cJSON_ArrayForEach(op, lag) s->ops[i++] = base + whole(op->valuedouble, 0, 1e9);
         o->n_lag = n;
         o->lag_ops = s->ops;
     }
@@ -558,8 +567,8 @@ static bool parse_extra(struct record_reader *r, size_t svc, const cJSON *extra,
 
 static void set_figures(struct loop_obs *o, const double v[10]) {
     *o = (struct loop_obs){
-        .ready = (int32_t)v[0],
-        .starting = (int32_t)v[1],
+        .ready = (int32_t)whole(v[0], 0, 1e6),
+        .starting = (int32_t)whole(v[1], 0, 1e6),
         .demand = v[2],
         .rps = v[3],
         .busy = v[4],
@@ -665,7 +674,7 @@ static bool parse_tick_fast(struct record_reader *r, const char *s) {
     double t;
     if (!expect(&p, "{\"tick\":") || !read_number(&p, &t) || !expect(&p, ",\"obs\":["))
         return false;
-    r->last_tick = (int64_t)t;
+    r->last_tick = whole(t, 0, BIG);
     for (size_t svc = 0; svc < r->n; svc++) {
         if (svc && !expect(&p, ","))
             return false;
@@ -718,7 +727,7 @@ int record_next(struct record_reader *r, struct record_tick *out) {
                 const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "tick");
                 ok = cJSON_IsNumber(t);
                 if (ok) {
-                    r->last_tick = (int64_t)t->valuedouble;
+                    r->last_tick = whole(t->valuedouble, 0, BIG);
                     ok = parse_obs(r, cJSON_GetObjectItemCaseSensitive(j, "obs"));
                 }
                 cJSON_Delete(j);

@@ -65,6 +65,12 @@ sed 's/^{"tick":40,"obs":\[\[[0-9]*,[0-9]*,[^,]*,/{"tick":40,"obs":[[1,0,500,/; 
 "$bin" replay "$tmp/tampered.rec" >/dev/null 2>"$tmp/err"; rc=$?
 check "a tampered recording does not replay clean" "[ $rc -eq 1 ] && grep -q 'differs from the recording' \"$tmp/err\""
 
+# Nonsense in the numbers: replay goes on or stops, never crashes.
+sed 's/^{"tick":30,"obs":\[\[[^,]*,[^,]*,[^,]*,/{"tick":30,"obs":[[1e300,-5,"x",/; s/^{"tick":45,\(.*\)\]\]}$/{"tick":45,\1,{"lag":[-1,1e30,"y"],"hpa":{"pods":[[1e300,-1e300,null]],"m":[{"x":1e300,"v":[1e300],"p":[2]}]}}]]}/' \
+    "$tmp/demo.rec" >"$tmp/nonsense.rec"
+"$bin" replay "$tmp/nonsense.rec" >/dev/null 2>"$tmp/err"; rc=$?
+check "nonsense numbers: no crash" "[ $rc -le 1 ]"
+
 # Bad commands stop before anything runs, and write nothing.
 printf '10 pin flowers-sample 2\n12 pin nosuch 3\n' >"$tmp/bad"
 out=$("$bin" --headless --commands "$tmp/bad" --record "$tmp/never.rec" 2>"$tmp/err" </dev/null); rc=$?

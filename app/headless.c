@@ -139,16 +139,13 @@ static int check_commands(const struct loop *l, const struct command_list *c) {
 }
 
 int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *out) {
-    struct output o;
+    struct output o = {0}; /* opened below: creating the loop emits nothing */
     struct pp_error err = {0};
-    if (output_open(&o, set, out, NULL, NULL) != 0)
-        return 1;
     struct loop *l = loop_create(set, output_record, &o, &err);
     if (!l) {
         char msg[1024];
         pp_error_format(&err, msg, sizeof(msg));
         fprintf(stderr, "podpilot: %s\n", msg);
-        output_close(&o);
         return 1;
     }
     struct command_list sched = {0};
@@ -161,9 +158,12 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
                          &opt->commands->v[i].cmd);
     }
     /* The recording starts once everything is known to be good. */
-    if (rc == 0 && opt->record_path) {
-        output_close(&o);
-        rc = output_open(&o, set, out, opt->record_path, opt->header);
+    if (rc == 0 && output_open(&o, set, out, opt->record_path, opt->header) != 0)
+        rc = 1;
+    if (rc != 0) {
+        loop_destroy(l);
+        commands_free(&sched);
+        return rc;
     }
     struct stdin_reader in = {.open = opt->read_stdin};
     const int64_t duration =

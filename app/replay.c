@@ -132,7 +132,6 @@ static int parse_args(int argc, char **argv, struct replay_cli *c) {
 
 struct run {
     struct loop *loop;
-    const struct svc_set *set;
     struct jsonl j;
     char *out; /* this tick's lines */
     size_t len, cap;
@@ -244,7 +243,7 @@ static int check_services(const struct svc_set *set, const cJSON *header) {
 }
 
 static int plain_replay(const struct replay_cli *c, struct record_reader *rd, struct svc_set *set) {
-    struct run run = {.set = set};
+    struct run run = {0};
     struct pp_error err = {0};
     run.loop = loop_create_observed(set, on_record, &run, &err);
     if (!run.loop) {
@@ -378,7 +377,7 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
         }
     }
     w.start = rec->start;
-    struct run a = {.set = rec}, b = {.set = &w};
+    struct run a = {0}, b = {0};
     struct whatif *wi = NULL;
     struct loop_obs *obs = NULL;
     if (rc == 0) {

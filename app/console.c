@@ -3,6 +3,7 @@
 #include "app/commands.h"
 #include "app/output.h"
 #include "engine/runner.h"
+#include "engine/source_sim.h"
 #include "tui/tui.h"
 
 #include <langinfo.h>
@@ -42,7 +43,8 @@ static void start_recording(void *ctx, struct loop *live) {
     struct output shadow;
     output_open(&shadow, c->set, NULL, NULL, NULL);
     shadow.rec = c->pending;
-    struct loop *l = loop_create(c->set, output_record, &shadow, NULL);
+    struct source *src = source_sim_create(c->set, NULL);
+    struct loop *l = src ? loop_create(c->set, src, output_record, &shadow, NULL) : NULL;
     size_t k = 0;
     for (int64_t t = 1; l && t <= upto && !shadow.rec_failed; t++) {
         for (; k < c->o->n_history && c->o->history[k].t <= t; k++)
@@ -51,6 +53,7 @@ static void start_recording(void *ctx, struct loop *live) {
         loop_tick(l);
     }
     loop_destroy(l);
+    source_destroy(src);
     const bool failed = shadow.rec_failed;
     shadow.rec = NULL;
     output_close(&shadow);

@@ -2,6 +2,7 @@
 
 #include "app/output.h"
 #include "engine/loop.h"
+#include "engine/source_sim.h"
 
 #include <errno.h>
 #include <math.h>
@@ -141,11 +142,13 @@ static int check_commands(const struct loop *l, const struct command_list *c) {
 int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *out) {
     struct output o = {0}; /* opened below: creating the loop emits nothing */
     struct pp_error err = {0};
-    struct loop *l = loop_create(set, output_record, &o, &err);
+    struct source *src = source_sim_create(set, &err);
+    struct loop *l = src ? loop_create(set, src, output_record, &o, &err) : NULL;
     if (!l) {
         char msg[1024];
         pp_error_format(&err, msg, sizeof(msg));
         fprintf(stderr, "podpilot: %s\n", msg);
+        source_destroy(src);
         return 1;
     }
     struct command_list sched = {0};
@@ -162,6 +165,7 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
         rc = 1;
     if (rc != 0) {
         loop_destroy(l);
+        source_destroy(src);
         commands_free(&sched);
         return rc;
     }
@@ -186,6 +190,7 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
     if (headless_interrupted && rc == 0)
         rc = 130;
     loop_destroy(l);
+    source_destroy(src);
     commands_free(&sched);
     return rc;
 }

@@ -6,7 +6,7 @@
 #include "app/jsonl.h"
 #include "engine/goparse.h"
 #include "engine/record.h"
-#include "engine/replay.h"
+#include "engine/source_whatif.h"
 #include "engine/runner.h"
 #include "tui/tui.h"
 
@@ -176,22 +176,18 @@ static bool is_load_line(const char *line) {
     return strncmp(s, "\",\"load\":", 9) == 0;
 }
 
-static void submit_commands(struct svc_set *set, struct loop *l, const struct record_tick *t,
-                            bool quiet) {
-    for (size_t i = 0; i < t->n_commands; i++) {
-        struct command cmd;
-        int64_t at;
-        bool empty;
-        struct pp_error err = {0};
-        if (commands_parse_line(set, t->commands[i], false, &at, &cmd, &empty, &err) != PP_OK ||
-            empty || loop_submit(l, &cmd, &err) != PP_OK) {
-            if (!quiet)
-                fprintf(stderr, "podpilot replay: t=%lld: command \"%s\": %s\n",
-                        (long long)t->t, t->commands[i], err.message);
-        }
-    }
+/* Recorded commands, parsed for the set they replay on (ctx). */
+static enum pp_status parse_recorded(void *ctx, const char *line, struct command *out,
+                                     bool *empty, struct pp_error *err) {
+    int64_t at;
+    return commands_parse_line(ctx, line, false, &at, out, empty, err);
 }
 
+static void warn_recorded(void *ctx, int64_t t, const char *text, const struct pp_error *err) {
+    (void)ctx;
+    fprintf(stderr, "podpilot replay: t=%lld: command \"%s\": %s\n", (long long)t, text,
+            err->message);
+}
 
 /* Compares this tick's replayed lines with the recorded ones (load reports
  * aside); on the first difference says where. */
@@ -245,28 +241,29 @@ static int check_services(const struct svc_set *set, const cJSON *header) {
 static int plain_replay(const struct replay_cli *c, struct record_reader *rd, struct svc_set *set) {
     struct run run = {0};
     struct pp_error err = {0};
-    run.loop = loop_create_observed(set, on_record, &run, &err);
+    const struct source_commands cmds = {parse_recorded, warn_recorded, set};
+    struct source *src = source_record_create(rd, c->to, &cmds);
+    run.loop = loop_create(set, src, on_record, &run, &err);
     if (!run.loop) {
         fprintf(stderr, "podpilot replay: %s\n", err.message);
+        source_destroy(src);
         return 1;
     }
     bool reported = false;
     int64_t ticks = 0;
-    struct record_tick t;
-    while (record_next(rd, &t) == 1) {
-        if (c->to >= 0 && t.t > c->to)
-            break;
+    for (;;) {
         run_reset(&run);
-        submit_commands(set, run.loop, &t, false);
-        loop_tick_observed(run.loop, t.obs);
+        if (!loop_tick(run.loop))
+            break;
+        const struct record_tick *t = source_record_tick(src);
         ticks++;
-        same_as_recorded(&run, &t, &reported);
-        if (t.t < c->from)
+        same_as_recorded(&run, t, &reported);
+        if (t->t < c->from)
             continue;
         fwrite(run.out ? run.out : "", 1, run.len, stdout);
-        for (size_t i = 0; i < t.n_outputs; i++)
-            if (is_load_line(t.outputs[i])) {
-                fwrite(t.outputs[i], 1, t.output_lens[i], stdout);
+        for (size_t i = 0; i < t->n_outputs; i++)
+            if (is_load_line(t->outputs[i])) {
+                fwrite(t->outputs[i], 1, t->output_lens[i], stdout);
                 fputc('\n', stdout);
             }
         fflush(stdout);
@@ -275,6 +272,7 @@ static int plain_replay(const struct replay_cli *c, struct record_reader *rd, st
     if (record_problem(rd)[0])
         fprintf(stderr, "podpilot replay: warning: %s\n", record_problem(rd));
     run_free(&run);
+    source_destroy(src);
     if (ticks == 0 && !record_problem(rd)[0])
         fprintf(stderr, "podpilot replay: warning: %s has no ticks\n", c->file);
     return reported || ferror(stdout) ? 1 : 0;
@@ -378,11 +376,17 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
     }
     w.start = rec->start;
     struct run a = {0}, b = {0};
-    struct whatif *wi = NULL;
-    struct loop_obs *obs = NULL;
+    size_t *recorded = xcalloc(w.n ? w.n : 1, sizeof(*recorded));
+    for (size_t j = 0; j < w.n; j++)
+        recorded[j] = cmp[j].recorded;
+    const struct source_commands rec_cmds = {parse_recorded, warn_recorded, rec};
+    const struct source_commands w_cmds = {parse_recorded, NULL, &w};
+    struct source *ra = NULL, *wb = NULL;
     if (rc == 0) {
-        a.loop = loop_create_observed(rec, on_record, &a, &err);
-        b.loop = a.loop ? loop_create_observed(&w, on_record, &b, &err) : NULL;
+        ra = source_record_create(rd, c->to, &rec_cmds);
+        wb = source_whatif_create(&w, rec, recorded, ra, &w_cmds);
+        a.loop = loop_create(rec, ra, on_record, &a, &err);
+        b.loop = a.loop ? loop_create(&w, wb, on_record, &b, &err) : NULL;
         if (!b.loop) {
             fprintf(stderr, "podpilot replay: %s\n", err.message);
             rc = 1;
@@ -390,48 +394,35 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
     }
     int64_t seconds = 0;
     if (rc == 0) {
-        wi = whatif_create(&w);
-        obs = xcalloc(w.n ? w.n : 1, sizeof(*obs));
-        struct record_tick t;
-        while (record_next(rd, &t) == 1) {
-            if (c->to >= 0 && t.t > c->to)
-                break;
-            const pp_time now = rec->start + PP_SEC(t.t);
-            submit_commands(rec, a.loop, &t, false);
-            submit_commands(&w, b.loop, &t, true);
-            /* Until a service's decisions diverge its pods are the recorded
-             * ones, and a scaler of the recorded class reads the recorded
-             * observation itself. */
-            for (size_t j = 0; j < w.n; j++) {
-                const struct loop_obs *o = &t.obs[cmp[j].recorded];
-                if (cmp[j].diverged_at < 0 && w.svcs[j].cls == rec->svcs[cmp[j].recorded].cls) {
-                    whatif_mirror(wi, j, o->ready, o->starting, now);
-                    obs[j] = *o;
-                } else {
-                    whatif_observe(wi, b.loop, j, now, o, &obs[j]);
-                }
-            }
+        struct whatif *wi = source_whatif_pods(wb);
+        for (;;) {
             run_reset(&a);
             run_reset(&b);
-            loop_tick_observed(a.loop, t.obs);
-            loop_tick_observed(b.loop, obs);
-            const bool counted = t.t >= c->from;
+            /* The recording's tick first: the what-if source reads it. */
+            if (!loop_tick(a.loop))
+                break;
+            loop_tick(b.loop);
+            const struct record_tick *t = source_record_tick(ra);
+            const pp_time now = rec->start + PP_SEC(t->t);
+            const bool counted = t->t >= c->from;
             seconds += counted;
             for (size_t j = 0; j < w.n; j++) {
                 const size_t i = cmp[j].recorded;
-                const struct loop_obs *o = &t.obs[i];
-                const int32_t ra = loop_view(a.loop, i)->actual;
+                const struct loop_obs *o = &t->obs[i];
+                const struct loop_obs *wo = loop_observation(b.loop, j);
+                const int32_t ra_n = loop_view(a.loop, i)->actual;
                 const int32_t wa = loop_view(b.loop, j)->actual;
                 if (counted) {
                     replay_tally_add(&cmp[j].rec, &rec->svcs[i].pods, o->ready + o->starting,
                                      o->ready, o->demand);
-                    replay_tally_add(&cmp[j].what, &w.svcs[j].pods, obs[j].ready + obs[j].starting,
-                                     obs[j].ready, o->demand);
+                    replay_tally_add(&cmp[j].what, &w.svcs[j].pods, wo->ready + wo->starting,
+                                     wo->ready, o->demand);
                 }
-                if (cmp[j].diverged_at < 0 && ra != wa) {
-                    cmp[j].diverged_at = t.t;
-                    cmp[j].rec_at = ra;
+                if (cmp[j].diverged_at < 0 && ra_n != wa) {
+                    cmp[j].diverged_at = t->t;
+                    cmp[j].rec_at = ra_n;
                     cmp[j].what_at = wa;
+                    source_whatif_diverge(wb, j);
                 }
                 whatif_actuate(wi, j, wa, now);
             }
@@ -445,10 +436,11 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
                 report_text(&cmp[j], &w.svcs[j], &rec->svcs[cmp[j].recorded], seconds);
         }
     }
-    free(obs);
-    whatif_destroy(wi);
     run_free(&a);
     run_free(&b);
+    source_destroy(ra);
+    source_destroy(wb);
+    free(recorded);
     free(cmp);
     svc_set_fini(&w);
     return rc;
@@ -462,32 +454,18 @@ struct replay_source {
     struct record_reader *rd;
 };
 
-static struct loop *src_open(void *ctx, loop_emit_fn emit, void *emit_ctx, struct pp_error *err) {
+static struct source *src_open(void *ctx, struct pp_error *err) {
     struct replay_source *s = ctx;
     s->rd = record_open(s->path, err);
     if (!s->rd)
         return NULL;
-    struct loop *l = loop_create_observed(s->set, emit, emit_ctx, err);
-    if (!l) {
-        record_reader_close(s->rd);
-        s->rd = NULL;
-    }
-    return l;
+    const struct source_commands cmds = {parse_recorded, NULL, s->set};
+    return source_record_create(s->rd, -1, &cmds);
 }
 
-static bool src_tick(void *ctx, struct loop *l) {
+static void src_close(void *ctx, struct source *src) {
     struct replay_source *s = ctx;
-    struct record_tick t;
-    if (!s->rd || record_next(s->rd, &t) != 1)
-        return false;
-    submit_commands(s->set, l, &t, true);
-    loop_tick_observed(l, t.obs);
-    return true;
-}
-
-static void src_close(void *ctx, struct loop *l) {
-    struct replay_source *s = ctx;
-    loop_destroy(l);
+    source_destroy(src);
     record_reader_close(s->rd);
     s->rd = NULL;
 }
@@ -521,7 +499,7 @@ static int console_replay(const struct replay_cli *c, struct record_reader *rd, 
     if (record_problem(rd)[0])
         fprintf(stderr, "podpilot replay: warning: %s\n", record_problem(rd));
     struct replay_source src = {.path = c->file, .set = set};
-    const struct runner_source rs = {src_open, src_tick, src_close, &src};
+    const struct runner_source rs = {src_open, src_close, &src};
     const struct runner_options ro = {.speed = c->speed_set ? c->speed : 1, .source = &rs};
     struct pp_error err = {0};
     struct runner *r = runner_start(set, &ro, NULL, NULL, &err);

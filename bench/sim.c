@@ -2,6 +2,7 @@
  * 100 KPA services at 50 rps each (Poisson) for one simulated hour, through
  * the whole loop (simulated pods, queue-proxy scrapes, KPA and reconciler). */
 #include "engine/loop.h"
+#include "engine/source_sim.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -38,12 +39,14 @@ int main(void) {
         l->parsed = true;
     }
     size_t decisions = 0;
-    struct loop *l = loop_create(&set, count, &decisions, NULL);
+    struct source *src = source_sim_create(&set, NULL);
+    struct loop *l = loop_create(&set, src, count, &decisions, NULL);
     const double t0 = wall();
     for (int t = 0; t < SECONDS; t++)
         loop_tick(l);
     const double dt = wall() - t0;
     loop_destroy(l);
+    source_destroy(src);
     svc_set_fini(&set);
     const double requests = (double)SERVICES * 50 * SECONDS;
     printf("bench/sim: %d KPA services x 50 rps, %d simulated s\n", SERVICES, SECONDS);

@@ -231,6 +231,15 @@ void hpa_set_bounds(struct hpa *h, int32_t min, int32_t max) {
     h->spec.max_replicas = max;
 }
 
+/* The v2 defaulting: no metrics means cpu at 80 % utilization. */
+static const struct hpa_metric_spec default_metric = {
+    .type = HPA_RESOURCE, .name = "cpu", .target = HPA_TARGET_UTILIZATION, .utilization = 80};
+
+const struct hpa_metric_spec *hpa_spec_metrics(const struct hpa_spec *spec, size_t *n) {
+    *n = spec->n_metrics ? spec->n_metrics : 1;
+    return spec->n_metrics ? spec->metrics : &default_metric;
+}
+
 static void resolve_spec(struct hpa *h, const struct hpa_spec *spec) {
     h->spec = *spec;
     if (!h->spec.min_set) {
@@ -239,10 +248,7 @@ static void resolve_spec(struct hpa *h, const struct hpa_spec *spec) {
     }
     if (h->spec.n_metrics == 0) {
         h->spec.n_metrics = 1;
-        h->spec.metrics[0] = (struct hpa_metric_spec){.type = HPA_RESOURCE,
-                                                      .name = "cpu",
-                                                      .target = HPA_TARGET_UTILIZATION,
-                                                      .utilization = 80};
+        h->spec.metrics[0] = default_metric;
     }
     if (h->spec.behavior_set) {
         default_rules(&h->spec.up, true);

@@ -182,6 +182,8 @@ void hpa_set_bounds(struct hpa *h, int32_t min, int32_t max);
 void hpa_set_spec(struct hpa *h, const struct hpa_spec *spec);
 /* The resolved spec: defaults applied (min 1, cpu 80 %, behavior rules). */
 const struct hpa_spec *hpa_spec(const struct hpa *h);
+/* The metrics a spec syncs on, as defaulted: cpu at 80 % when it names none. */
+const struct hpa_metric_spec *hpa_spec_metrics(const struct hpa_spec *spec, size_t *n);
 /* Events, oldest first, deduplicated as the event recorder does. */
 size_t hpa_events(const struct hpa *h, const struct hpa_event **events);
 

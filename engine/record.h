@@ -14,7 +14,7 @@
 #ifndef PODPILOT_RECORD_H
 #define PODPILOT_RECORD_H
 
-#include "engine/loop.h"
+#include "engine/source.h"
 
 #include <cjson/cJSON.h>
 

@@ -1,5 +1,7 @@
 #include "engine/runner.h"
 
+#include "engine/source_sim.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -12,6 +14,7 @@
 
 struct runner {
     const struct svc_set *set;
+    struct source *src;
     struct loop *loop;
     loop_emit_fn emit;
     void *ctx;
@@ -161,21 +164,32 @@ static bool before(struct timespec a, struct timespec b) {
     return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }
 
-static bool tick(struct runner *r) {
-    if (!r->source) {
-        loop_tick(r->loop);
-        return true;
-    }
-    return r->source->tick(r->source->ctx, r->loop);
+static bool tick(struct runner *r) { return loop_tick(r->loop); }
+
+/* The source and the loop on it, from the start. */
+static bool open_loop(struct runner *r, struct pp_error *err) {
+    r->src = r->source ? r->source->open(r->source->ctx, err) : source_sim_create(r->set, err);
+    if (r->src)
+        r->loop = loop_create(r->set, r->src, on_record, r, err);
+    return r->loop != NULL;
+}
+
+static void close_loop(struct runner *r) {
+    loop_destroy(r->loop);
+    if (r->source && r->src)
+        r->source->close(r->source->ctx, r->src);
+    else
+        source_destroy(r->src);
+    r->loop = NULL;
+    r->src = NULL;
 }
 
 /* To second t of a source: forward by ticking, back by starting over. */
 static bool seek(struct runner *r, int64_t t) {
     if (t < loop_elapsed(r->loop)) {
-        r->source->close(r->source->ctx, r->loop);
+        close_loop(r);
         r->ring_len = r->ring_head = 0;
-        r->loop = r->source->open(r->source->ctx, on_record, r, NULL);
-        if (!r->loop)
+        if (!open_loop(r, NULL))
             return false;
     }
     while (loop_elapsed(r->loop) < t)
@@ -263,18 +277,14 @@ struct runner *runner_start(const struct svc_set *set, const struct runner_optio
     r->paused = opt->paused;
     r->seek = -1;
     r->source = opt->source;
-    r->loop = r->source ? r->source->open(r->source->ctx, on_record, r, err)
-                        : loop_create(set, on_record, r, err);
-    if (!r->loop) {
+    if (!open_loop(r, err)) {
+        close_loop(r);
         free(r);
         return NULL;
     }
     if (pipe(r->wake) != 0) {
         pp_fail(err, PP_ERR_IO, "runner", "pipe: %s", strerror(errno));
-        if (r->source)
-            r->source->close(r->source->ctx, r->loop);
-        else
-            loop_destroy(r->loop);
+        close_loop(r);
         free(r);
         return NULL;
     }
@@ -307,10 +317,7 @@ void runner_stop(struct runner *r) {
     pthread_mutex_unlock(&r->mu);
     if (r->started)
         pthread_join(r->thread, NULL);
-    if (r->source)
-        r->source->close(r->source->ctx, r->loop);
-    else
-        loop_destroy(r->loop);
+    close_loop(r);
     for (size_t i = 0; i < r->n_pool; i++)
         snapshot_free(r->pool[i]);
     free(r->pool);

@@ -51,20 +51,19 @@ struct snapshot {
     int refs;
 };
 
-/* Where ticks come from when not from the simulated cluster: a recording,
- * say. open makes the loop (at the start, and again to seek back), tick
- * runs one tick of it (false at the end of the source), close frees both. */
+/* Where observations come from when not from the simulated cluster: a
+ * recording, say. open makes the source (at the start, and again to seek
+ * back: a source read from its start), close frees it. */
 struct runner_source {
-    struct loop *(*open)(void *ctx, loop_emit_fn emit, void *emit_ctx, struct pp_error *err);
-    bool (*tick)(void *ctx, struct loop *l);
-    void (*close)(void *ctx, struct loop *l);
+    struct source *(*open)(void *ctx, struct pp_error *err);
+    void (*close)(void *ctx, struct source *src);
     void *ctx;
 };
 
 struct runner_options {
     double speed;       /* simulated seconds per wall second; 0 = as fast as possible */
     int64_t duration_s; /* stop after; 0 = run until runner_stop */
-    const struct runner_source *source; /* NULL: the simulated cluster of the set */
+    const struct runner_source *source; /* NULL: the simulated cluster of the set, unseekable */
     bool paused;        /* start paused (replay) */
 };
 

@@ -14,6 +14,7 @@
 
 #include "engine/command.h"
 #include "engine/loop.h"
+#include "engine/source_sim.h"
 #include "k8s/manifest.h"
 
 static void test_parse_gives_canonical_text(void **state) {
@@ -108,6 +109,7 @@ static void on_record(void *ctx, const struct loop_record *r) {
 
 struct fixture {
     struct svc_set set;
+    struct source *src;
     struct loop *loop;
     struct seen seen;
 };
@@ -121,7 +123,8 @@ static int setup(void **state) {
     assert_int_equal(manifest_add_text(m, "t.yaml", manifests, strlen(manifests), &err), PP_OK);
     assert_int_equal(manifest_build(m, &f.set, &err), PP_OK);
     manifest_destroy(m);
-    f.loop = loop_create(&f.set, on_record, &f.seen, &err);
+    f.src = source_sim_create(&f.set, &err);
+    f.loop = loop_create(&f.set, f.src, on_record, &f.seen, &err);
     assert_non_null(f.loop);
     *state = &f;
     return 0;
@@ -130,6 +133,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     struct fixture *f = *state;
     loop_destroy(f->loop);
+    source_destroy(f->src);
     svc_set_fini(&f->set);
     return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "app/headless.h"
 #include "engine/loop.h"
+#include "engine/source_sim.h"
 #include "app/loads.h"
 #include "k8s/manifest.h"
 
@@ -64,12 +65,14 @@ static struct outcome run(const char *name, const char *want_event) {
     const char *const *w;
     o.warnings = manifest_warnings(m, &w);
     manifest_destroy(m);
-    struct loop *l = loop_create(&set, on_record, &o, &err);
+    struct source *src = source_sim_create(&set, &err);
+    struct loop *l = loop_create(&set, src, on_record, &o, &err);
     assert_non_null(l);
     const int64_t duration = headless_default_duration(&set, NULL);
     for (int64_t t = 0; t < duration; t++)
         loop_tick(l);
     loop_destroy(l);
+    source_destroy(src);
     svc_set_fini(&set);
     return o;
 }

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "engine/record.h"
-#include "engine/replay.h"
+#include "engine/source_whatif.h"
 
 #define START ((pp_time)1767600000 * PP_NS_PER_SEC)
 

@@ -113,32 +113,45 @@ static void test_commands_from_the_reader_reach_the_engine(void **state) {
     svc_set_fini(&set);
 }
 
-/* A source of 10 empty ticks on an observed loop, counting its opens. */
+/* A source of 10 empty ticks, counting its opens: all a source needs is
+ * begin and observe. */
 struct counting {
-    const struct svc_set *set;
+    struct source base;
     int opens, ticks;
     struct loop_obs obs[4];
 };
 
-static struct loop *c_open(void *ctx, loop_emit_fn emit, void *ectx, struct pp_error *err) {
-    struct counting *c = ctx;
-    c->opens++;
-    c->ticks = 0;
-    return loop_create_observed(c->set, emit, ectx, err);
-}
-
-static bool c_tick(void *ctx, struct loop *l) {
-    struct counting *c = ctx;
+static bool c_begin(void *src, pp_time now, const struct source_submit *to) {
+    (void)now;
+    (void)to;
+    struct counting *c = src;
     if (c->ticks == 10)
         return false;
     c->ticks++;
-    loop_tick_observed(l, c->obs);
     return true;
 }
 
-static void c_close(void *ctx, struct loop *l) {
+static void c_observe(void *src, size_t svc, unsigned needs, pp_time now, struct loop_obs *out) {
+    (void)needs;
+    (void)now;
+    *out = ((struct counting *)src)->obs[svc];
+}
+
+static const struct source_ops counting_ops = {
+    .name = "counting", .begin = c_begin, .observe = c_observe};
+
+static struct source *c_open(void *ctx, struct pp_error *err) {
+    (void)err;
+    struct counting *c = ctx;
+    c->base.ops = &counting_ops;
+    c->opens++;
+    c->ticks = 0;
+    return &c->base;
+}
+
+static void c_close(void *ctx, struct source *src) {
     (void)ctx;
-    loop_destroy(l);
+    (void)src;
 }
 
 static const struct snapshot *wait_seq(struct runner *r, uint64_t after)
@@ -161,8 +174,8 @@ static void test_a_source_pauses_steps_and_seeks_both_ways(void **state) {
     (void)state;
     struct svc_set set;
     build(&set);
-    struct counting c = {.set = &set};
-    const struct runner_source src = {c_open, c_tick, c_close, &c};
+    struct counting c = {0};
+    const struct runner_source src = {c_open, c_close, &c};
     const struct runner_options opt = {.speed = 0, .source = &src, .paused = true};
     struct runner *r = runner_start(&set, &opt, NULL, NULL, NULL);
     assert_non_null(r);

@@ -17,6 +17,9 @@ check() { # name, condition
 sock="podpilot-test-$$"
 tm() { tmux -L "$sock" "$@"; }
 trap 'tm kill-server 2>/dev/null' EXIT
+# A session that outlives every test session: killing the last one would
+# make the server exit, and a new-session right after can race its exit.
+tm new-session -d -s keep 'sleep 600'
 screen() { tm capture-pane -p -t pp; }
 wait_gone() { # text: until the screen no longer shows it, at most 10 s
     for _ in $(seq 100); do

@@ -1,4 +1,6 @@
-#include "engine/replay.h"
+#include "engine/source_whatif.h"
+
+#include "engine/sim_hpa.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -107,8 +109,10 @@ void whatif_mirror(struct whatif *w, size_t svc, int32_t ready, int32_t starting
     }
 }
 
-void whatif_observe(struct whatif *w, const struct loop *l, size_t svc, pp_time now,
-                    const struct loop_obs *recorded, struct loop_obs *out) {
+/* svc's observation at now: `recorded` (the recorded service's) on the
+ * what-if pods, with the HPA's inputs when it syncs. */
+static void observe_pods(struct whatif *w, struct sim_hpa *h, size_t svc, unsigned needs,
+                         pp_time now, const struct loop_obs *recorded, struct loop_obs *out) {
     struct wpods *p = &w->svcs[svc];
     const struct sim_pod_model *m = &p->cfg->pods;
     const int32_t ready = whatif_ready(w, svc, now);
@@ -126,7 +130,7 @@ void whatif_observe(struct whatif *w, const struct loop *l, size_t svc, pp_time 
     } else if (m->gpus > 0) {
         out->gpu_util = 0;
     }
-    if (!loop_hpa_due(l, svc))
+    if (!(needs & NEED_HPA_SYNC))
         return;
     for (int32_t i = 0; i < p->n; i++) {
         const bool r = p->ready_at[i] <= now;
@@ -139,6 +143,70 @@ void whatif_observe(struct whatif *w, const struct loop *l, size_t svc, pp_time 
         s->created = p->created[i];
         s->ready_at = p->ready_at[i];
     }
-    out->hpa_samples = p->samples;
-    out->n_samples = (size_t)p->n;
+    sim_hpa_observe(h, p->cfg, p->samples, (size_t)p->n, now, out);
 }
+
+struct whatif_source {
+    struct source base;
+    const struct svc_set *set, *recorded_set;
+    const size_t *recorded;
+    const struct source *recording;
+    struct source_commands cmds;
+    struct whatif *pods;
+    bool *diverged;
+    struct sim_hpa hpa;
+};
+
+static bool begin(void *src, pp_time now, const struct source_submit *to) {
+    (void)now;
+    struct whatif_source *s = src;
+    source_record_submit(source_record_tick(s->recording), &s->cmds, to);
+    return true;
+}
+
+static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct loop_obs *out) {
+    struct whatif_source *s = src;
+    const size_t r = s->recorded[svc];
+    const struct loop_obs *o = &source_record_tick(s->recording)->obs[r];
+    if (!s->diverged[svc] && s->set->svcs[svc].cls == s->recorded_set->svcs[r].cls) {
+        whatif_mirror(s->pods, svc, o->ready, o->starting, now);
+        *out = *o;
+        return;
+    }
+    observe_pods(s->pods, &s->hpa, svc, needs, now, o, out);
+}
+
+static void destroy(void *src) {
+    struct whatif_source *s = src;
+    whatif_destroy(s->pods);
+    free(s->diverged);
+    free(s);
+}
+
+static const struct source_ops whatif_ops = {
+    .name = "what-if",
+    .begin = begin,
+    .observe = observe,
+    .destroy = destroy,
+};
+
+struct source *source_whatif_create(const struct svc_set *set, const struct svc_set *recorded_set,
+                                    const size_t *recorded, const struct source *recording,
+                                    const struct source_commands *cmds) {
+    struct whatif_source *s = xcalloc(1, sizeof(*s));
+    s->base.ops = &whatif_ops;
+    s->set = set;
+    s->recorded_set = recorded_set;
+    s->recorded = recorded;
+    s->recording = recording;
+    s->cmds = *cmds;
+    s->pods = whatif_create(set);
+    s->diverged = xcalloc(set->n ? set->n : 1, sizeof(*s->diverged));
+    return &s->base;
+}
+
+void source_whatif_diverge(struct source *s, size_t svc) {
+    ((struct whatif_source *)s)->diverged[svc] = true;
+}
+
+struct whatif *source_whatif_pods(struct source *s) { return ((struct whatif_source *)s)->pods; }

@@ -1,5 +1,5 @@
 /* What-if: recorded demand on pods that follow another configuration's
- * decisions, and the tally that compares two runs.
+ * decisions, as a source, and the tally that compares two runs.
  *
  * The recording holds what each service's pods saw. Re-running those
  * observations under another scaler needs pods that follow the new
@@ -11,11 +11,13 @@
  * activator's reports; HPA reads CPU, memory, GPU and custom metrics
  * derived from it as the simulated cluster derives them. Seldon's lag
  * scaler gets the recorded request starts and ends, if the recorded
- * service was lag-scaled. */
-#ifndef PODPILOT_REPLAY_H
-#define PODPILOT_REPLAY_H
+ * service was lag-scaled. Until a service's decisions diverge from the
+ * recording, its pods are the recorded ones and a scaler of the recorded
+ * class reads the recorded observation itself. */
+#ifndef PODPILOT_SOURCE_WHATIF_H
+#define PODPILOT_SOURCE_WHATIF_H
 
-#include "engine/loop.h"
+#include "engine/source_record.h"
 
 /* Replica-seconds and provisioning over a run, for one service.
  * Under-provisioned: demand above what the ready pods execute at once
@@ -29,23 +31,34 @@ struct replay_tally {
 void replay_tally_add(struct replay_tally *t, const struct sim_pod_model *m, int32_t pods,
                       int32_t ready, double demand);
 
+/* ---- the what-if pods ---- */
+
 struct whatif;
 
 /* Pods for each service of set (the what-if configuration), as at the
  * start of a run: the initial replicas, ready. */
 struct whatif *whatif_create(const struct svc_set *set);
 void whatif_destroy(struct whatif *w);
-/* svc's observation at now: `recorded` (the recorded service's) on the
- * what-if pods. HPA inputs are filled when loop_hpa_due(l, svc). Pointers
- * in out stay valid until the next call for svc. */
-void whatif_observe(struct whatif *w, const struct loop *l, size_t svc, pp_time now,
-                    const struct loop_obs *recorded, struct loop_obs *out);
-/* After the tick: svc's pods follow the what-if decision. */
+/* svc's pods follow the what-if decision. */
 void whatif_actuate(struct whatif *w, size_t svc, int32_t replicas, pp_time now);
 /* While the what-if decides as the recording did, its pods are the
  * recorded ones: ready and starting as observed. */
 void whatif_mirror(struct whatif *w, size_t svc, int32_t ready, int32_t starting, pp_time now);
 int32_t whatif_pods(const struct whatif *w, size_t svc);
 int32_t whatif_ready(const struct whatif *w, size_t svc, pp_time now);
+
+/* ---- the source ---- */
+
+/* The services of set (the what-if configuration) on recording's ticks,
+ * which must be read first each tick; recorded[i] is the recorded service
+ * that set's service i replays. The recorded commands are parsed by cmds
+ * for set. */
+struct source *source_whatif_create(const struct svc_set *set, const struct svc_set *recorded_set,
+                                    const size_t *recorded, const struct source *recording,
+                                    const struct source_commands *cmds);
+/* From now on svc's decisions differ from the recording's: its pods are
+ * its own. */
+void source_whatif_diverge(struct source *s, size_t svc);
+struct whatif *source_whatif_pods(struct source *s);
 
 #endif

@@ -1,0 +1,121 @@
+#include "engine/sim_hpa.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static bool name_has(const char *name, const char *part) {
+    const size_t n = strlen(part);
+    for (const char *p = name; *p; p++)
+        if (strncasecmp(p, part, n) == 0)
+            return true;
+    return false;
+}
+
+/* What the simulated pods can report for a custom metric name (see README,
+ * "simulated metrics"); -1 when they cannot. */
+enum simmetric { SM_NONE = -1, SM_GPU_PERCENT, SM_GPU_RATIO, SM_STREAMS, SM_CONC, SM_RPS };
+
+static enum simmetric sim_metric_of(const char *name) {
+    if (!name)
+        return SM_NONE;
+    if (name_has(name, "SM_ACTIVE") || name_has(name, "GR_ENGINE_ACTIVE"))
+        return SM_GPU_RATIO;
+    if (name_has(name, "SM_UTIL") || name_has(name, "GPU_UTIL") || name_has(name, "gpu"))
+        return SM_GPU_PERCENT;
+    if (name_has(name, "streams_ratio"))
+        return SM_STREAMS;
+    if (name_has(name, "concurrency") || name_has(name, "current_requests") ||
+        name_has(name, "in_flight") || name_has(name, "inflight"))
+        return SM_CONC;
+    if (name_has(name, "rps") || name_has(name, "requests_per_second") ||
+        name_has(name, "qps") || name_has(name, "infer_total"))
+        return SM_RPS;
+    return SM_NONE;
+}
+
+static double sim_metric_value(enum simmetric m, const struct sim_pod_sample *p) {
+    switch (m) {
+    case SM_GPU_PERCENT:
+        return p->gpu_util;
+    case SM_GPU_RATIO:
+        return p->gpu_util / 100;
+    case SM_STREAMS:
+        return p->streams_ratio;
+    case SM_CONC:
+        return p->concurrency;
+    case SM_RPS:
+        return p->rps;
+    case SM_NONE:
+        break;
+    }
+    return 0;
+}
+
+static void metric_obs(struct sim_hpa *h, size_t k, const struct hpa_metric_spec *m,
+                       const struct sim_pod_sample *samples, size_t n, pp_time now) {
+    struct hpa_metric_obs *o = &h->metrics[k];
+    *o = (struct hpa_metric_obs){.pod_milli = h->vals[k], .present = h->present[k],
+                                 .timestamp = now, .window = PP_SEC(15)};
+    const bool resource = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE;
+    const bool memory = resource && strcmp(m->name, "memory") == 0;
+    if (resource && !memory && strcmp(m->name, "cpu") != 0) {
+        snprintf(h->errors[k], sizeof(h->errors[k]),
+                 "unable to get metrics for resource %s: no metrics returned from resource "
+                 "metrics API",
+                 m->name);
+        o->error = h->errors[k];
+        return;
+    }
+    const enum simmetric sm = resource ? SM_NONE : sim_metric_of(m->name);
+    if (!resource && sm == SM_NONE) {
+        snprintf(h->errors[k], sizeof(h->errors[k]),
+                 "unable to get metric %s: the simulated cluster has no metric of that name "
+                 "(see README, simulated metrics)",
+                 m->name);
+        o->error = h->errors[k];
+        return;
+    }
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct sim_pod_sample *p = &samples[i];
+        double v = resource ? (double)(memory ? p->memory_milli : p->cpu_milli)
+                            : 1000.0 * sim_metric_value(sm, p);
+        h->vals[k][i] = resource ? (int64_t)v : (int64_t)llround(v);
+        h->present[k][i] = p->ready;
+        if (p->ready)
+            total += v;
+    }
+    o->value_milli = (int64_t)llround(total);
+}
+
+
+void sim_hpa_observe(struct sim_hpa *h, const struct svc_config *c,
+                     const struct sim_pod_sample *samples, size_t n, pp_time now,
+                     struct loop_obs *o) {
+    if (n > SIM_MAX_PODS)
+        n = SIM_MAX_PODS;
+    for (size_t i = 0; i < n; i++) {
+        const struct sim_pod_sample *p = &samples[i];
+        h->pods[i] = (struct hpa_pod){
+            .phase = HPA_POD_RUNNING,
+            .has_ready_condition = true,
+            .ready = p->ready,
+            .ready_transition = p->ready ? p->ready_at : p->created,
+            .started = true,
+            .start_time = p->created,
+            .cpu_request_milli = c->pods.cpu_request_milli,
+            .memory_request_milli = c->pods.memory_request_milli,
+        };
+    }
+    size_t n_metrics;
+    const struct hpa_metric_spec *metrics = hpa_spec_metrics(&c->hpa, &n_metrics);
+    for (size_t k = 0; k < n_metrics; k++)
+        metric_obs(h, k, &metrics[k], samples, n, now);
+    o->hpa = true;
+    o->n_pods = n;
+    o->hpa_pods = h->pods;
+    o->n_metrics = n_metrics;
+    o->metrics = h->metrics;
+}

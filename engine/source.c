@@ -1,0 +1,6 @@
+#include "engine/source.h"
+
+void source_destroy(struct source *s) {
+    if (s)
+        s->ops->destroy(s);
+}

@@ -1,6 +1,7 @@
 #include "k8s/manifest.h"
 
 #include "engine/goparse.h"
+#include "k8s/yamldoc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -9,15 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #define KN "autoscaling.knative.dev/"
 #define MAX_KV 64
 
 struct doc {
-    yaml_document_t y;
-    const char *file; /* owned by the manifest */
-    yaml_node_t *root;
+    struct ydoc yd; /* its file name is owned by the manifest */
     const char *api, *kind, *name;
     bool used;
 };
@@ -31,71 +29,6 @@ struct manifest {
     size_t n_warnings;
 };
 
-/* ---- YAML access ---- */
-
-static yaml_node_t *child(struct doc *d, int id) { return yaml_document_get_node(&d->y, id); }
-
-static const char *scalar(const yaml_node_t *n) {
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static bool is_null(const yaml_node_t *n) {
-    if (!n)
-        return true;
-    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    const char *s = scalar(n);
-    return !*s || strcmp(s, "null") == 0 || strcmp(s, "~") == 0 || strcmp(s, "Null") == 0 ||
-           strcmp(s, "NULL") == 0;
-}
-
-static yaml_node_t *get(struct doc *d, const yaml_node_t *map, const char *key) {
-    if (!map || map->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-         p++) {
-        const char *k = scalar(child(d, p->key));
-        if (k && strcmp(k, key) == 0) {
-            yaml_node_t *v = child(d, p->value);
-            return is_null(v) ? NULL : v;
-        }
-    }
-    return NULL;
-}
-
-static size_t seq_len(const yaml_node_t *n) {
-    return n && n->type == YAML_SEQUENCE_NODE
-               ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
-               : 0;
-}
-
-static yaml_node_t *seq_at(struct doc *d, const yaml_node_t *n, size_t i) {
-    return child(d, n->data.sequence.items.start[i]);
-}
-
-static enum pp_status fail_at(struct pp_error *err, const struct doc *d, const yaml_node_t *n,
-                              const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static enum pp_status fail_at(struct pp_error *err, const struct doc *d, const yaml_node_t *n,
-                              const char *field, const char *fmt, ...) {
-    if (!err)
-        return PP_ERR_INVALID;
-    memset(err, 0, sizeof(*err));
-    snprintf(err->file, sizeof(err->file), "%s", d ? d->file : "");
-    const yaml_node_t *at = n ? n : d ? d->root : NULL;
-    if (at) {
-        err->line = (int)at->start_mark.line + 1;
-        err->column = (int)at->start_mark.column + 1;
-    }
-    snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
-    va_end(ap);
-    return PP_ERR_INVALID;
-}
-
 static void warn(struct manifest *m, const struct doc *d, const yaml_node_t *n, const char *fmt,
                  ...) __attribute__((format(printf, 4, 5)));
 
@@ -106,164 +39,11 @@ static void warn(struct manifest *m, const struct doc *d, const yaml_node_t *n, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    const yaml_node_t *at = n ? n : d->root;
+    const yaml_node_t *at = n ? n : d->yd.root;
     char line[1024];
-    snprintf(line, sizeof(line), "%s:%d: %s", d->file, (int)at->start_mark.line + 1, msg);
+    snprintf(line, sizeof(line), "%s:%d: %s", d->yd.file, (int)at->start_mark.line + 1, msg);
     m->warnings = xrealloc(m->warnings, (m->n_warnings + 1) * sizeof(*m->warnings));
     m->warnings[m->n_warnings++] = xstrdup(line);
-}
-
-/* The node a dotted path with [i] indices names, or the deepest one found. */
-static const yaml_node_t *find_path(struct doc *d, const char *path) {
-    const yaml_node_t *n = d->root;
-    const char *p = path;
-    while (*p && n) {
-        char key[128];
-        size_t k = 0;
-        while (*p && *p != '.' && *p != '[' && k + 1 < sizeof(key))
-            key[k++] = *p++;
-        key[k] = '\0';
-        const yaml_node_t *next = k ? get(d, n, key) : n;
-        while (next && *p == '[') {
-            const size_t i = (size_t)strtoul(p + 1, NULL, 10);
-            p = strchr(p, ']');
-            p = p ? p + 1 : "";
-            next = i < seq_len(next) ? seq_at(d, next, i) : NULL;
-        }
-        if (!next)
-            return n;
-        n = next;
-        if (*p == '.')
-            p++;
-    }
-    return n;
-}
-
-static enum pp_status want_map(struct pp_error *err, struct doc *d, const yaml_node_t *n,
-                               const char *field) {
-    if (n && n->type != YAML_MAPPING_NODE)
-        return fail_at(err, d, n, field, "expected a mapping");
-    return PP_OK;
-}
-
-static enum pp_status get_str(struct pp_error *err, struct doc *d, const yaml_node_t *map,
-                              const char *key, const char *field, const char **out) {
-    const yaml_node_t *n = get(d, map, key);
-    *out = NULL;
-    if (!n)
-        return PP_OK;
-    if (n->type != YAML_SCALAR_NODE)
-        return fail_at(err, d, n, field, "expected a string");
-    *out = scalar(n);
-    return PP_OK;
-}
-
-/* An integer field: plain YAML integers only, as the API server's JSON
- * decoding wants ("1" in quotes is a string there). */
-static enum pp_status get_int(struct pp_error *err, struct doc *d, const yaml_node_t *map,
-                              const char *key, const char *field, int64_t lo, int64_t hi,
-                              int64_t *out, bool *present) {
-    const yaml_node_t *n = get(d, map, key);
-    if (present)
-        *present = n != NULL;
-    if (!n)
-        return PP_OK;
-    const char *s = scalar(n);
-    int64_t v;
-    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !goparse_int64(s, &v))
-        return fail_at(err, d, n, field, "expected an integer, got %s%s%s", s ? "\"" : "",
-                       s ? s : "a collection", s ? "\"" : "");
-    if (v < lo || v > hi)
-        return fail_at(err, d, n, field, "must be between %lld and %lld, got %lld",
-                       (long long)lo, (long long)hi, (long long)v);
-    *out = v;
-    return PP_OK;
-}
-
-static enum pp_status get_i32(struct pp_error *err, struct doc *d, const yaml_node_t *map,
-                              const char *key, const char *field, int32_t lo, int32_t *out,
-                              bool *present) {
-    int64_t v = *out;
-    enum pp_status s = get_int(err, d, map, key, field, lo, INT32_MAX, &v, present);
-    *out = (int32_t)v;
-    return s;
-}
-
-static enum pp_status get_bool(struct pp_error *err, struct doc *d, const yaml_node_t *map,
-                               const char *key, const char *field, bool *out) {
-    const yaml_node_t *n = get(d, map, key);
-    if (!n)
-        return PP_OK;
-    const char *s = scalar(n);
-    if (s && strcmp(s, "true") == 0)
-        *out = true;
-    else if (s && strcmp(s, "false") == 0)
-        *out = false;
-    else
-        return fail_at(err, d, n, field, "expected true or false, got \"%s\"", s ? s : "");
-    return PP_OK;
-}
-
-static enum pp_status get_duration(struct pp_error *err, struct doc *d, const yaml_node_t *map,
-                                   const char *key, const char *field, pp_time *out) {
-    const yaml_node_t *n = get(d, map, key);
-    if (!n)
-        return PP_OK;
-    const char *s = scalar(n);
-    char msg[160];
-    if (!s || !goparse_duration_msg(s, out, msg, sizeof(msg)))
-        return fail_at(err, d, n, field, "expected a duration like 10s or 2m: %s",
-                       s ? msg : "not a string");
-    if (*out < 0)
-        return fail_at(err, d, n, field, "must not be negative");
-    return PP_OK;
-}
-
-bool manifest_quantity_milli(const char *s, int64_t *milli) {
-    static const struct {
-        const char *suffix;
-        double mult;
-    } units[] = {{"Ki", 1024.0},
-                 {"Mi", 1048576.0},
-                 {"Gi", 1073741824.0},
-                 {"Ti", 1099511627776.0},
-                 {"Pi", 1125899906842624.0},
-                 {"m", 1e-3},
-                 {"k", 1e3},
-                 {"M", 1e6},
-                 {"G", 1e9},
-                 {"T", 1e12},
-                 {"P", 1e15},
-                 {"", 1}};
-    if (!s || !*s)
-        return false;
-    char *end;
-    errno = 0;
-    const double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v) || v < 0 || *s == '+' || isspace((unsigned char)*s))
-        return false;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (strcmp(end, units[i].suffix) != 0)
-            continue;
-        const double m = ceil(v * units[i].mult * 1000 - 1e-6);
-        if (m > 9.2e18)
-            return false;
-        *milli = (int64_t)m;
-        return true;
-    }
-    return false;
-}
-
-static enum pp_status get_quantity(struct pp_error *err, struct doc *d, const yaml_node_t *map,
-                                   const char *key, const char *field, int64_t *out) {
-    const yaml_node_t *n = get(d, map, key);
-    if (!n)
-        return PP_OK;
-    const char *s = scalar(n);
-    if (!s || !manifest_quantity_milli(s, out))
-        return fail_at(err, d, n, field,
-                       "expected a quantity like 500m, 1, 2Gi, got \"%s\"", s ? s : "");
-    return PP_OK;
 }
 
 /* ---- loading ---- */
@@ -273,28 +53,28 @@ static enum pp_status check_keys(struct doc *d, const yaml_node_t *n, int depth,
     if (!n || depth > 64)
         return PP_OK;
     if (n->type == YAML_SEQUENCE_NODE) {
-        for (size_t i = 0; i < seq_len(n); i++)
-            if (check_keys(d, seq_at(d, n, i), depth + 1, err) != PP_OK)
+        for (size_t i = 0; i < ydoc_seq_len(n); i++)
+            if (check_keys(d, ydoc_seq_at(&d->yd, n, i), depth + 1, err) != PP_OK)
                 return PP_ERR_PARSE;
         return PP_OK;
     }
     if (n->type != YAML_MAPPING_NODE)
         return PP_OK;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        const yaml_node_t *k = child(d, p->key);
-        const char *ks = scalar(k);
+        const yaml_node_t *k = ydoc_child(&d->yd, p->key);
+        const char *ks = ydoc_scalar(k);
         for (yaml_node_pair_t *q = n->data.mapping.pairs.start; ks && q < p; q++) {
-            const char *qs = scalar(child(d, q->key));
+            const char *qs = ydoc_scalar(ydoc_child(&d->yd, q->key));
             if (!qs || strcmp(qs, ks) != 0)
                 continue;
-            const bool flat = depth == 0 && get(d, n, "metadata") == NULL;
-            return fail_at(err, d, k, ks, "mapping key \"%s\" already defined at line %d%s", ks,
-                           (int)child(d, q->key)->start_mark.line + 1,
+            const bool flat = depth == 0 && ydoc_get(&d->yd, n, "metadata") == NULL;
+            return ydoc_fail(err, &d->yd, k, ks, "mapping key \"%s\" already defined at line %d%s", ks,
+                           (int)ydoc_child(&d->yd, q->key)->start_mark.line + 1,
                            flat ? "; the document looks flattened (its indentation was lost): "
                                   "indent it as the original shows"
                                 : "");
         }
-        if (check_keys(d, child(d, p->value), depth + 1, err) != PP_OK)
+        if (check_keys(d, ydoc_child(&d->yd, p->value), depth + 1, err) != PP_OK)
             return PP_ERR_PARSE;
     }
     return PP_OK;
@@ -307,27 +87,27 @@ static enum pp_status add_doc(struct manifest *m, yaml_document_t *y, const char
         m->docs = xrealloc(m->docs, m->cap * sizeof(*m->docs));
     }
     struct doc *d = &m->docs[m->n];
-    *d = (struct doc){.y = *y, .file = file};
-    d->root = yaml_document_get_root_node(&d->y);
-    if (!d->root || is_null(d->root)) {
-        yaml_document_delete(&d->y);
+    *d = (struct doc){.yd = {.y = *y, .file = file}};
+    d->yd.root = yaml_document_get_root_node(&d->yd.y);
+    if (!d->yd.root || ydoc_is_null(d->yd.root)) {
+        yaml_document_delete(&d->yd.y);
         return PP_OK; /* an empty document between two "---" */
     }
     m->n++;
-    if (d->root->type != YAML_MAPPING_NODE)
-        return fail_at(err, d, d->root, "", "expected a Kubernetes object (a mapping)");
-    enum pp_status s = check_keys(d, d->root, 0, err);
+    if (d->yd.root->type != YAML_MAPPING_NODE)
+        return ydoc_fail(err, &d->yd, d->yd.root, "", "expected a Kubernetes object (a mapping)");
+    enum pp_status s = check_keys(d, d->yd.root, 0, err);
     if (s != PP_OK)
         return s;
-    const yaml_node_t *api = get(d, d->root, "apiVersion"), *kind = get(d, d->root, "kind");
-    if (!scalar(api))
-        return fail_at(err, d, d->root, "apiVersion", "not set");
-    if (!scalar(kind))
-        return fail_at(err, d, d->root, "kind", "not set");
-    d->api = scalar(api);
-    d->kind = scalar(kind);
-    const yaml_node_t *meta = get(d, d->root, "metadata");
-    d->name = scalar(get(d, meta, "name"));
+    const yaml_node_t *api = ydoc_get(&d->yd, d->yd.root, "apiVersion"), *kind = ydoc_get(&d->yd, d->yd.root, "kind");
+    if (!ydoc_scalar(api))
+        return ydoc_fail(err, &d->yd, d->yd.root, "apiVersion", "not set");
+    if (!ydoc_scalar(kind))
+        return ydoc_fail(err, &d->yd, d->yd.root, "kind", "not set");
+    d->api = ydoc_scalar(api);
+    d->kind = ydoc_scalar(kind);
+    const yaml_node_t *meta = ydoc_get(&d->yd, d->yd.root, "metadata");
+    d->name = ydoc_scalar(ydoc_get(&d->yd, meta, "name"));
     return PP_OK;
 }
 
@@ -336,15 +116,7 @@ static enum pp_status parse(struct manifest *m, const char *file, yaml_parser_t 
     for (;;) {
         yaml_document_t y;
         if (!yaml_parser_load(p, &y)) {
-            struct doc tmp = {.file = file};
-            memset(err ? err : &(struct pp_error){0}, 0, sizeof(struct pp_error));
-            fail_at(err, &tmp, NULL, "", "YAML: %s%s%s", p->problem ? p->problem : "error",
-                    p->context ? " " : "", p->context ? p->context : "");
-            if (err) {
-                err->line = (int)p->problem_mark.line + 1;
-                err->column = (int)p->problem_mark.column + 1;
-            }
-            return PP_ERR_PARSE;
+            return ydoc_parse_error(err, file, p);
         }
         if (!yaml_document_get_root_node(&y)) {
             yaml_document_delete(&y);
@@ -420,7 +192,7 @@ void manifest_destroy(struct manifest *m) {
     if (!m)
         return;
     for (size_t i = 0; i < m->n; i++)
-        yaml_document_delete(&m->docs[i].y);
+        yaml_document_delete(&m->docs[i].yd.y);
     for (size_t i = 0; i < m->n_files; i++)
         free(m->files[i]);
     for (size_t i = 0; i < m->n_warnings; i++)
@@ -452,20 +224,20 @@ static bool api_group(const char *api, const char *group) {
 }
 
 static const char *namespace_of(struct doc *d) {
-    const char *ns = scalar(get(d, get(d, d->root, "metadata"), "namespace"));
+    const char *ns = ydoc_scalar(ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "namespace"));
     return ns ? ns : "default";
 }
 
 static void set_origin(struct svc_config *c, const struct doc *d, const yaml_node_t *n) {
-    snprintf(c->origin, sizeof(c->origin), "%s:%d", d->file,
-             (int)(n ? n : d->root)->start_mark.line + 1);
+    snprintf(c->origin, sizeof(c->origin), "%s:%d", d->yd.file,
+             (int)(n ? n : d->yd.root)->start_mark.line + 1);
 }
 
 static enum pp_status add_service(struct build *b, struct doc *d, const yaml_node_t *at,
                                   const char *name, struct svc_config **out) {
     struct svc_config *c = svc_set_find(b->set, name);
     if (c && strcmp(c->namespace_, namespace_of(d)) == 0)
-        return fail_at(b->err, d, at, "metadata.name",
+        return ydoc_fail(b->err, &d->yd, at, "metadata.name",
                        "workload %s/%s is already declared at %s", c->namespace_, name,
                        c->origin);
     c = svc_set_add(b->set, name, namespace_of(d));
@@ -483,10 +255,10 @@ static enum pp_status scan_resources(struct build *b, struct doc *d, const yaml_
     if (!n || depth > 8)
         return PP_OK;
     if (n->type == YAML_SEQUENCE_NODE) {
-        for (size_t i = 0; i < seq_len(n); i++) {
+        for (size_t i = 0; i < ydoc_seq_len(n); i++) {
             char p[256];
             snprintf(p, sizeof(p), "%s[%zu]", path, i);
-            if (scan_resources(b, d, seq_at(d, n, i), p, pm, cpu_set, depth + 1) != PP_OK)
+            if (scan_resources(b, d, ydoc_seq_at(&d->yd, n, i), p, pm, cpu_set, depth + 1) != PP_OK)
                 return PP_ERR_INVALID;
         }
         return PP_OK;
@@ -494,8 +266,8 @@ static enum pp_status scan_resources(struct build *b, struct doc *d, const yaml_
     if (n->type != YAML_MAPPING_NODE)
         return PP_OK;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        const char *k = scalar(child(d, p->key));
-        const yaml_node_t *v = child(d, p->value);
+        const char *k = ydoc_scalar(ydoc_child(&d->yd, p->key));
+        const yaml_node_t *v = ydoc_child(&d->yd, p->value);
         char sub[256];
         snprintf(sub, sizeof(sub), "%s.%s", path, k ? k : "?");
         if (!k || strcmp(k, "resources") != 0) {
@@ -503,19 +275,19 @@ static enum pp_status scan_resources(struct build *b, struct doc *d, const yaml_
                 return PP_ERR_INVALID;
             continue;
         }
-        const yaml_node_t *lim = get(d, v, "limits"), *req = get(d, v, "requests");
+        const yaml_node_t *lim = ydoc_get(&d->yd, v, "limits"), *req = ydoc_get(&d->yd, v, "requests");
         int64_t gpu = 0, cpu = -1, mem = -1;
         char f[300];
         snprintf(f, sizeof(f), "%s.limits.nvidia.com/gpu", sub);
-        if (get_quantity(b->err, d, lim, "nvidia.com/gpu", f, &gpu) != PP_OK)
+        if (ydoc_get_quantity(b->err, &d->yd, lim, "nvidia.com/gpu", f, &gpu) != PP_OK)
             return PP_ERR_INVALID;
         if (gpu / 1000 > pm->gpus)
             pm->gpus = (int32_t)(gpu / 1000);
         snprintf(f, sizeof(f), "%s.requests.cpu", sub);
-        if (get_quantity(b->err, d, req ? req : lim, "cpu", f, &cpu) != PP_OK)
+        if (ydoc_get_quantity(b->err, &d->yd, req ? req : lim, "cpu", f, &cpu) != PP_OK)
             return PP_ERR_INVALID;
         snprintf(f, sizeof(f), "%s.requests.memory", sub);
-        if (get_quantity(b->err, d, req ? req : lim, "memory", f, &mem) != PP_OK)
+        if (ydoc_get_quantity(b->err, &d->yd, req ? req : lim, "memory", f, &mem) != PP_OK)
             return PP_ERR_INVALID;
         if (cpu >= 0 && !*cpu_set) {
             pm->cpu_request_milli = cpu;
@@ -564,9 +336,9 @@ static void kv_annotations(struct build *b, struct doc *d, const yaml_node_t *an
         return;
     for (yaml_node_pair_t *p = ann->data.mapping.pairs.start; p < ann->data.mapping.pairs.top;
          p++) {
-        const char *k = scalar(child(d, p->key));
-        const yaml_node_t *v = child(d, p->value);
-        if (!k || !scalar(v) || strncmp(k, KN, strlen(KN)) != 0)
+        const char *k = ydoc_scalar(ydoc_child(&d->yd, p->key));
+        const yaml_node_t *v = ydoc_child(&d->yd, p->value);
+        if (!k || !ydoc_scalar(v) || strncmp(k, KN, strlen(KN)) != 0)
             continue;
         const char *name = k + strlen(KN);
         if (drop_min_max && (strcmp(name, "min-scale") == 0 || strcmp(name, "max-scale") == 0 ||
@@ -577,7 +349,7 @@ static void kv_annotations(struct build *b, struct doc *d, const yaml_node_t *an
                  k);
             continue;
         }
-        kv_put(l, k, scalar(v), v);
+        kv_put(l, k, ydoc_scalar(v), v);
     }
 }
 
@@ -599,41 +371,41 @@ static enum pp_status read_component(struct build *b, struct doc *d, bool kubefl
                                      struct component *c) {
     char f[128];
     const yaml_node_t *n = c->node;
-    if (want_map(b->err, d, n, c->path) != PP_OK)
+    if (ydoc_want_map(b->err, &d->yd, n, c->path) != PP_OK)
         return PP_ERR_INVALID;
     c->min = 1;
     snprintf(f, sizeof(f), "%s.minReplicas", c->path);
-    if (get_i32(b->err, d, n, "minReplicas", f, 0, &c->min, &c->min_set) != PP_OK)
+    if (ydoc_get_i32(b->err, &d->yd, n, "minReplicas", f, 0, &c->min, &c->min_set) != PP_OK)
         return PP_ERR_INVALID;
     snprintf(f, sizeof(f), "%s.maxReplicas", c->path);
-    if (get_i32(b->err, d, n, "maxReplicas", f, 0, &c->max, NULL) != PP_OK)
+    if (ydoc_get_i32(b->err, &d->yd, n, "maxReplicas", f, 0, &c->max, NULL) != PP_OK)
         return PP_ERR_INVALID;
     if (c->max != 0 && c->min > c->max)
-        return fail_at(b->err, d, get(d, n, "minReplicas"), f,
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "minReplicas"), f,
                        "minReplicas %d is above maxReplicas %d", c->min, c->max);
     snprintf(f, sizeof(f), "%s.containerConcurrency", c->path);
-    if (get_int(b->err, d, n, "containerConcurrency", f, 0, 1000, &c->cc, &c->cc_set) != PP_OK)
+    if (ydoc_get_int(b->err, &d->yd, n, "containerConcurrency", f, 0, 1000, &c->cc, &c->cc_set) != PP_OK)
         return PP_ERR_INVALID;
-    c->min_node = get(d, n, "minReplicas");
-    c->max_node = get(d, n, "maxReplicas");
-    c->cc_node = get(d, n, "containerConcurrency");
+    c->min_node = ydoc_get(&d->yd, n, "minReplicas");
+    c->max_node = ydoc_get(&d->yd, n, "maxReplicas");
+    c->cc_node = ydoc_get(&d->yd, n, "containerConcurrency");
     if (kubeflow) {
-        if (get(d, n, "scaleTarget") || get(d, n, "scaleMetric"))
-            warn(b->m, d, get(d, n, "scaleTarget") ? get(d, n, "scaleTarget")
-                                                  : get(d, n, "scaleMetric"),
+        if (ydoc_get(&d->yd, n, "scaleTarget") || ydoc_get(&d->yd, n, "scaleMetric"))
+            warn(b->m, d, ydoc_get(&d->yd, n, "scaleTarget") ? ydoc_get(&d->yd, n, "scaleTarget")
+                                                  : ydoc_get(&d->yd, n, "scaleMetric"),
                  "serving.kubeflow.org/v1beta1 has no scaleTarget/scaleMetric; ignored (use "
                  "the autoscaling.knative.dev/target annotation)");
         return PP_OK;
     }
     snprintf(f, sizeof(f), "%s.scaleTarget", c->path);
-    if (get_int(b->err, d, n, "scaleTarget", f, INT32_MIN, INT32_MAX, &c->target,
+    if (ydoc_get_int(b->err, &d->yd, n, "scaleTarget", f, INT32_MIN, INT32_MAX, &c->target,
                 &c->target_set) != PP_OK)
         return PP_ERR_INVALID;
-    c->target_node = get(d, n, "scaleTarget");
+    c->target_node = ydoc_get(&d->yd, n, "scaleTarget");
     snprintf(f, sizeof(f), "%s.scaleMetric", c->path);
-    if (get_str(b->err, d, n, "scaleMetric", f, &c->metric) != PP_OK)
+    if (ydoc_get_str(b->err, &d->yd, n, "scaleMetric", f, &c->metric) != PP_OK)
         return PP_ERR_INVALID;
-    c->metric_node = get(d, n, "scaleMetric");
+    c->metric_node = ydoc_get(&d->yd, n, "scaleMetric");
     return PP_OK;
 }
 
@@ -654,8 +426,8 @@ static enum pp_status kpa_error(struct build *b, struct doc *d, const struct kvl
                                 const struct component *c, struct pp_error *e) {
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->kv[i].key, e->field) == 0 && l->node[i])
-            return fail_at(b->err, d, l->node[i], e->field, "%s", e->message);
-    return fail_at(b->err, d, c->node, e->field, "%s", e->message);
+            return ydoc_fail(b->err, &d->yd, l->node[i], e->field, "%s", e->message);
+    return ydoc_fail(b->err, &d->yd, c->node, e->field, "%s", e->message);
 }
 
 static enum pp_status knative_hpa(struct build *b, struct doc *d, struct svc_config *s,
@@ -670,12 +442,12 @@ static enum pp_status knative_hpa(struct build *b, struct doc *d, struct svc_con
     m->type = HPA_RESOURCE;
     m->name = metric && strcmp(metric, "memory") == 0 ? "memory" : "cpu";
     if (metric && strcmp(metric, "cpu") != 0 && strcmp(metric, "memory") != 0)
-        return fail_at(b->err, d, c->metric_node ? c->metric_node : c->node, KN "metric",
+        return ydoc_fail(b->err, &d->yd, c->metric_node ? c->metric_node : c->node, KN "metric",
                        "the Knative HPA class scales on cpu or memory, got \"%s\"", metric);
     m->target = HPA_TARGET_UTILIZATION;
     double t = 80;
     if (target && (!goparse_float(target, &t) || t < 1))
-        return fail_at(b->err, d, c->node, KN "target", "expected a number >= 1, got \"%s\"",
+        return ydoc_fail(b->err, &d->yd, c->node, KN "target", "expected a number >= 1, got \"%s\"",
                        target);
     m->utilization = (int32_t)ceil(t);
     int32_t min = 1, max = INT32_MAX;
@@ -693,9 +465,9 @@ static enum pp_status knative_hpa(struct build *b, struct doc *d, struct svc_con
 static enum pp_status knative_component(struct build *b, struct doc *d, struct svc_config *s,
                                         const struct component *c, bool kubeflow) {
     struct kvlist l = {.n = 0};
-    const yaml_node_t *meta = get(d, d->root, "metadata");
-    kv_annotations(b, d, get(d, meta, "annotations"), &l, !kubeflow);
-    kv_annotations(b, d, get(d, c->node, "annotations"), &l, !kubeflow);
+    const yaml_node_t *meta = ydoc_get(&d->yd, d->yd.root, "metadata");
+    kv_annotations(b, d, ydoc_get(&d->yd, meta, "annotations"), &l, !kubeflow);
+    kv_annotations(b, d, ydoc_get(&d->yd, c->node, "annotations"), &l, !kubeflow);
     if (kubeflow) {
         /* KFServing 0.6 wrote camelCase minScale/maxScale */
         if (!pp_kv_get(l.kv, l.n, KN "minScale"))
@@ -720,7 +492,7 @@ static enum pp_status knative_component(struct build *b, struct doc *d, struct s
         return knative_hpa(b, d, s, &l, c);
     const char *metric = pp_kv_get(l.kv, l.n, KN "metric");
     if (metric && (strcmp(metric, "cpu") == 0 || strcmp(metric, "memory") == 0))
-        return fail_at(b->err, d, c->metric_node ? c->metric_node : c->node,
+        return ydoc_fail(b->err, &d->yd, c->metric_node ? c->metric_node : c->node,
                        c->metric_node ? "scaleMetric" : KN "metric",
                        "%s needs the HPA class in Knative mode (annotation %sclass: "
                        "hpa.autoscaling.knative.dev); KServe's webhook refuses it otherwise",
@@ -729,7 +501,7 @@ static enum pp_status knative_component(struct build *b, struct doc *d, struct s
     if (kpa_config_resolve(l.kv, l.n, &s->kpa, &e) != PP_OK)
         return kpa_error(b, d, &l, c, &e);
     if (s->kpa.metric == KPA_METRIC_RPS && c->target_set && c->target < 1)
-        return fail_at(b->err, d, c->target_node, "scaleTarget",
+        return ydoc_fail(b->err, &d->yd, c->target_node, "scaleTarget",
                        "an rps target must be at least 1 (KServe's webhook)");
     s->cls = SVC_KPA;
     s->replicas = s->initial_ready = s->kpa.deployment_replicas;
@@ -749,7 +521,7 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
         return PP_OK;
     }
     if (klass && strcmp(klass, "hpa") != 0)
-        return fail_at(b->err, d, c->node, "serving.kserve.io/autoscalerClass",
+        return ydoc_fail(b->err, &d->yd, c->node, "serving.kserve.io/autoscalerClass",
                        "\"%s\" is not simulated (hpa, external and none are)", klass);
     s->cls = SVC_HPA;
     snprintf(s->scaler_name, sizeof(s->scaler_name), "%s", s->name);
@@ -761,7 +533,7 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
     const char *metric = c->metric ? c->metric : "cpu";
     if (strcmp(metric, "cpu") == 0 || (strcmp(metric, "memory") == 0 && c->target_set)) {
         if (c->target_set && strcmp(metric, "cpu") == 0 && (c->target < 1 || c->target > 100))
-            return fail_at(b->err, d, c->target_node, "scaleTarget",
+            return ydoc_fail(b->err, &d->yd, c->target_node, "scaleTarget",
                            "a cpu target is a utilization between 1 and 100 (KServe's webhook)");
         h->n_metrics = 1;
         h->metrics[0] = (struct hpa_metric_spec){
@@ -771,7 +543,7 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
             .utilization = c->target_set ? (int32_t)c->target : 80,
         };
     } else if (strcmp(metric, "memory") != 0) {
-        return fail_at(b->err, d, c->metric_node, "scaleMetric",
+        return ydoc_fail(b->err, &d->yd, c->metric_node, "scaleMetric",
                        "\"%s\" is not an HPA metric: with the hpa autoscaler class KServe "
                        "accepts cpu or memory",
                        metric);
@@ -780,11 +552,11 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
 }
 
 static const char *deployment_mode(struct doc *d, bool kubeflow, const char **klass) {
-    const yaml_node_t *ann = get(d, get(d, d->root, "metadata"), "annotations");
-    *klass = scalar(get(d, ann, "serving.kserve.io/autoscalerClass"));
+    const yaml_node_t *ann = ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "annotations");
+    *klass = ydoc_scalar(ydoc_get(&d->yd, ann, "serving.kserve.io/autoscalerClass"));
     if (kubeflow)
         return "Knative";
-    const char *mode = scalar(get(d, ann, "serving.kserve.io/deploymentMode"));
+    const char *mode = ydoc_scalar(ydoc_get(&d->yd, ann, "serving.kserve.io/deploymentMode"));
     if (!mode || strcmp(mode, "Serverless") == 0 || strcmp(mode, "Knative") == 0)
         return "Knative";
     if (strcmp(mode, "RawDeployment") == 0 || strcmp(mode, "Standard") == 0)
@@ -796,25 +568,25 @@ static enum pp_status inference_service(struct build *b, struct doc *d) {
     const bool kubeflow = api_group(d->api, "serving.kubeflow.org");
     if (strcmp(d->api, "serving.kserve.io/v1beta1") != 0 &&
         strcmp(d->api, "serving.kubeflow.org/v1beta1") != 0)
-        return fail_at(b->err, d, get(d, d->root, "apiVersion"), "apiVersion",
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "apiVersion"), "apiVersion",
                        "%s is not read; serving.kserve.io/v1beta1 and serving.kubeflow.org/v1beta1 "
                        "are",
                        d->api);
     if (!d->name)
-        return fail_at(b->err, d, get(d, d->root, "metadata"), "metadata.name", "not set");
-    const yaml_node_t *spec = get(d, d->root, "spec");
-    if (want_map(b->err, d, spec, "spec") != PP_OK)
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "metadata.name", "not set");
+    const yaml_node_t *spec = ydoc_get(&d->yd, d->yd.root, "spec");
+    if (ydoc_want_map(b->err, &d->yd, spec, "spec") != PP_OK)
         return PP_ERR_INVALID;
     const char *klass;
     const char *mode = deployment_mode(d, kubeflow, &klass);
     if (strcmp(mode, "Knative") != 0 && strcmp(mode, "Standard") != 0)
-        return fail_at(b->err, d, d->root, "serving.kserve.io/deploymentMode",
+        return ydoc_fail(b->err, &d->yd, d->yd.root, "serving.kserve.io/deploymentMode",
                        "\"%s\" is not simulated (Serverless/Knative and RawDeployment/Standard are)",
                        mode);
     static const char *const kinds[] = {"predictor", "transformer", "explainer"};
     bool any = false;
     for (size_t k = 0; k < 3; k++) {
-        struct component c = {.kind = kinds[k], .node = get(d, spec, kinds[k])};
+        struct component c = {.kind = kinds[k], .node = ydoc_get(&d->yd, spec, kinds[k])};
         if (!c.node)
             continue;
         any = true;
@@ -837,7 +609,7 @@ static enum pp_status inference_service(struct build *b, struct doc *d) {
             return st;
     }
     if (!any)
-        return fail_at(b->err, d, spec, "spec.predictor", "not set: an InferenceService needs one");
+        return ydoc_fail(b->err, &d->yd, spec, "spec.predictor", "not set: an InferenceService needs one");
     return PP_OK;
 }
 
@@ -845,9 +617,9 @@ static enum pp_status inference_service(struct build *b, struct doc *d) {
 static enum pp_status named_service(struct build *b, struct doc *d, const yaml_node_t **spec,
                                     struct svc_config **s) {
     if (!d->name)
-        return fail_at(b->err, d, d->root, "metadata.name", "not set");
-    *spec = get(d, d->root, "spec");
-    return add_service(b, d, d->root, d->name, s);
+        return ydoc_fail(b->err, &d->yd, d->yd.root, "metadata.name", "not set");
+    *spec = ydoc_get(&d->yd, d->yd.root, "spec");
+    return add_service(b, d, d->yd.root, d->name, s);
 }
 
 /* ---- Deployment ---- */
@@ -858,11 +630,11 @@ static enum pp_status deployment(struct build *b, struct doc *d) {
     if (named_service(b, d, &spec, &s) != PP_OK)
         return PP_ERR_INVALID;
     s->cls = SVC_NONE; /* fixed replicas until a scaler attaches */
-    if (get_i32(b->err, d, spec, "replicas", "spec.replicas", 0, &s->replicas, NULL) != PP_OK)
+    if (ydoc_get_i32(b->err, &d->yd, spec, "replicas", "spec.replicas", 0, &s->replicas, NULL) != PP_OK)
         return PP_ERR_INVALID;
     s->initial_ready = s->replicas;
     bool cpu_set = false;
-    return scan_resources(b, d, get(d, get(d, spec, "template"), "spec"), "spec.template.spec",
+    return scan_resources(b, d, ydoc_get(&d->yd, ydoc_get(&d->yd, spec, "template"), "spec"), "spec.template.spec",
                           &s->pods, &cpu_set, 0);
 }
 
@@ -872,13 +644,13 @@ static enum pp_status hpa_target(struct build *b, struct doc *d, const yaml_node
                                  const char *path, struct hpa_metric_spec *m) {
     char f[320];
     snprintf(f, sizeof(f), "%s.type", path);
-    const char *type = scalar(get(d, n, "type"));
+    const char *type = ydoc_scalar(ydoc_get(&d->yd, n, "type"));
     if (!type)
-        return fail_at(b->err, d, n, f, "Required value: must specify a metric target type");
+        return ydoc_fail(b->err, &d->yd, n, f, "Required value: must specify a metric target type");
     if (strcmp(type, "Utilization") == 0) {
         m->target = HPA_TARGET_UTILIZATION;
         snprintf(f, sizeof(f), "%s.averageUtilization", path);
-        return get_i32(b->err, d, n, "averageUtilization", f, INT32_MIN, &m->utilization, NULL);
+        return ydoc_get_i32(b->err, &d->yd, n, "averageUtilization", f, INT32_MIN, &m->utilization, NULL);
     }
     const char *key;
     if (strcmp(type, "Value") == 0) {
@@ -888,20 +660,20 @@ static enum pp_status hpa_target(struct build *b, struct doc *d, const yaml_node
         m->target = HPA_TARGET_AVERAGE_VALUE;
         key = "averageValue";
     } else {
-        return fail_at(b->err, d, get(d, n, "type"), f,
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "type"), f,
                        "Unsupported value: \"%s\": supported values: \"AverageValue\", "
                        "\"Utilization\", \"Value\"",
                        type);
     }
     snprintf(f, sizeof(f), "%s.%s", path, key);
-    return get_quantity(b->err, d, n, key, f, &m->milli);
+    return ydoc_get_quantity(b->err, &d->yd, n, key, f, &m->milli);
 }
 
 static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node_t *n, size_t i,
                                  struct hpa_metric_spec *m) {
     char path[64], f[200];
     snprintf(path, sizeof(path), "spec.metrics[%zu]", i);
-    const char *type = scalar(get(d, n, "type"));
+    const char *type = ydoc_scalar(ydoc_get(&d->yd, n, "type"));
     static const struct {
         const char *type, *key;
         enum hpa_metric_type t;
@@ -915,36 +687,36 @@ static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node
         k++;
     snprintf(f, sizeof(f), "%s.type", path);
     if (k == 5)
-        return fail_at(b->err, d, get(d, n, "type") ? get(d, n, "type") : n, f,
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "type") ? ydoc_get(&d->yd, n, "type") : n, f,
                        "Unsupported value: \"%s\": supported values: \"ContainerResource\", "
                        "\"External\", \"Object\", \"Pods\", \"Resource\"",
                        type ? type : "");
     m->type = types[k].t;
-    const yaml_node_t *src = get(d, n, types[k].key);
+    const yaml_node_t *src = ydoc_get(&d->yd, n, types[k].key);
     snprintf(f, sizeof(f), "%s.%s", path, types[k].key);
     if (!src)
-        return fail_at(b->err, d, n, f, "Required value: must populate information for the "
+        return ydoc_fail(b->err, &d->yd, n, f, "Required value: must populate information for the "
                                         "given metric source");
     const yaml_node_t *metric = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE
                                     ? src
-                                    : get(d, src, "metric");
-    m->name = scalar(get(d, metric, "name"));
+                                    : ydoc_get(&d->yd, src, "metric");
+    m->name = ydoc_scalar(ydoc_get(&d->yd, metric, "name"));
     if (!m->name) {
         snprintf(f, sizeof(f), "%s.%s.%sname", path, types[k].key,
                  metric == src ? "" : "metric.");
-        return fail_at(b->err, d, metric ? metric : src, f, "Required value: must specify a "
+        return ydoc_fail(b->err, &d->yd, metric ? metric : src, f, "Required value: must specify a "
                                                             "metric name");
     }
-    m->container = scalar(get(d, src, "container"));
-    const yaml_node_t *obj = get(d, src, "describedObject");
-    m->object_kind = scalar(get(d, obj, "kind"));
-    m->object_name = scalar(get(d, obj, "name"));
-    const yaml_node_t *sel = get(d, metric, "selector");
+    m->container = ydoc_scalar(ydoc_get(&d->yd, src, "container"));
+    const yaml_node_t *obj = ydoc_get(&d->yd, src, "describedObject");
+    m->object_kind = ydoc_scalar(ydoc_get(&d->yd, obj, "kind"));
+    m->object_name = ydoc_scalar(ydoc_get(&d->yd, obj, "name"));
+    const yaml_node_t *sel = ydoc_get(&d->yd, metric, "selector");
     m->selector = sel ? "selector" : NULL;
     snprintf(f, sizeof(f), "%s.%s.target", path, types[k].key);
-    const yaml_node_t *target = get(d, src, "target");
+    const yaml_node_t *target = ydoc_get(&d->yd, src, "target");
     if (!target)
-        return fail_at(b->err, d, src, f, "Required value: must specify a metric target");
+        return ydoc_fail(b->err, &d->yd, src, f, "Required value: must specify a metric target");
     return hpa_target(b, d, target, f, m);
 }
 
@@ -955,10 +727,10 @@ static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_
     char f[200];
     r->set = true;
     snprintf(f, sizeof(f), "%s.stabilizationWindowSeconds", path);
-    if (get_i32(b->err, d, n, "stabilizationWindowSeconds", f, INT32_MIN, &r->window_s,
+    if (ydoc_get_i32(b->err, &d->yd, n, "stabilizationWindowSeconds", f, INT32_MIN, &r->window_s,
                 &r->window_set) != PP_OK)
         return PP_ERR_INVALID;
-    const char *sel = scalar(get(d, n, "selectPolicy"));
+    const char *sel = ydoc_scalar(ydoc_get(&d->yd, n, "selectPolicy"));
     if (sel) {
         r->select_set = true;
         snprintf(f, sizeof(f), "%s.selectPolicy", path);
@@ -969,37 +741,37 @@ static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_
         else if (strcmp(sel, "Disabled") == 0)
             r->select = HPA_SELECT_DISABLED;
         else
-            return fail_at(b->err, d, get(d, n, "selectPolicy"), f,
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "selectPolicy"), f,
                            "Unsupported value: \"%s\": supported values: \"Disabled\", \"Max\", "
                            "\"Min\"",
                            sel);
     }
-    const yaml_node_t *pol = get(d, n, "policies");
-    for (size_t i = 0; i < seq_len(pol) && i < HPA_MAX_POLICIES; i++) {
-        const yaml_node_t *p = seq_at(d, pol, i);
+    const yaml_node_t *pol = ydoc_get(&d->yd, n, "policies");
+    for (size_t i = 0; i < ydoc_seq_len(pol) && i < HPA_MAX_POLICIES; i++) {
+        const yaml_node_t *p = ydoc_seq_at(&d->yd, pol, i);
         struct hpa_policy *hp = &r->policies[r->n_policies++];
-        const char *type = scalar(get(d, p, "type"));
+        const char *type = ydoc_scalar(ydoc_get(&d->yd, p, "type"));
         snprintf(f, sizeof(f), "%s.policies[%zu].type", path, i);
         if (type && strcmp(type, "Pods") == 0)
             hp->type = HPA_POLICY_PODS;
         else if (type && strcmp(type, "Percent") == 0)
             hp->type = HPA_POLICY_PERCENT;
         else
-            return fail_at(b->err, d, get(d, p, "type") ? get(d, p, "type") : p, f,
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, p, "type") ? ydoc_get(&d->yd, p, "type") : p, f,
                            "Unsupported value: \"%s\": supported values: \"Percent\", \"Pods\"",
                            type ? type : "");
         snprintf(f, sizeof(f), "%s.policies[%zu].value", path, i);
-        if (get_i32(b->err, d, p, "value", f, INT32_MIN, &hp->value, NULL) != PP_OK)
+        if (ydoc_get_i32(b->err, &d->yd, p, "value", f, INT32_MIN, &hp->value, NULL) != PP_OK)
             return PP_ERR_INVALID;
         snprintf(f, sizeof(f), "%s.policies[%zu].periodSeconds", path, i);
-        if (get_i32(b->err, d, p, "periodSeconds", f, INT32_MIN, &hp->period_s, NULL) != PP_OK)
+        if (ydoc_get_i32(b->err, &d->yd, p, "periodSeconds", f, INT32_MIN, &hp->period_s, NULL) != PP_OK)
             return PP_ERR_INVALID;
     }
-    const yaml_node_t *tol = get(d, n, "tolerance");
+    const yaml_node_t *tol = ydoc_get(&d->yd, n, "tolerance");
     if (tol) {
         int64_t milli;
         snprintf(f, sizeof(f), "%s.tolerance", path);
-        if (get_quantity(b->err, d, n, "tolerance", f, &milli) != PP_OK)
+        if (ydoc_get_quantity(b->err, &d->yd, n, "tolerance", f, &milli) != PP_OK)
             return PP_ERR_INVALID;
         r->tolerance_set = true;
         r->tolerance = (double)milli / 1000;
@@ -1016,7 +788,7 @@ static struct svc_config *target_service(struct build *b, struct doc *d, const c
          "no Deployment or InferenceService makes Deployment %s here; simulating one with 1 "
          "replica",
          name);
-    if (add_service(b, d, d->root, name, &s) != PP_OK)
+    if (add_service(b, d, d->yd.root, name, &s) != PP_OK)
         return NULL;
     s->cls = SVC_NONE;
     return s;
@@ -1026,7 +798,7 @@ static enum pp_status hpa_v1_target(struct build *b, struct doc *d, const yaml_n
                                     struct hpa_spec *h) {
     int32_t cpu = 80;
     bool set;
-    if (get_i32(b->err, d, spec, "targetCPUUtilizationPercentage",
+    if (ydoc_get_i32(b->err, &d->yd, spec, "targetCPUUtilizationPercentage",
                 "spec.targetCPUUtilizationPercentage", INT32_MIN, &cpu, &set) != PP_OK)
         return PP_ERR_INVALID;
     h->n_metrics = set ? 1 : 0;
@@ -1038,56 +810,56 @@ static enum pp_status hpa_v1_target(struct build *b, struct doc *d, const yaml_n
 static enum pp_status horizontal_pod_autoscaler(struct build *b, struct doc *d) {
     const bool v1 = strcmp(d->api, "autoscaling/v1") == 0;
     if (!v1 && strcmp(d->api, "autoscaling/v2") != 0 && strcmp(d->api, "autoscaling/v2beta2") != 0)
-        return fail_at(b->err, d, get(d, d->root, "apiVersion"), "apiVersion",
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "apiVersion"), "apiVersion",
                        "%s is not read; autoscaling/v2 (and v2beta2, v1) are", d->api);
     if (!d->name)
-        return fail_at(b->err, d, d->root, "metadata.name", "not set");
-    const yaml_node_t *spec = get(d, d->root, "spec");
-    const yaml_node_t *ref = get(d, spec, "scaleTargetRef");
-    const char *kind = scalar(get(d, ref, "kind")), *name = scalar(get(d, ref, "name"));
+        return ydoc_fail(b->err, &d->yd, d->yd.root, "metadata.name", "not set");
+    const yaml_node_t *spec = ydoc_get(&d->yd, d->yd.root, "spec");
+    const yaml_node_t *ref = ydoc_get(&d->yd, spec, "scaleTargetRef");
+    const char *kind = ydoc_scalar(ydoc_get(&d->yd, ref, "kind")), *name = ydoc_scalar(ydoc_get(&d->yd, ref, "name"));
     if (!kind || !name)
-        return fail_at(b->err, d, ref ? ref : spec, "spec.scaleTargetRef",
+        return ydoc_fail(b->err, &d->yd, ref ? ref : spec, "spec.scaleTargetRef",
                        "Required value: kind and name");
     struct hpa_spec h = {0};
-    if (get_i32(b->err, d, spec, "minReplicas", "spec.minReplicas", INT32_MIN, &h.min_replicas,
+    if (ydoc_get_i32(b->err, &d->yd, spec, "minReplicas", "spec.minReplicas", INT32_MIN, &h.min_replicas,
                 &h.min_set) != PP_OK ||
-        get_i32(b->err, d, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN, &h.max_replicas,
+        ydoc_get_i32(b->err, &d->yd, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN, &h.max_replicas,
                 NULL) != PP_OK)
         return PP_ERR_INVALID;
-    if (!get(d, spec, "maxReplicas"))
-        return fail_at(b->err, d, spec, "spec.maxReplicas", "Required value");
+    if (!ydoc_get(&d->yd, spec, "maxReplicas"))
+        return ydoc_fail(b->err, &d->yd, spec, "spec.maxReplicas", "Required value");
     if (v1) {
         if (hpa_v1_target(b, d, spec, &h) != PP_OK)
             return PP_ERR_INVALID;
     } else {
-        const yaml_node_t *metrics = get(d, spec, "metrics");
-        if (seq_len(metrics) > HPA_MAX_METRICS)
-            return fail_at(b->err, d, metrics, "spec.metrics", "at most %d metrics are read",
+        const yaml_node_t *metrics = ydoc_get(&d->yd, spec, "metrics");
+        if (ydoc_seq_len(metrics) > HPA_MAX_METRICS)
+            return ydoc_fail(b->err, &d->yd, metrics, "spec.metrics", "at most %d metrics are read",
                            HPA_MAX_METRICS);
-        for (size_t i = 0; i < seq_len(metrics); i++)
-            if (hpa_metric(b, d, seq_at(d, metrics, i), i, &h.metrics[h.n_metrics++]) != PP_OK)
+        for (size_t i = 0; i < ydoc_seq_len(metrics); i++)
+            if (hpa_metric(b, d, ydoc_seq_at(&d->yd, metrics, i), i, &h.metrics[h.n_metrics++]) != PP_OK)
                 return PP_ERR_INVALID;
-        const yaml_node_t *beh = get(d, spec, "behavior");
+        const yaml_node_t *beh = ydoc_get(&d->yd, spec, "behavior");
         h.behavior_set = beh != NULL;
-        if (hpa_rules(b, d, get(d, beh, "scaleUp"), "spec.behavior.scaleUp", &h.up) != PP_OK ||
-            hpa_rules(b, d, get(d, beh, "scaleDown"), "spec.behavior.scaleDown", &h.down) != PP_OK)
+        if (hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleUp"), "spec.behavior.scaleUp", &h.up) != PP_OK ||
+            hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleDown"), "spec.behavior.scaleDown", &h.down) != PP_OK)
             return PP_ERR_INVALID;
     }
     struct pp_error e = {0};
     if (hpa_validate(&h, &e) != PP_OK)
-        return fail_at(b->err, d, find_path(d, e.field), e.field, "%s", e.message);
+        return ydoc_fail(b->err, &d->yd, ydoc_find(&d->yd, e.field), e.field, "%s", e.message);
     struct svc_config *s = target_service(b, d, kind, name);
     if (!s)
         return b->err && b->err->message[0]
                    ? PP_ERR_INVALID
-                   : fail_at(b->err, d, ref, "spec.scaleTargetRef",
+                   : ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
                              "no %s named %s in these manifests", kind, name);
     if (s->cls == SVC_KPA)
-        return fail_at(b->err, d, ref, "spec.scaleTargetRef",
+        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
                        "%s is scaled by Knative's KPA (%s); an HPA on it would fight it", name,
                        s->origin);
     if (s->cls == SVC_HPA || s->cls == SVC_LAG)
-        return fail_at(b->err, d, ref, "spec.scaleTargetRef",
+        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
                        "%s already has an autoscaler (%s%s%s); two would fight", name,
                        s->scaler_name[0] ? s->scaler_name : "declared at ",
                        s->scaler_name[0] ? " from " : "", s->origin);
@@ -1112,16 +884,16 @@ static enum pp_status seldon_model(struct build *b, struct doc *d) {
     struct lag_model_spec *m = &s->lag_model;
     m->name = d->name;
     m->version = 1;
-    if (get_i32(b->err, d, spec, "replicas", "spec.replicas", INT32_MIN, &m->replicas, NULL) ||
-        get_i32(b->err, d, spec, "minReplicas", "spec.minReplicas", INT32_MIN, &m->min_replicas,
+    if (ydoc_get_i32(b->err, &d->yd, spec, "replicas", "spec.replicas", INT32_MIN, &m->replicas, NULL) ||
+        ydoc_get_i32(b->err, &d->yd, spec, "minReplicas", "spec.minReplicas", INT32_MIN, &m->min_replicas,
                 NULL) ||
-        get_i32(b->err, d, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN, &m->max_replicas,
+        ydoc_get_i32(b->err, &d->yd, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN, &m->max_replicas,
                 NULL))
         return PP_ERR_INVALID;
     struct lag_model_spec check = *m;
     struct pp_error e = {0};
     if (lag_model_validate(&check, &e) != PP_OK)
-        return fail_at(b->err, d, find_path(d, e.field), e.field, "%s", e.message);
+        return ydoc_fail(b->err, &d->yd, ydoc_find(&d->yd, e.field), e.field, "%s", e.message);
     int32_t need = check.replicas;
     if (check.max_replicas > need)
         need = check.max_replicas;
@@ -1134,42 +906,42 @@ static enum pp_status seldon_model(struct build *b, struct doc *d) {
 
 static enum pp_status cron_hpa(struct build *b, struct doc *d) {
     if (!d->name)
-        return fail_at(b->err, d, d->root, "metadata.name", "not set");
-    const yaml_node_t *spec = get(d, d->root, "spec");
-    const yaml_node_t *ref = get(d, spec, "scaleTargetRef");
+        return ydoc_fail(b->err, &d->yd, d->yd.root, "metadata.name", "not set");
+    const yaml_node_t *spec = ydoc_get(&d->yd, d->yd.root, "spec");
+    const yaml_node_t *ref = ydoc_get(&d->yd, spec, "scaleTargetRef");
     struct svc_cron c = {.set = true};
     snprintf(c.name, sizeof(c.name), "%s", d->name);
-    c.spec.target_api_version = scalar(get(d, ref, "apiVersion"));
-    c.spec.target_kind = scalar(get(d, ref, "kind"));
-    c.spec.target_name = scalar(get(d, ref, "name"));
-    const yaml_node_t *jobs = get(d, spec, "jobs");
-    if (seq_len(jobs) > SVC_MAX_JOBS)
-        return fail_at(b->err, d, jobs, "spec.jobs", "at most %d jobs are read", SVC_MAX_JOBS);
-    for (size_t i = 0; i < seq_len(jobs); i++) {
-        const yaml_node_t *j = seq_at(d, jobs, i);
+    c.spec.target_api_version = ydoc_scalar(ydoc_get(&d->yd, ref, "apiVersion"));
+    c.spec.target_kind = ydoc_scalar(ydoc_get(&d->yd, ref, "kind"));
+    c.spec.target_name = ydoc_scalar(ydoc_get(&d->yd, ref, "name"));
+    const yaml_node_t *jobs = ydoc_get(&d->yd, spec, "jobs");
+    if (ydoc_seq_len(jobs) > SVC_MAX_JOBS)
+        return ydoc_fail(b->err, &d->yd, jobs, "spec.jobs", "at most %d jobs are read", SVC_MAX_JOBS);
+    for (size_t i = 0; i < ydoc_seq_len(jobs); i++) {
+        const yaml_node_t *j = ydoc_seq_at(&d->yd, jobs, i);
         struct cron_job_spec *js = &c.jobs[c.spec.n_jobs++];
         char f[64];
-        js->name = scalar(get(d, j, "name"));
-        js->schedule = scalar(get(d, j, "schedule"));
+        js->name = ydoc_scalar(ydoc_get(&d->yd, j, "name"));
+        js->schedule = ydoc_scalar(ydoc_get(&d->yd, j, "schedule"));
         snprintf(f, sizeof(f), "spec.jobs[%zu].targetSize", i);
-        if (get_i32(b->err, d, j, "targetSize", f, INT32_MIN, &js->target_size, NULL) != PP_OK)
+        if (ydoc_get_i32(b->err, &d->yd, j, "targetSize", f, INT32_MIN, &js->target_size, NULL) != PP_OK)
             return PP_ERR_INVALID;
         snprintf(f, sizeof(f), "spec.jobs[%zu].runOnce", i);
-        if (get_bool(b->err, d, j, "runOnce", f, &js->run_once) != PP_OK)
+        if (ydoc_get_bool(b->err, &d->yd, j, "runOnce", f, &js->run_once) != PP_OK)
             return PP_ERR_INVALID;
     }
-    const yaml_node_t *ex = get(d, spec, "excludeDates");
-    for (size_t i = 0; i < seq_len(ex) && i < SVC_MAX_EXCLUDES; i++)
-        c.excludes[c.spec.n_exclude_dates++] = scalar(seq_at(d, ex, i));
+    const yaml_node_t *ex = ydoc_get(&d->yd, spec, "excludeDates");
+    for (size_t i = 0; i < ydoc_seq_len(ex) && i < SVC_MAX_EXCLUDES; i++)
+        c.excludes[c.spec.n_exclude_dates++] = ydoc_scalar(ydoc_seq_at(&d->yd, ex, i));
     struct cron_spec check = c.spec;
     check.jobs = c.jobs;
     check.exclude_dates = c.excludes;
     struct pp_error e = {0};
     if (cron_validate(&check, &e) != PP_OK)
-        return fail_at(b->err, d, find_path(d, e.field), e.field, "%s", e.message);
+        return ydoc_fail(b->err, &d->yd, ydoc_find(&d->yd, e.field), e.field, "%s", e.message);
     struct svc_config *s = NULL;
     if (!c.spec.target_kind || !c.spec.target_name)
-        return fail_at(b->err, d, ref ? ref : spec, "spec.scaleTargetRef",
+        return ydoc_fail(b->err, &d->yd, ref ? ref : spec, "spec.scaleTargetRef",
                        "Required value: kind and name");
     if (strcmp(c.spec.target_kind, "HorizontalPodAutoscaler") == 0) {
         for (size_t i = 0; i < b->set->n && !s; i++)
@@ -1180,14 +952,14 @@ static enum pp_status cron_hpa(struct build *b, struct doc *d) {
         s = target_service(b, d, c.spec.target_kind, c.spec.target_name);
     }
     if (!s)
-        return fail_at(b->err, d, ref, "spec.scaleTargetRef", "no %s named %s in these manifests",
+        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef", "no %s named %s in these manifests",
                        c.spec.target_kind, c.spec.target_name);
     if (s->cron.set)
-        return fail_at(b->err, d, ref, "spec.scaleTargetRef",
+        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
                        "%s already has a CronHorizontalPodAutoscaler (%s)", c.spec.target_name,
                        s->cron.name);
     if (s->cls == SVC_KPA || s->cls == SVC_LAG)
-        return fail_at(b->err, d, ref, "spec.scaleTargetRef",
+        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
                        "%s is scaled by %s (%s); the CronHPA would fight it", c.spec.target_name,
                        s->cls == SVC_KPA ? "Knative's KPA" : "Seldon", s->origin);
     s->cron = c;
@@ -1203,10 +975,10 @@ static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_
     char f[200];
 #define FIELD(key) (snprintf(f, sizeof(f), "%s.%s", path, key), f)
     pp_time st = (pp_time)(pm->service_time_s * 1e9);
-    if (get_duration(b->err, d, n, "serviceTime", FIELD("serviceTime"), &st) != PP_OK)
+    if (ydoc_get_duration(b->err, &d->yd, n, "serviceTime", FIELD("serviceTime"), &st) != PP_OK)
         return PP_ERR_INVALID;
     pm->service_time_s = (double)st / 1e9;
-    const char *dist = scalar(get(d, n, "serviceTimeDistribution"));
+    const char *dist = ydoc_scalar(ydoc_get(&d->yd, n, "serviceTimeDistribution"));
     if (dist) {
         if (strcmp(dist, "lognormal") == 0)
             pm->dist = SIM_DIST_LOGNORMAL;
@@ -1215,30 +987,30 @@ static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_
         else if (strcmp(dist, "constant") == 0)
             pm->dist = SIM_DIST_CONSTANT;
         else
-            return fail_at(b->err, d, get(d, n, "serviceTimeDistribution"),
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "serviceTimeDistribution"),
                            FIELD("serviceTimeDistribution"),
                            "expected lognormal, exponential or constant, got \"%s\"", dist);
     }
-    const yaml_node_t *cv = get(d, n, "serviceTimeCV");
-    if (cv && !goparse_float(scalar(cv) ? scalar(cv) : "", &pm->service_cv))
-        return fail_at(b->err, d, cv, FIELD("serviceTimeCV"), "expected a number");
-    if (get_duration(b->err, d, n, "coldStart", FIELD("coldStart"), &pm->cold_start) ||
-        get_i32(b->err, d, n, "streams", FIELD("streams"), 1, &pm->streams, NULL) ||
-        get_i32(b->err, d, n, "gpus", FIELD("gpus"), 0, &pm->gpus, NULL) ||
-        get_quantity(b->err, d, n, "cpuRequest", FIELD("cpuRequest"), &pm->cpu_request_milli) ||
-        get_quantity(b->err, d, n, "cpuIdle", FIELD("cpuIdle"), &pm->cpu_idle_milli) ||
-        get_quantity(b->err, d, n, "cpuPerStream", FIELD("cpuPerStream"), &pm->cpu_stream_milli))
+    const yaml_node_t *cv = ydoc_get(&d->yd, n, "serviceTimeCV");
+    if (cv && !goparse_float(ydoc_scalar(cv) ? ydoc_scalar(cv) : "", &pm->service_cv))
+        return ydoc_fail(b->err, &d->yd, cv, FIELD("serviceTimeCV"), "expected a number");
+    if (ydoc_get_duration(b->err, &d->yd, n, "coldStart", FIELD("coldStart"), &pm->cold_start) ||
+        ydoc_get_i32(b->err, &d->yd, n, "streams", FIELD("streams"), 1, &pm->streams, NULL) ||
+        ydoc_get_i32(b->err, &d->yd, n, "gpus", FIELD("gpus"), 0, &pm->gpus, NULL) ||
+        ydoc_get_quantity(b->err, &d->yd, n, "cpuRequest", FIELD("cpuRequest"), &pm->cpu_request_milli) ||
+        ydoc_get_quantity(b->err, &d->yd, n, "cpuIdle", FIELD("cpuIdle"), &pm->cpu_idle_milli) ||
+        ydoc_get_quantity(b->err, &d->yd, n, "cpuPerStream", FIELD("cpuPerStream"), &pm->cpu_stream_milli))
         return PP_ERR_INVALID;
     if (ready) {
         bool start_ready = true;
-        if (get_bool(b->err, d, n, "startReady", FIELD("startReady"), &start_ready) != PP_OK)
+        if (ydoc_get_bool(b->err, &d->yd, n, "startReady", FIELD("startReady"), &start_ready) != PP_OK)
             return PP_ERR_INVALID;
         if (!start_ready)
             *ready = 0;
     }
     struct pp_error e = {0};
     if (sim_pod_model_validate(pm, &e) != PP_OK)
-        return fail_at(b->err, d, get(d, n, e.field) ? get(d, n, e.field) : n, FIELD(e.field),
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, e.field) ? ydoc_get(&d->yd, n, e.field) : n, FIELD(e.field),
                        "%s", e.message);
 #undef FIELD
     return PP_OK;
@@ -1252,17 +1024,17 @@ static enum pp_status sim_env(struct build *b, struct doc *d, const yaml_node_t 
     size_t k = 0;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
          p < n->data.mapping.pairs.top && k < MAX_KV; p++) {
-        nodes[k] = child(d, p->value);
-        kv[k] = (struct pp_kv){scalar(child(d, p->key)), scalar(nodes[k])};
+        nodes[k] = ydoc_child(&d->yd, p->value);
+        kv[k] = (struct pp_kv){ydoc_scalar(ydoc_child(&d->yd, p->key)), ydoc_scalar(nodes[k])};
         k++;
     }
     struct pp_error e = {0};
     enum pp_status st = lag_config_resolve(kv, k, &s->lag, &e);
     for (size_t i = 0; st != PP_OK && i < k; i++)
         if (kv[i].key && strcmp(kv[i].key, e.field) == 0)
-            return fail_at(b->err, d, nodes[i], path, "%s: %s", e.field, e.message);
+            return ydoc_fail(b->err, &d->yd, nodes[i], path, "%s: %s", e.field, e.message);
     if (st != PP_OK)
-        return fail_at(b->err, d, n, path, "%s: %s", e.field, e.message);
+        return ydoc_fail(b->err, &d->yd, n, path, "%s: %s", e.field, e.message);
     return PP_OK;
 }
 
@@ -1270,9 +1042,9 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
                                   size_t idx) {
     char path[64];
     snprintf(path, sizeof(path), "services[%zu]", idx);
-    const char *name = scalar(get(d, n, "name"));
+    const char *name = ydoc_scalar(ydoc_get(&d->yd, n, "name"));
     if (!name)
-        return fail_at(b->err, d, n, path, "name: not set");
+        return ydoc_fail(b->err, &d->yd, n, path, "name: not set");
     bool found = false;
     for (size_t i = 0; i < b->set->n; i++) {
         struct svc_config *s = &b->set->svcs[i];
@@ -1285,83 +1057,83 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
         s->initial_ready = ready;
         char f[96];
         snprintf(f, sizeof(f), "%s.serverReplicas", path);
-        if (get_i32(b->err, d, n, "serverReplicas", f, 1, &s->lag_server.replicas, NULL) != PP_OK)
+        if (ydoc_get_i32(b->err, &d->yd, n, "serverReplicas", f, 1, &s->lag_server.replicas, NULL) != PP_OK)
             return PP_ERR_INVALID;
-        const yaml_node_t *env = get(d, n, "seldon");
+        const yaml_node_t *env = ydoc_get(&d->yd, n, "seldon");
         snprintf(f, sizeof(f), "%s.seldon", path);
-        if (env && (want_map(b->err, d, env, f) || sim_env(b, d, env, f, s)))
+        if (env && (ydoc_want_map(b->err, &d->yd, env, f) || sim_env(b, d, env, f, s)))
             return PP_ERR_INVALID;
     }
     if (!found)
-        return fail_at(b->err, d, get(d, n, "name"), path,
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "name"), path,
                        "no service, InferenceService or Model named \"%s\" in these manifests",
                        name);
     return PP_OK;
 }
 
 static enum pp_status sim_loads(struct build *b, struct doc *d, const yaml_node_t *loads) {
-    for (size_t i = 0; i < seq_len(loads); i++) {
-        const yaml_node_t *n = seq_at(d, loads, i);
+    for (size_t i = 0; i < ydoc_seq_len(loads); i++) {
+        const yaml_node_t *n = ydoc_seq_at(&d->yd, loads, i);
         char f[64];
         snprintf(f, sizeof(f), "loads[%zu].service", i);
-        const char *name = scalar(get(d, n, "service"));
+        const char *name = ydoc_scalar(ydoc_get(&d->yd, n, "service"));
         if (!name)
-            return fail_at(b->err, d, n, f, "not set");
+            return ydoc_fail(b->err, &d->yd, n, f, "not set");
         const size_t svc = svc_set_match(b->set, name);
         if (svc == b->set->n)
-            return fail_at(b->err, d, get(d, n, "service"), f,
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "service"), f,
                            "no service named \"%s\" in these manifests", name);
         snprintf(f, sizeof(f), "loads[%zu].hey", i);
-        const char *hey = scalar(get(d, n, "hey"));
+        const char *hey = ydoc_scalar(ydoc_get(&d->yd, n, "hey"));
         if (!hey)
-            return fail_at(b->err, d, n, f, "not set: hey's flags, e.g. \"-z 30s -c 5\"");
+            return ydoc_fail(b->err, &d->yd, n, f, "not set: hey's flags, e.g. \"-z 30s -c 5\"");
         /* hey's flags are parsed by the app (loadgen), which names this place */
         struct svc_load *l = svc_set_add_load(b->set, svc);
         snprintf(l->text, sizeof(l->text), "%s", hey);
-        fail_at(&l->where, d, get(d, n, "hey"), f, "%s", "");
-        const char *slash = strrchr(d->file, '/');
+        ydoc_fail(&l->where, &d->yd, ydoc_get(&d->yd, n, "hey"), f, "%s", "");
+        const char *slash = strrchr(d->yd.file, '/');
         if (slash)
-            snprintf(l->dir, sizeof(l->dir), "%.*s", (int)(slash - d->file), d->file);
+            snprintf(l->dir, sizeof(l->dir), "%.*s", (int)(slash - d->yd.file), d->yd.file);
     }
     return PP_OK;
 }
 
 static enum pp_status simulation_globals(struct build *b, struct doc *d) {
     int64_t seed = (int64_t)b->set->seed;
-    if (get_int(b->err, d, d->root, "seed", "seed", 0, INT64_MAX, &seed, NULL) != PP_OK)
+    if (ydoc_get_int(b->err, &d->yd, d->yd.root, "seed", "seed", 0, INT64_MAX, &seed, NULL) != PP_OK)
         return PP_ERR_INVALID;
     b->set->seed = (uint64_t)seed;
-    const yaml_node_t *start = get(d, d->root, "start");
+    const yaml_node_t *start = ydoc_get(&d->yd, d->yd.root, "start");
     if (start) {
         int y, mo, da, h, mi, s;
         char z = 0;
-        const char *t = scalar(start);
+        const char *t = ydoc_scalar(start);
         if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &da, &h, &mi, &s, &z) != 7 ||
             z != 'Z')
-            return fail_at(b->err, d, start, "start",
+            return ydoc_fail(b->err, &d->yd, start, "start",
                            "expected an RFC 3339 UTC time like 2026-01-05T10:29:00Z");
         struct tz *utc = tz_utc();
         b->set->start = PP_SEC(tz_date(utc, y, mo, da, h, mi, s));
         tz_destroy(utc);
     }
-    if (get_duration(b->err, d, d->root, "duration", "duration", &b->set->duration) != PP_OK)
+    if (ydoc_get_duration(b->err, &d->yd, d->yd.root, "duration", "duration", &b->set->duration) != PP_OK)
         return PP_ERR_INVALID;
-    const yaml_node_t *defs = get(d, d->root, "defaults");
-    if (defs && (want_map(b->err, d, defs, "defaults") ||
+    const yaml_node_t *defs = ydoc_get(&d->yd, d->yd.root, "defaults");
+    if (defs && (ydoc_want_map(b->err, &d->yd, defs, "defaults") ||
                  pod_model(b, d, defs, "defaults", &b->defaults, NULL)))
         return PP_ERR_INVALID;
     return PP_OK;
 }
 
 static enum pp_status simulation_services(struct build *b, struct doc *d) {
-    const yaml_node_t *svcs = get(d, d->root, "services");
-    for (size_t i = 0; i < seq_len(svcs); i++)
-        if (sim_service(b, d, seq_at(d, svcs, i), i) != PP_OK)
+    const yaml_node_t *svcs = ydoc_get(&d->yd, d->yd.root, "services");
+    for (size_t i = 0; i < ydoc_seq_len(svcs); i++)
+        if (sim_service(b, d, ydoc_seq_at(&d->yd, svcs, i), i) != PP_OK)
             return PP_ERR_INVALID;
-    const char *zone = scalar(get(d, d->root, "cronTimeZone"));
+    const char *zone = ydoc_scalar(ydoc_get(&d->yd, d->yd.root, "cronTimeZone"));
     for (size_t i = 0; zone && i < b->set->n; i++)
         snprintf(b->set->svcs[i].cron.zone, sizeof(b->set->svcs[i].cron.zone), "%s", zone);
-    return sim_loads(b, d, get(d, d->root, "loads"));
+    return sim_loads(b, d, ydoc_get(&d->yd, d->yd.root, "loads"));
 }
 
 static bool is_kind(const struct doc *d, const char *group, const char *kind) {

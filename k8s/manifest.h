@@ -33,8 +33,4 @@ enum pp_status manifest_build(struct manifest *m, struct svc_set *set, struct pp
  * were skipped, as "file:line: message" lines. Valid until destroy. */
 size_t manifest_warnings(const struct manifest *m, const char *const **lines);
 
-/* A Kubernetes quantity ("500m", "1", "12Gi", "1.5k") in milli-units,
- * rounded up as Quantity.MilliValue() does. */
-bool manifest_quantity_milli(const char *s, int64_t *milli);
-
 #endif

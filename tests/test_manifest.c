@@ -10,6 +10,7 @@
 
 #include "app/loads.h"
 #include "k8s/manifest.h"
+#include "k8s/yamldoc.h"
 
 /* Builds text; returns the status and leaves the set and error for checks. */
 static enum pp_status build(const char *text, struct svc_set *set, struct pp_error *err) {
@@ -28,14 +29,14 @@ static enum pp_status build(const char *text, struct svc_set *set, struct pp_err
 static void test_quantities_round_up_to_milli(void **state) {
     (void)state;
     int64_t v;
-    assert_true(manifest_quantity_milli("500m", &v) && v == 500);
-    assert_true(manifest_quantity_milli("1", &v) && v == 1000);
-    assert_true(manifest_quantity_milli("1.5k", &v) && v == 1500000);
-    assert_true(manifest_quantity_milli("200Mi", &v) && v == INT64_C(209715200000));
-    assert_true(manifest_quantity_milli("0.0001", &v) && v == 1);
-    assert_false(manifest_quantity_milli("two", &v));
-    assert_false(manifest_quantity_milli("-1", &v));
-    assert_false(manifest_quantity_milli("1Zi", &v));
+    assert_true(ydoc_quantity_milli("500m", &v) && v == 500);
+    assert_true(ydoc_quantity_milli("1", &v) && v == 1000);
+    assert_true(ydoc_quantity_milli("1.5k", &v) && v == 1500000);
+    assert_true(ydoc_quantity_milli("200Mi", &v) && v == INT64_C(209715200000));
+    assert_true(ydoc_quantity_milli("0.0001", &v) && v == 1);
+    assert_false(ydoc_quantity_milli("two", &v));
+    assert_false(ydoc_quantity_milli("-1", &v));
+    assert_false(ydoc_quantity_milli("1Zi", &v));
 }
 
 static void test_kserve_knative_maps_fields_to_kpa(void **state) {

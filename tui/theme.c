@@ -1,10 +1,11 @@
 #include "tui/theme.h"
 
+#include "k8s/yamldoc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #ifndef PODPILOT_THEMES_DIR
 #define PODPILOT_THEMES_DIR "themes"
@@ -42,38 +43,15 @@ void theme_default(struct theme *t) {
 /* ---- reading ---- */
 
 struct reader {
-    yaml_document_t doc;
-    const char *path;
+    struct ydoc yd;
     struct pp_error *err;
 };
 
-static enum pp_status fail_at(struct reader *r, const yaml_node_t *n, const char *field,
-                              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static enum pp_status fail_at(struct reader *r, const yaml_node_t *n, const char *field,
-                              const char *fmt, ...) {
-    if (r->err) {
-        memset(r->err, 0, sizeof(*r->err));
-        snprintf(r->err->file, sizeof(r->err->file), "%s", r->path);
-        r->err->line = n ? (int)n->start_mark.line + 1 : 0;
-        r->err->column = n ? (int)n->start_mark.column + 1 : 0;
-        snprintf(r->err->field, sizeof(r->err->field), "%s", field);
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(r->err->message, sizeof(r->err->message), fmt, ap);
-        va_end(ap);
-    }
-    return PP_ERR_PARSE;
-}
-
-static const char *scalar(const yaml_node_t *n) {
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
 static enum pp_status parse_color(struct reader *r, const yaml_node_t *n, const char *field,
                                   struct theme_color *out) {
-    const char *s = scalar(n);
+    const char *s = ydoc_scalar(n);
     if (!s)
-        return fail_at(r, n, field, "expected a colour name or \"#rrggbb\"");
+        return ydoc_fail(r->err, &r->yd, n, field, "expected a colour name or \"#rrggbb\"");
     if (strcmp(s, "default") == 0) {
         *out = (struct theme_color){.kind = TC_DEFAULT};
         return PP_OK;
@@ -91,34 +69,22 @@ static enum pp_status parse_color(struct reader *r, const yaml_node_t *n, const 
             return PP_OK;
         }
     }
-    return fail_at(r, n, field,
+    return ydoc_fail(r->err, &r->yd, n, field,
                    "expected black, red, green, yellow, blue, magenta, cyan, white, default "
                    "or \"#rrggbb\", got \"%s\"",
                    s);
 }
 
-static enum pp_status parse_bool(struct reader *r, const yaml_node_t *n, const char *field,
-                                 bool *out) {
-    const char *s = scalar(n);
-    if (s && strcmp(s, "true") == 0)
-        *out = true;
-    else if (s && strcmp(s, "false") == 0)
-        *out = false;
-    else
-        return fail_at(r, n, field, "expected true or false, got \"%s\"", s ? s : "");
-    return PP_OK;
-}
-
 static enum pp_status parse_style(struct reader *r, const yaml_node_t *n, const char *role,
                                   struct theme_style *st) {
     if (n->type != YAML_MAPPING_NODE)
-        return fail_at(r, n, role,
+        return ydoc_fail(r->err, &r->yd, n, role,
                        "expected a mapping of fgColor, bgColor, bold, underline, reverse");
     *st = (struct theme_style){0};
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        const yaml_node_t *k = yaml_document_get_node(&r->doc, p->key);
-        const yaml_node_t *v = yaml_document_get_node(&r->doc, p->value);
-        const char *key = scalar(k);
+        const yaml_node_t *k = ydoc_child(&r->yd, p->key);
+        const yaml_node_t *v = ydoc_child(&r->yd, p->value);
+        const char *key = ydoc_scalar(k);
         char field[128];
         snprintf(field, sizeof(field), "roles.%s.%s", role, key ? key : "?");
         enum pp_status s;
@@ -127,13 +93,13 @@ static enum pp_status parse_style(struct reader *r, const yaml_node_t *n, const 
         else if (key && strcmp(key, "bgColor") == 0)
             s = parse_color(r, v, field, &st->bg);
         else if (key && strcmp(key, "bold") == 0)
-            s = parse_bool(r, v, field, &st->bold);
+            s = ydoc_bool(r->err, &r->yd, v, field, &st->bold);
         else if (key && strcmp(key, "underline") == 0)
-            s = parse_bool(r, v, field, &st->underline);
+            s = ydoc_bool(r->err, &r->yd, v, field, &st->underline);
         else if (key && strcmp(key, "reverse") == 0)
-            s = parse_bool(r, v, field, &st->reverse);
+            s = ydoc_bool(r->err, &r->yd, v, field, &st->reverse);
         else
-            s = fail_at(r, k, field,
+            s = ydoc_fail(r->err, &r->yd, k, field,
                         "unknown key (fgColor, bgColor, bold, underline, reverse)");
         if (s != PP_OK)
             return s;
@@ -142,46 +108,46 @@ static enum pp_status parse_style(struct reader *r, const yaml_node_t *n, const 
 }
 
 static enum pp_status parse_theme(struct reader *r, struct theme *t) {
-    const yaml_node_t *root = yaml_document_get_root_node(&r->doc);
+    const yaml_node_t *root = r->yd.root;
     if (!root || root->type != YAML_MAPPING_NODE)
-        return fail_at(r, root, "", "a theme is a mapping with name and roles");
+        return ydoc_fail(r->err, &r->yd, root, "", "a theme is a mapping with name and roles");
     theme_default(t);
     bool any_role = false;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
-        const yaml_node_t *k = yaml_document_get_node(&r->doc, p->key);
-        const yaml_node_t *v = yaml_document_get_node(&r->doc, p->value);
-        const char *key = scalar(k);
-        if (key && strcmp(key, "name") == 0 && scalar(v)) {
-            snprintf(t->name, sizeof(t->name), "%s", scalar(v));
+        const yaml_node_t *k = ydoc_child(&r->yd, p->key);
+        const yaml_node_t *v = ydoc_child(&r->yd, p->value);
+        const char *key = ydoc_scalar(k);
+        if (key && strcmp(key, "name") == 0 && ydoc_scalar(v)) {
+            snprintf(t->name, sizeof(t->name), "%s", ydoc_scalar(v));
         } else if (key && strcmp(key, "monochrome") == 0) {
-            if (parse_bool(r, v, "monochrome", &t->monochrome) != PP_OK)
+            if (ydoc_bool(r->err, &r->yd, v, "monochrome", &t->monochrome) != PP_OK)
                 return PP_ERR_PARSE;
         } else if (key && strcmp(key, "roles") == 0 && v->type == YAML_MAPPING_NODE) {
             any_role = true;
             for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
                  q < v->data.mapping.pairs.top; q++) {
-                const yaml_node_t *rk = yaml_document_get_node(&r->doc, q->key);
-                const char *role = scalar(rk);
+                const yaml_node_t *rk = ydoc_child(&r->yd, q->key);
+                const char *role = ydoc_scalar(rk);
                 int idx = -1;
                 for (int i = 0; role && i < TR_COUNT; i++)
                     if (strcmp(role, role_names[i]) == 0)
                         idx = i;
                 if (idx < 0)
-                    return fail_at(r, rk, "roles",
+                    return ydoc_fail(r->err, &r->yd, rk, "roles",
                                    "unknown role \"%s\" (header, title, select, panic, "
                                    "override, warn, dim, stable, panicLine, replicas)",
                                    role ? role : "");
-                if (parse_style(r, yaml_document_get_node(&r->doc, q->value), role,
+                if (parse_style(r, ydoc_child(&r->yd, q->value), role,
                                 &t->roles[idx]) != PP_OK)
                     return PP_ERR_PARSE;
             }
         } else {
-            return fail_at(r, k, key ? key : "", "unknown key (name, monochrome, roles)");
+            return ydoc_fail(r->err, &r->yd, k, key ? key : "", "unknown key (name, monochrome, roles)");
         }
     }
     if (!any_role)
-        return fail_at(r, root, "roles", "a theme needs roles");
+        return ydoc_fail(r->err, &r->yd, root, "roles", "a theme needs roles");
     return PP_OK;
 }
 
@@ -189,24 +155,17 @@ enum pp_status theme_load(const char *path, struct theme *t, struct pp_error *er
     FILE *f = fopen(path, "rb");
     if (!f)
         return pp_fail(err, PP_ERR_IO, "--theme", "%s: cannot open", path);
-    struct reader r = {.path = path, .err = err};
+    struct reader r = {.yd = {.file = path}, .err = err};
     yaml_parser_t p;
     yaml_parser_initialize(&p);
     yaml_parser_set_input_file(&p, f);
     enum pp_status st;
-    if (!yaml_parser_load(&p, &r.doc)) {
-        if (err) {
-            memset(err, 0, sizeof(*err));
-            snprintf(err->file, sizeof(err->file), "%s", path);
-            err->line = (int)p.problem_mark.line + 1;
-            err->column = (int)p.problem_mark.column + 1;
-            snprintf(err->message, sizeof(err->message), "%s",
-                     p.problem ? p.problem : "not YAML");
-        }
-        st = PP_ERR_PARSE;
+    if (!yaml_parser_load(&p, &r.yd.y)) {
+        st = ydoc_parse_error(err, path, &p);
     } else {
-        st = parse_theme(&r, t);
-        yaml_document_delete(&r.doc);
+        r.yd.root = yaml_document_get_root_node(&r.yd.y);
+        st = parse_theme(&r, t) == PP_OK ? PP_OK : PP_ERR_PARSE; /* a theme that does not read */
+        yaml_document_delete(&r.yd.y);
     }
     yaml_parser_delete(&p);
     fclose(f);

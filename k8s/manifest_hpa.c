@@ -1,0 +1,230 @@
+/* autoscaling/v2 (and v1) HorizontalPodAutoscalers: target, metrics,
+ * behavior, as the API server validates and defaults them. */
+#include "k8s/manifest_internal.h"
+
+#include "engine/goparse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- HorizontalPodAutoscaler ---- */
+
+static enum pp_status hpa_target(struct build *b, struct doc *d, const yaml_node_t *n,
+                                 const char *path, struct hpa_metric_spec *m) {
+    char f[320];
+    snprintf(f, sizeof(f), "%s.type", path);
+    const char *type = ydoc_scalar(ydoc_get(&d->yd, n, "type"));
+    if (!type)
+        return ydoc_fail(b->err, &d->yd, n, f, "Required value: must specify a metric target type");
+    if (strcmp(type, "Utilization") == 0) {
+        m->target = HPA_TARGET_UTILIZATION;
+        snprintf(f, sizeof(f), "%s.averageUtilization", path);
+        return ydoc_get_i32(b->err, &d->yd, n, "averageUtilization", f, INT32_MIN, &m->utilization, NULL);
+    }
+    const char *key;
+    if (strcmp(type, "Value") == 0) {
+        m->target = HPA_TARGET_VALUE;
+        key = "value";
+    } else if (strcmp(type, "AverageValue") == 0) {
+        m->target = HPA_TARGET_AVERAGE_VALUE;
+        key = "averageValue";
+    } else {
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "type"), f,
+                       "Unsupported value: \"%s\": supported values: \"AverageValue\", "
+                       "\"Utilization\", \"Value\"",
+                       type);
+    }
+    snprintf(f, sizeof(f), "%s.%s", path, key);
+    return ydoc_get_quantity(b->err, &d->yd, n, key, f, &m->milli);
+}
+
+static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node_t *n, size_t i,
+                                 struct hpa_metric_spec *m) {
+    char path[64], f[200];
+    snprintf(path, sizeof(path), "spec.metrics[%zu]", i);
+    const char *type = ydoc_scalar(ydoc_get(&d->yd, n, "type"));
+    static const struct {
+        const char *type, *key;
+        enum hpa_metric_type t;
+    } types[] = {{"Resource", "resource", HPA_RESOURCE},
+                 {"ContainerResource", "containerResource", HPA_CONTAINER_RESOURCE},
+                 {"Pods", "pods", HPA_PODS},
+                 {"Object", "object", HPA_OBJECT},
+                 {"External", "external", HPA_EXTERNAL}};
+    size_t k = 0;
+    while (k < 5 && (!type || strcmp(type, types[k].type) != 0))
+        k++;
+    snprintf(f, sizeof(f), "%s.type", path);
+    if (k == 5)
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "type") ? ydoc_get(&d->yd, n, "type") : n, f,
+                       "Unsupported value: \"%s\": supported values: \"ContainerResource\", "
+                       "\"External\", \"Object\", \"Pods\", \"Resource\"",
+                       type ? type : "");
+    m->type = types[k].t;
+    const yaml_node_t *src = ydoc_get(&d->yd, n, types[k].key);
+    snprintf(f, sizeof(f), "%s.%s", path, types[k].key);
+    if (!src)
+        return ydoc_fail(b->err, &d->yd, n, f, "Required value: must populate information for the "
+                                        "given metric source");
+    const yaml_node_t *metric = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE
+                                    ? src
+                                    : ydoc_get(&d->yd, src, "metric");
+    m->name = ydoc_scalar(ydoc_get(&d->yd, metric, "name"));
+    if (!m->name) {
+        snprintf(f, sizeof(f), "%s.%s.%sname", path, types[k].key,
+                 metric == src ? "" : "metric.");
+        return ydoc_fail(b->err, &d->yd, metric ? metric : src, f, "Required value: must specify a "
+                                                            "metric name");
+    }
+    m->container = ydoc_scalar(ydoc_get(&d->yd, src, "container"));
+    const yaml_node_t *obj = ydoc_get(&d->yd, src, "describedObject");
+    m->object_kind = ydoc_scalar(ydoc_get(&d->yd, obj, "kind"));
+    m->object_name = ydoc_scalar(ydoc_get(&d->yd, obj, "name"));
+    const yaml_node_t *sel = ydoc_get(&d->yd, metric, "selector");
+    m->selector = sel ? "selector" : NULL;
+    snprintf(f, sizeof(f), "%s.%s.target", path, types[k].key);
+    const yaml_node_t *target = ydoc_get(&d->yd, src, "target");
+    if (!target)
+        return ydoc_fail(b->err, &d->yd, src, f, "Required value: must specify a metric target");
+    return hpa_target(b, d, target, f, m);
+}
+
+static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_t *n,
+                                const char *path, struct hpa_rules *r) {
+    if (!n)
+        return PP_OK;
+    char f[200];
+    r->set = true;
+    snprintf(f, sizeof(f), "%s.stabilizationWindowSeconds", path);
+    if (ydoc_get_i32(b->err, &d->yd, n, "stabilizationWindowSeconds", f, INT32_MIN, &r->window_s,
+                &r->window_set) != PP_OK)
+        return PP_ERR_INVALID;
+    const char *sel = ydoc_scalar(ydoc_get(&d->yd, n, "selectPolicy"));
+    if (sel) {
+        r->select_set = true;
+        snprintf(f, sizeof(f), "%s.selectPolicy", path);
+        if (strcmp(sel, "Max") == 0)
+            r->select = HPA_SELECT_MAX;
+        else if (strcmp(sel, "Min") == 0)
+            r->select = HPA_SELECT_MIN;
+        else if (strcmp(sel, "Disabled") == 0)
+            r->select = HPA_SELECT_DISABLED;
+        else
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "selectPolicy"), f,
+                           "Unsupported value: \"%s\": supported values: \"Disabled\", \"Max\", "
+                           "\"Min\"",
+                           sel);
+    }
+    const yaml_node_t *pol = ydoc_get(&d->yd, n, "policies");
+    for (size_t i = 0; i < ydoc_seq_len(pol) && i < HPA_MAX_POLICIES; i++) {
+        const yaml_node_t *p = ydoc_seq_at(&d->yd, pol, i);
+        struct hpa_policy *hp = &r->policies[r->n_policies++];
+        const char *type = ydoc_scalar(ydoc_get(&d->yd, p, "type"));
+        snprintf(f, sizeof(f), "%s.policies[%zu].type", path, i);
+        if (type && strcmp(type, "Pods") == 0)
+            hp->type = HPA_POLICY_PODS;
+        else if (type && strcmp(type, "Percent") == 0)
+            hp->type = HPA_POLICY_PERCENT;
+        else
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, p, "type") ? ydoc_get(&d->yd, p, "type") : p, f,
+                           "Unsupported value: \"%s\": supported values: \"Percent\", \"Pods\"",
+                           type ? type : "");
+        snprintf(f, sizeof(f), "%s.policies[%zu].value", path, i);
+        if (ydoc_get_i32(b->err, &d->yd, p, "value", f, INT32_MIN, &hp->value, NULL) != PP_OK)
+            return PP_ERR_INVALID;
+        snprintf(f, sizeof(f), "%s.policies[%zu].periodSeconds", path, i);
+        if (ydoc_get_i32(b->err, &d->yd, p, "periodSeconds", f, INT32_MIN, &hp->period_s, NULL) != PP_OK)
+            return PP_ERR_INVALID;
+    }
+    const yaml_node_t *tol = ydoc_get(&d->yd, n, "tolerance");
+    if (tol) {
+        int64_t milli;
+        snprintf(f, sizeof(f), "%s.tolerance", path);
+        if (ydoc_get_quantity(b->err, &d->yd, n, "tolerance", f, &milli) != PP_OK)
+            return PP_ERR_INVALID;
+        r->tolerance_set = true;
+        r->tolerance = (double)milli / 1000;
+    }
+    return PP_OK;
+}
+
+static enum pp_status hpa_v1_target(struct build *b, struct doc *d, const yaml_node_t *spec,
+                                    struct hpa_spec *h) {
+    int32_t cpu = 80;
+    bool set;
+    if (ydoc_get_i32(b->err, &d->yd, spec, "targetCPUUtilizationPercentage",
+                "spec.targetCPUUtilizationPercentage", INT32_MIN, &cpu, &set) != PP_OK)
+        return PP_ERR_INVALID;
+    h->n_metrics = set ? 1 : 0;
+    h->metrics[0] = (struct hpa_metric_spec){.type = HPA_RESOURCE, .name = "cpu",
+                                             .target = HPA_TARGET_UTILIZATION, .utilization = cpu};
+    return PP_OK;
+}
+
+enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
+    const bool v1 = strcmp(d->api, "autoscaling/v1") == 0;
+    if (!v1 && strcmp(d->api, "autoscaling/v2") != 0 && strcmp(d->api, "autoscaling/v2beta2") != 0)
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "apiVersion"), "apiVersion",
+                       "%s is not read; autoscaling/v2 (and v2beta2, v1) are", d->api);
+    if (!d->name)
+        return ydoc_fail(b->err, &d->yd, d->yd.root, "metadata.name", "not set");
+    const yaml_node_t *spec = ydoc_get(&d->yd, d->yd.root, "spec");
+    const yaml_node_t *ref = ydoc_get(&d->yd, spec, "scaleTargetRef");
+    const char *kind = ydoc_scalar(ydoc_get(&d->yd, ref, "kind")), *name = ydoc_scalar(ydoc_get(&d->yd, ref, "name"));
+    if (!kind || !name)
+        return ydoc_fail(b->err, &d->yd, ref ? ref : spec, "spec.scaleTargetRef",
+                       "Required value: kind and name");
+    struct hpa_spec h = {0};
+    if (ydoc_get_i32(b->err, &d->yd, spec, "minReplicas", "spec.minReplicas", INT32_MIN, &h.min_replicas,
+                &h.min_set) != PP_OK ||
+        ydoc_get_i32(b->err, &d->yd, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN, &h.max_replicas,
+                NULL) != PP_OK)
+        return PP_ERR_INVALID;
+    if (!ydoc_get(&d->yd, spec, "maxReplicas"))
+        return ydoc_fail(b->err, &d->yd, spec, "spec.maxReplicas", "Required value");
+    if (v1) {
+        if (hpa_v1_target(b, d, spec, &h) != PP_OK)
+            return PP_ERR_INVALID;
+    } else {
+        const yaml_node_t *metrics = ydoc_get(&d->yd, spec, "metrics");
+        if (ydoc_seq_len(metrics) > HPA_MAX_METRICS)
+            return ydoc_fail(b->err, &d->yd, metrics, "spec.metrics", "at most %d metrics are read",
+                           HPA_MAX_METRICS);
+        for (size_t i = 0; i < ydoc_seq_len(metrics); i++)
+            if (hpa_metric(b, d, ydoc_seq_at(&d->yd, metrics, i), i, &h.metrics[h.n_metrics++]) != PP_OK)
+                return PP_ERR_INVALID;
+        const yaml_node_t *beh = ydoc_get(&d->yd, spec, "behavior");
+        h.behavior_set = beh != NULL;
+        if (hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleUp"), "spec.behavior.scaleUp", &h.up) != PP_OK ||
+            hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleDown"), "spec.behavior.scaleDown", &h.down) != PP_OK)
+            return PP_ERR_INVALID;
+    }
+    struct pp_error e = {0};
+    if (hpa_validate(&h, &e) != PP_OK)
+        return ydoc_fail(b->err, &d->yd, ydoc_find(&d->yd, e.field), e.field, "%s", e.message);
+    struct svc_config *s = manifest_target_service(b, d, kind, name);
+    if (!s)
+        return b->err && b->err->message[0]
+                   ? PP_ERR_INVALID
+                   : ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
+                             "no %s named %s in these manifests", kind, name);
+    if (s->cls == SVC_KPA)
+        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
+                       "%s is scaled by Knative's KPA (%s); an HPA on it would fight it", name,
+                       s->origin);
+    if (s->cls == SVC_HPA || s->cls == SVC_LAG)
+        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
+                       "%s already has an autoscaler (%s%s%s); two would fight", name,
+                       s->scaler_name[0] ? s->scaler_name : "declared at ",
+                       s->scaler_name[0] ? " from " : "", s->origin);
+    s->cls = SVC_HPA;
+    s->hpa = h;
+    snprintf(s->scaler_name, sizeof(s->scaler_name), "%s", d->name);
+    if (s->replicas < (h.min_set ? h.min_replicas : 1))
+        s->replicas = s->initial_ready = h.min_set ? h.min_replicas : 1;
+    return PP_OK;
+}

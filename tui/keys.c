@@ -1,0 +1,321 @@
+/* What each key does, in each view and in prompts; the replay player's keys. */
+#include "tui/tui_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void submit_line(struct tui *t, const char *line) {
+    struct command cmd;
+    struct pp_error err = {0};
+    if (t->opt->parse(t->opt->parse_ctx, line, &cmd, &err) != PP_OK ||
+        runner_submit(t->runner, &cmd, &err) != PP_OK) {
+        tui_say(t, true, "%s: %s%s%s", line, err.field, err.field[0] ? ": " : "", err.message);
+        return;
+    }
+    tui_say(t, false, "%s: applies at the next tick", cmd.text);
+}
+
+/* "VERB SVC ARGS" for each marked row, or the selected one. */
+static void act(struct tui *t, const char *verb, const char *args) {
+    size_t acted = 0;
+    char line[600];
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const size_t i = t->rows[r];
+        if (!t->marked[i])
+            continue;
+        snprintf(line, sizeof(line), "%s %s%s%s", verb, t->snap->svcs[i].view.service,
+                 args[0] ? " " : "", args);
+        submit_line(t, line);
+        acted++;
+    }
+    const struct loop_view *v = tui_selected(t);
+    if (acted == 0 && v) {
+        snprintf(line, sizeof(line), "%s %s%s%s", verb, v->service, args[0] ? " " : "", args);
+        submit_line(t, line);
+    }
+}
+
+static bool any_load(const struct tui *t) {
+    for (size_t i = 0; t->snap && i < t->snap->n; i++)
+        if (t->snap->svcs[i].view.loads_running)
+            return true;
+    return false;
+}
+
+static void prompt_done(struct tui *t) {
+    const enum prompt_kind p = t->prompt;
+    t->input[t->input_len] = '\0';
+    t->prompt = P_NONE;
+    switch (p) {
+    case P_FILTER:
+        snprintf(t->filter, sizeof(t->filter), "%s", t->input);
+        break;
+    case P_COMMAND:
+        if (t->input_len)
+            submit_line(t, t->input);
+        break;
+    case P_PIN:
+        act(t, "pin", t->input);
+        break;
+    case P_TARGET:
+        act(t, "target", t->input);
+        break;
+    case P_LOAD:
+        act(t, "load", t->input);
+        break;
+    default:
+        break;
+    }
+}
+
+static void start_prompt(struct tui *t, enum prompt_kind p, const char *initial) {
+    t->prompt = p;
+    snprintf(t->input, sizeof(t->input), "%s", initial);
+    t->input_len = strlen(t->input);
+    t->message[0] = '\0';
+}
+
+static void prompt_key(struct tui *t, int ch) {
+    if (t->prompt == P_CONFIRM_PAUSE || t->prompt == P_CONFIRM_QUIT) {
+        const enum prompt_kind p = t->prompt;
+        t->prompt = P_NONE;
+        t->message[0] = '\0';
+        if (ch == 'y' || ch == 'Y') {
+            if (p == P_CONFIRM_QUIT) {
+                t->quit = true;
+            } else {
+                const struct loop_view *v = tui_selected(t);
+                act(t, v && v->paused ? "resume" : "pause", "");
+            }
+        }
+        return;
+    }
+    if (ch == 27) { /* esc */
+        if (t->prompt == P_FILTER)
+            t->filter[0] = '\0';
+        t->prompt = P_NONE;
+        return;
+    }
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        prompt_done(t);
+        return;
+    }
+    if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        if (t->input_len)
+            t->input_len--;
+    } else if (ch >= 32 && ch < 127 && t->input_len + 1 < sizeof(t->input)) {
+        t->input[t->input_len++] = (char)ch;
+    }
+    t->input[t->input_len] = '\0';
+    if (t->prompt == P_FILTER) /* filter as you type */
+        snprintf(t->filter, sizeof(t->filter), "%s", t->input);
+}
+
+/* The replay player's keys (asciinema's); true when ch was one. */
+static bool replay_key(struct tui *t, int ch) {
+    const struct snapshot *s = t->snap;
+    if (!s)
+        return false;
+    switch (ch) {
+    case ' ':
+        runner_pause(t->runner, !runner_paused(t->runner));
+        return true;
+    case KEY_LEFT:
+        runner_seek(t->runner, s->t - 5);
+        return true;
+    case KEY_RIGHT:
+        runner_seek(t->runner, s->t + 5 < t->opt->replay_end ? s->t + 5 : t->opt->replay_end);
+        return true;
+    case '+':
+    case '=': {
+        const double v = runner_speed(t->runner);
+        runner_set_speed(t->runner, v > 0 && v < 1024 ? v * 2 : 1024);
+        return true;
+    }
+    case '-': {
+        const double v = runner_speed(t->runner);
+        runner_set_speed(t->runner, v > 0.25 ? v / 2 : 0.25);
+        return true;
+    }
+    case '[':
+    case ']': {
+        int64_t to = -1;
+        for (size_t i = 0; i < t->opt->n_markers; i++) {
+            const int64_t m = t->opt->markers[i];
+            if (ch == '[' && m < s->t)
+                to = m;
+            if (ch == ']' && m > s->t && to < 0)
+                to = m;
+        }
+        if (to >= 0)
+            runner_seek(t->runner, to);
+        else
+            tui_say(t, false, "no %s marker", ch == '[' ? "earlier" : "later");
+        return true;
+    }
+    case ',':
+        runner_pause(t->runner, true);
+        runner_seek(t->runner, s->t - 1);
+        return true;
+    case '.':
+        runner_pause(t->runner, true);
+        runner_step(t->runner);
+        return true;
+    case 's':
+    case 'u':
+    case 't':
+    case 'z':
+    case 'b':
+    case ':':
+        tui_say(t, true, "replay plays the recorded commands; for what-if: podpilot replay FILE "
+                     "--with CONFIG");
+        return true;
+    default:
+        return false;
+    }
+}
+
+void tui_key(struct tui *t, int ch) {
+    if (t->prompt != P_NONE) {
+        prompt_key(t, ch);
+        return;
+    }
+    t->message[0] = '\0';
+    if (t->opt->replay && replay_key(t, ch))
+        return;
+    static const int spans[] = {60, 300, 900, 1800, 3600};
+    switch (ch) {
+    case 'q':
+        if (any_load(t) && !t->opt->replay) {
+            t->prompt = P_CONFIRM_QUIT;
+            tui_say(t, false, "A load test is running. Quit? (y/n)");
+        } else if (t->snap && t->snap->recording) {
+            t->prompt = P_CONFIRM_QUIT;
+            tui_say(t, false, "Recording. Quit and close the recording? (y/n)");
+        } else {
+            t->quit = true;
+        }
+        break;
+    case '?':
+        t->view = t->view == V_HELP ? V_OVERVIEW : V_HELP;
+        break;
+    case 27:
+        runner_focus(t->runner, SIZE_MAX);
+        t->view = V_OVERVIEW;
+        break;
+    case 'd': {
+        const struct loop_view *v = tui_selected(t);
+        if (v && v->cls == SVC_HPA) {
+            runner_focus(t->runner, t->rows[t->sel]);
+            t->view = V_DESCRIBE;
+        } else if (v) {
+            tui_say(t, true, "d: %s is not scaled by an HPA; enter shows its detail", v->service);
+        }
+        break;
+    }
+    case 'N':
+    case 'C':
+    case 'S':
+    case 'R': {
+        const enum sort_kind k = ch == 'N'   ? SORT_NAME
+                                 : ch == 'C' ? SORT_CLASS
+                                 : ch == 'S' ? SORT_STABLE
+                                             : SORT_REPLICAS;
+        t->sort_desc = t->sort == k ? !t->sort_desc : (k == SORT_STABLE || k == SORT_REPLICAS);
+        t->sort = k;
+        break;
+    }
+    case '\n':
+    case '\r':
+    case KEY_ENTER:
+        if (t->view == V_OVERVIEW && tui_selected(t)) {
+            t->view = V_DETAIL;
+            runner_focus(t->runner, t->rows[t->sel]); /* per-pod figures for the detail */
+        }
+        break;
+    case 'l':
+        t->view = t->view == V_EVENTS ? V_OVERVIEW : V_EVENTS;
+        break;
+    case 'B':
+        if (t->snap && t->snap->report_seq > 0)
+            t->view = V_REPORT;
+        else
+            tui_say(t, false, "no load test has finished yet");
+        break;
+    case '/':
+        start_prompt(t, P_FILTER, t->filter);
+        break;
+    case ':':
+        start_prompt(t, P_COMMAND, "");
+        break;
+    case 's':
+        if (tui_selected(t))
+            start_prompt(t, P_PIN, "");
+        break;
+    case 't':
+        if (tui_selected(t))
+            start_prompt(t, P_TARGET, "");
+        break;
+    case 'b':
+        if (tui_selected(t))
+            start_prompt(t, P_LOAD, "-z 30s -c 5");
+        break;
+    case 'u':
+        act(t, "unpin", "");
+        break;
+    case 'z': {
+        const struct loop_view *v = tui_selected(t);
+        if (v) {
+            t->prompt = P_CONFIRM_PAUSE;
+            tui_say(t, false, "%s autoscaling of %s? (y/n)", v->paused ? "Resume" : "Pause",
+                v->service);
+        }
+        break;
+    }
+    case 'Z':
+        t->frozen = !t->frozen;
+        break;
+    case 'r':
+        if (t->opt->record_toggle) {
+            char msg[600];
+            t->opt->record_toggle(t->opt->record_ctx, msg, sizeof(msg));
+            tui_say(t, strncmp(msg, "cannot", 6) == 0 || strncmp(msg, "busy", 4) == 0, "%s", msg);
+        }
+        break;
+    case ' ':
+        if (tui_selected(t)) {
+            t->marked[t->rows[t->sel]] = !t->marked[t->rows[t->sel]];
+            if (t->sel + 1 < t->n_rows)
+                t->sel++;
+        }
+        break;
+    case 'j':
+    case KEY_DOWN:
+        if (t->sel + 1 < t->n_rows)
+            t->sel++;
+        break;
+    case 'k':
+    case KEY_UP:
+        if (t->sel > 0)
+            t->sel--;
+        break;
+    case 'g':
+    case KEY_HOME:
+        t->sel = 0;
+        break;
+    case 'G':
+    case KEY_END:
+        t->sel = t->n_rows ? t->n_rows - 1 : 0;
+        break;
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+        t->span_s = spans[ch - '1'];
+        break;
+    default:
+        break;
+    }
+}
+

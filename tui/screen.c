@@ -1,0 +1,198 @@
+/* What every view shares on the screen: colours by role, the header and
+ * footer lines, and the table of views that draw the rest. */
+#include "tui/tui_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct theme *theme_of(const struct tui *t) {
+    static struct theme builtin;
+    if (t->opt->theme)
+        return t->opt->theme;
+    if (!builtin.name[0])
+        theme_default(&builtin);
+    return &builtin;
+}
+
+static bool monochrome(const struct tui *t) {
+    return t->opt->monochrome || theme_of(t)->monochrome || !has_colors();
+}
+
+void tui_colours(const struct tui *t) {
+    if (monochrome(t))
+        return;
+    start_color();
+    use_default_colors();
+    init_pair(R_NORMAL, -1, -1);
+    for (int r = R_HEADER; r <= R_REPLICAS; r++) {
+        const struct theme_style *st = &theme_of(t)->roles[r - R_HEADER];
+        init_extended_pair(r, theme_terminal_color(&st->fg, COLORS),
+                           theme_terminal_color(&st->bg, COLORS));
+    }
+}
+
+static attr_t style_attrs(const struct theme_style *s) {
+    return (s->bold ? A_BOLD : A_NORMAL) | (s->underline ? A_UNDERLINE : A_NORMAL) |
+           (s->reverse ? A_REVERSE : A_NORMAL);
+}
+
+attr_t tui_role(const struct tui *t, enum role r) {
+    if (r == R_NORMAL)
+        return A_NORMAL;
+    const struct theme_style *st = &theme_of(t)->roles[r - R_HEADER];
+    if (!monochrome(t))
+        return COLOR_PAIR(r) | style_attrs(st);
+    const attr_t a = style_attrs(st);
+    if (a != A_NORMAL)
+        return a;
+    switch (r) { /* what stays readable with no colour and no theme attributes */
+    case R_HEADER:
+    case R_SELECT:
+        return A_REVERSE;
+    case R_PANIC:
+    case R_WARN:
+    case R_TITLE:
+        return A_BOLD;
+    case R_OVERRIDE:
+        return A_UNDERLINE;
+    default:
+        return A_NORMAL;
+    }
+}
+
+void tui_say(struct tui *t, bool error, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->message, sizeof(t->message), fmt, ap);
+    va_end(ap);
+    t->message_error = error;
+}
+
+void tui_put(int y, int x, attr_t a, const char *s) {
+    attron(a);
+    mvaddstr(y, x, s);
+    attroff(a);
+}
+
+void tui_fill_line(int y, attr_t a) {
+    attron(a);
+    mvhline(y, 0, ' ', COLS);
+    attroff(a);
+}
+
+const char *tui_class_name(enum svc_class c) {
+    static const char *const names[] = {"KPA", "HPA", "LAG", "CRON", "-"};
+    return names[c];
+}
+
+void tui_fmt_value(double v, char *buf, size_t size) {
+    if (isnan(v))
+        snprintf(buf, size, "-");
+    else if (fabs(v) >= 1000)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.2f", v);
+}
+
+static void header(struct tui *t) {
+    char left[512];
+    const struct snapshot *s = t->snap;
+    const int64_t secs = s ? s->t : 0;
+    snprintf(left, sizeof(left), " podpilot%s  t=%lld:%02lld:%02lld  services %zu%s%s%s%s",
+             t->opt->replay ? " replay" : "", (long long)(secs / 3600),
+             (long long)(secs / 60 % 60), (long long)(secs % 60), s ? s->n : 0,
+             t->filter[0] ? "  filter /" : "", t->filter, s && s->recording ? "  REC" : "",
+             t->frozen                      ? "  FROZEN (Z)"
+             : s && s->done && !t->opt->replay ? "  (run ended)"
+                                               : "");
+    tui_fill_line(0, tui_role(t, R_HEADER));
+    tui_put(0, 0, tui_role(t, R_HEADER), left);
+}
+
+static void footer(struct tui *t) {
+    const int y = LINES - 1;
+    move(y, 0);
+    clrtoeol();
+    if (t->prompt != P_NONE) {
+        static const char *const labels[] = {
+            [P_FILTER] = "/", [P_COMMAND] = ":", [P_PIN] = "Pin replicas: ",
+            [P_TARGET] = "Target: ", [P_LOAD] = "Load test (hey flags): ",
+            [P_CONFIRM_PAUSE] = "", [P_CONFIRM_QUIT] = "",
+        };
+        char line[512];
+        if (t->prompt == P_CONFIRM_PAUSE || t->prompt == P_CONFIRM_QUIT)
+            snprintf(line, sizeof(line), "%s", t->message);
+        else
+            snprintf(line, sizeof(line), "%s%.*s", labels[t->prompt], (int)t->input_len,
+                     t->input);
+        tui_put(y, 0, tui_role(t, R_TITLE), line);
+        return;
+    }
+    if (t->message[0]) {
+        tui_put(y, 0, tui_role(t, t->message_error ? R_WARN : R_NORMAL), t->message);
+        return;
+    }
+    if (t->opt->replay && t->snap) {
+        const int64_t now = t->snap->t, end = t->opt->replay_end > 0 ? t->opt->replay_end : 1;
+        char bar[64 * 3 + 1];
+        const int width = 30;
+        const int at = (int)(now * width / end);
+        size_t used = 0;
+        for (int i = 0; i < width; i++) {
+            const char *g = t->opt->ascii ? (i < at ? "=" : i == at ? ">" : "-")
+                            : i < at     ? "━"
+                            : i == at    ? "●"
+                                         : "─";
+            const size_t n = strlen(g);
+            memcpy(bar + used, g, n);
+            used += n;
+        }
+        bar[used] = '\0';
+        char line[512];
+        snprintf(line, sizeof(line),
+                 " %s %lld:%02lld:%02lld / %lld:%02lld:%02lld %s %gx  space:play/pause  "
+                 "left/right:5s  +/-:speed  [ ]:marker  , .:tick  ?:help  q:quit",
+                 t->snap->paused ? "||" : (t->opt->ascii ? ">" : "▶"), (long long)(now / 3600),
+                 (long long)(now / 60 % 60), (long long)(now % 60), (long long)(end / 3600),
+                 (long long)(end / 60 % 60), (long long)(end % 60), bar, t->snap->speed);
+        tui_put(y, 0, tui_role(t, R_DIM), line);
+        return;
+    }
+    tui_put(y, 0, tui_role(t, R_DIM),
+        t->view == V_OVERVIEW
+            ? " ?:help  enter:detail  d:describe  /:filter  ::command  s:pin  u:unpin  "
+              "t:target  z:pause  b:load  r:record  space:mark  N/C/S/R:sort  q:quit"
+            : " esc:back  ?:help  d:describe  s:pin  u:unpin  t:target  z:pause  b:load  "
+              "1-5:span  q:quit");
+}
+
+static void too_small(void) {
+    char line[120];
+    snprintf(line, sizeof(line), "too small: need %dx%d, have %dx%d", MIN_COLS, MIN_LINES, COLS,
+             LINES);
+    const int x = COLS > (int)strlen(line) ? (COLS - (int)strlen(line)) / 2 : 0;
+    mvaddnstr(LINES / 2, x, line, COLS);
+}
+
+/* The views, by kind: adding one is a file, an enum value and a row. */
+static void (*const views[])(struct tui *) = {
+    [V_OVERVIEW] = tui_overview, [V_DETAIL] = tui_detail,     [V_HELP] = tui_help,
+    [V_EVENTS] = tui_events,     [V_DESCRIBE] = tui_describe, [V_REPORT] = tui_report,
+};
+
+void tui_draw(struct tui *t) {
+    erase();
+    if (COLS < MIN_COLS || LINES < MIN_LINES) {
+        too_small();
+        refresh();
+        return;
+    }
+    tui_refilter(t);
+    header(t);
+    if (t->snap)
+        views[t->view](t);
+    footer(t);
+    refresh();
+}

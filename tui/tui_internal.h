@@ -1,0 +1,95 @@
+/* The console's own state and the pieces its files share: screen.c
+ * (colours, header, footer, the view table), one file per view
+ * (view_overview.c, view_detail.c, view_events.c, view_describe.c,
+ * view_report.c, view_help.c), keys.c, and tui.c (snapshots, the run loop).
+ * Nothing outside tui/ includes it. */
+#ifndef PODPILOT_TUI_INTERNAL_H
+#define PODPILOT_TUI_INTERNAL_H
+
+#include "tui/tui.h"
+
+#include <curses.h>
+
+#define HISTORY 3600 /* one hour of ticks per service */
+#define MIN_COLS 80
+#define MIN_LINES 24
+
+enum role {
+    R_NORMAL = 1,
+    R_HEADER,
+    R_TITLE,
+    R_SELECT,
+    R_PANIC,
+    R_OVERRIDE,
+    R_WARN,
+    R_DIM,
+    R_STABLE,
+    R_PANICLINE,
+    R_REPLICAS,
+};
+
+enum view_kind { V_OVERVIEW, V_DETAIL, V_HELP, V_EVENTS, V_DESCRIBE, V_REPORT };
+enum sort_kind { SORT_NONE, SORT_NAME, SORT_CLASS, SORT_STABLE, SORT_REPLICAS };
+enum prompt_kind { P_NONE, P_FILTER, P_COMMAND, P_PIN, P_TARGET, P_LOAD, P_CONFIRM_PAUSE, P_CONFIRM_QUIT };
+
+struct history {
+    double stable[HISTORY], panic[HISTORY], actual[HISTORY];
+    size_t n; /* samples so far (the ring holds the last HISTORY) */
+};
+
+struct tui {
+    struct runner *runner;
+    const struct tui_options *opt;
+    const struct snapshot *snap; /* held */
+    int64_t last_t;
+    struct history *hist; /* per service */
+    size_t n;
+    bool *marked;
+    size_t *rows; /* filtered service indices */
+    size_t n_rows;
+    size_t sel, top;
+    enum view_kind view;
+    enum prompt_kind prompt;
+    char input[256];
+    size_t input_len;
+    char filter[256];
+    char message[300];
+    bool message_error;
+    bool frozen;
+    enum sort_kind sort;
+    bool sort_desc;
+    int span_s;
+    bool quit;
+    uint64_t report_seen;
+    char *chart_buf;
+};
+
+/* screen.c */
+void tui_colours(const struct tui *t);
+attr_t tui_role(const struct tui *t, enum role r);
+/* The status line's message until the next key. */
+void tui_say(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tui_put(int y, int x, attr_t a, const char *s);
+void tui_fill_line(int y, attr_t a);
+const char *tui_class_name(enum svc_class c);
+/* "-" for NaN, whole numbers from 1,000 on, two decimals below. */
+void tui_fmt_value(double v, char *buf, size_t size);
+/* The whole screen: header, the current view, footer. */
+void tui_draw(struct tui *t);
+
+/* tui.c */
+void tui_refilter(struct tui *t);
+const struct loop_view *tui_selected(const struct tui *t);
+
+/* keys.c */
+void tui_key(struct tui *t, int ch);
+
+/* One function per view, each in its own file; screen.c's table picks one. */
+void tui_overview(struct tui *t);
+void tui_detail(struct tui *t);
+void tui_events(struct tui *t);
+void tui_describe(struct tui *t);
+void tui_report(struct tui *t);
+void tui_help(struct tui *t);
+
+#endif

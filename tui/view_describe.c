@@ -1,0 +1,25 @@
+/* `kubectl describe` of the selected service's HPA, as the engine renders it. */
+#include "tui/tui_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void tui_describe(struct tui *t) {
+    const struct loop_view *v = tui_selected(t);
+    const struct snapshot *s = t->snap;
+    if (!v || s->focus != t->rows[t->sel] || !s->describe[0]) {
+        tui_put(2, 1, tui_role(t, R_DIM), "waiting for the next tick...");
+        return;
+    }
+    int y = 1;
+    const char *p = s->describe;
+    char line[1024];
+    while (*p && y < LINES - 1) {
+        const size_t n = strcspn(p, "\n");
+        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1),
+                 p);
+        mvaddnstr(y++, 0, line, COLS);
+        p += n + (p[n] == '\n');
+    }
+}
+

@@ -1,0 +1,159 @@
+/* One service: its windows and replicas as charts, why, GPU per pod,
+ * HPA conditions and its events. */
+#include "tui/tui_internal.h"
+
+#include "tui/chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The last `want` samples of ring r in order, into out; returns how many. */
+static size_t history_tail(const double *r, size_t n, size_t want, double *out) {
+    const size_t have = n < HISTORY ? n : HISTORY;
+    const size_t k = want < have ? want : have;
+    for (size_t i = 0; i < k; i++)
+        out[i] = r[(n - k + i) % HISTORY];
+    return k;
+}
+
+/* A chart block: a label line, then `rows` rows of the series; `ref`, when
+ * not NaN, is drawn as a dashed line where the chart is empty (the target
+ * or the panic threshold, at its current value). */
+static int chart_block(struct tui *t, int y, const char *label, const double *ring, size_t n,
+                       enum role r, int rows, double ref, const char *ref_label) {
+    const int cols = COLS - 12 < 1000 ? COLS - 12 : 1000; /* chart_buf holds 1,000 cells */
+    static double tail[HISTORY];
+    size_t want = (size_t)t->span_s;
+    if (want > 2 * (size_t)cols)
+        want = 2 * (size_t)cols; /* one tick per half cell; longer spans show the newest */
+    const size_t k = history_tail(ring, n, want, tail);
+    double max = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!isnan(tail[i]) && tail[i] > max)
+            max = tail[i];
+    if (!isnan(ref) && ref * 1.05 > max)
+        max = ref * 1.05;
+    char head[200], now[40], refs[40];
+    tui_fmt_value(k ? tail[k - 1] : NAN, now, sizeof(now));
+    tui_fmt_value(ref, refs, sizeof(refs));
+    if (isnan(ref))
+        snprintf(head, sizeof(head), "%s  now %s", label, now);
+    else
+        snprintf(head, sizeof(head), "%s  now %s  %s %s %s", label, now,
+                 t->opt->ascii ? "---" : "╌╌╌", ref_label, refs);
+    tui_put(y, 1, tui_role(t, R_TITLE), head);
+    const size_t stride = (size_t)cols * 3 + 1;
+    chart_render(tail, k, max > 0 ? max : 1, rows, cols,
+                 t->opt->ascii ? CHART_ASCII : CHART_BRAILLE, t->chart_buf, stride);
+    const int ref_row = isnan(ref) ? -1 : chart_row_of(ref, max > 0 ? max : 1, rows);
+    for (int row = 0; row < rows; row++) {
+        char scale[40];
+        if (row == 0 || row == ref_row) {
+            tui_fmt_value(row == 0 ? max : ref, scale, sizeof(scale));
+            tui_put(y + 1 + row, 1, tui_role(t, row == ref_row ? R_OVERRIDE : R_DIM), scale);
+        }
+        const char *line = t->chart_buf + (size_t)row * stride;
+        tui_put(y + 1 + row, 11, tui_role(t, r), line);
+        if (row != ref_row)
+            continue;
+        int cell = 0;
+        for (const char *p = line; *p; cell++) {
+            if (*p == ' ')
+                tui_put(y + 1 + row, 11 + cell, tui_role(t, R_OVERRIDE), t->opt->ascii ? "-" : "╌");
+            p += *p == ' ' || (unsigned char)*p < 0x80 ? 1 : 3;
+        }
+    }
+    return y + 1 + rows;
+}
+
+/* htop-style bars, three to a line: each ready pod's GPU utilization. */
+static int gpu_bars(struct tui *t, int y) {
+    const struct snapshot *s = t->snap;
+    if (s->n_pod_gpu == 0 || y >= LINES - 4)
+        return y;
+    tui_put(y++, 1, tui_role(t, R_TITLE), "GPU per ready pod (SM busy)");
+    const int per_line = 3, width = 20;
+    for (size_t i = 0; i < s->n_pod_gpu && y < LINES - 3; i += per_line) {
+        move(y, 0);
+        for (int k = 0; k < per_line && i + (size_t)k < s->n_pod_gpu; k++) {
+            const double g = s->pod_gpu[i + (size_t)k];
+            const int fill = (int)lround(g / 100 * width);
+            char bar[width + 1];
+            for (int c = 0; c < width; c++)
+                bar[c] = c < fill ? '|' : ' ';
+            bar[width] = '\0';
+            char cell[80];
+            snprintf(cell, sizeof(cell), " %3zu [%s%4.0f%%]", i + (size_t)k, bar, g);
+            tui_put(y, k * 34, tui_role(t, g >= 90 ? R_PANIC : R_STABLE), cell);
+        }
+        y++;
+    }
+    return y;
+}
+
+void tui_detail(struct tui *t) {
+    const struct loop_view *v = tui_selected(t);
+    if (!v) {
+        t->view = V_OVERVIEW;
+        return;
+    }
+    const size_t i = t->rows[t->sel];
+    const struct history *h = &t->hist[i];
+    char line[512], target[40];
+    tui_fmt_value(v->target, target, sizeof(target));
+    snprintf(line, sizeof(line), " %s  %s  %s target %s   span %dm", v->service,
+             tui_class_name(v->cls), v->metric ? v->metric : "", target, t->span_s / 60);
+    tui_put(1, 0, tui_role(t, R_TITLE), line);
+    const int rows = LINES >= 40 ? 6 : 3;
+    int y = 2;
+    const bool kpa = v->cls == SVC_KPA;
+    const double at_target = kpa ? v->target * v->ready : v->target;
+    y = chart_block(t, y, kpa ? "stable window (revision total)" : "observed", h->stable, h->n,
+                    R_STABLE, rows, at_target, kpa ? "target x ready pods" : "target");
+    if (kpa)
+        y = chart_block(t, y, v->panic_mode ? "panic window  PANIC" : "panic window", h->panic,
+                        h->n, R_PANICLINE, rows, v->panic_threshold * at_target,
+                        "panic threshold");
+    y = chart_block(t, y, "replicas asked", h->actual, h->n, R_REPLICAS, rows, v->desired,
+                    "desired");
+    snprintf(line, sizeof(line), " replicas: ready %d  actual %d  desired %d  recommended %d%s%s",
+             v->ready, v->actual, v->desired, v->recommended,
+             isnan(v->gpu_util) ? "" : "  GPU ", "");
+    if (!isnan(v->gpu_util)) {
+        char g[40];
+        snprintf(g, sizeof(g), "%.0f%%", v->gpu_util);
+        strncat(line, g, sizeof(line) - strlen(line) - 1);
+    }
+    tui_put(y++, 0, A_NORMAL, line);
+    snprintf(line, sizeof(line), " why: %s", v->reason[0] ? v->reason : "(no limit applied)");
+    tui_put(y++, 0, tui_role(t, v->override[0] ? R_OVERRIDE : R_NORMAL), line);
+    if (v->override[0]) {
+        snprintf(line, sizeof(line), " override: %s", v->override);
+        tui_put(y++, 0, tui_role(t, R_OVERRIDE), line);
+    }
+    y = gpu_bars(t, y);
+    if (v->hpa) {
+        tui_put(y++, 0, tui_role(t, R_TITLE), " Conditions:  Type            Status  Reason");
+        for (size_t c = 0; c < v->hpa->n_conditions && y < LINES - 2; c++) {
+            const struct hpa_condition *hc = &v->hpa->conditions[c];
+            snprintf(line, sizeof(line), "              %-15s %-7s %-20s %s",
+                     hpa_cond_type_name(hc->type), hpa_cond_status_name(hc->status), hc->reason,
+                     hc->message);
+            tui_put(y++, 0, A_NORMAL, line);
+        }
+    }
+    tui_put(y++, 0, tui_role(t, R_TITLE), " Events:");
+    const struct snapshot *s = t->snap;
+    size_t shown = 0;
+    for (size_t e = s->n_events; e-- > 0 && y < LINES - 1;) {
+        const struct snap_event *ev = &s->events[e];
+        if (ev->svc != i)
+            continue;
+        snprintf(line, sizeof(line), "   %6.0fs  %-18s %s", ev->t, ev->reason, ev->message);
+        tui_put(y++, 0, tui_role(t, ev->warning ? R_WARN : R_NORMAL), line);
+        if (++shown == 8)
+            break;
+    }
+}
+

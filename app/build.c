@@ -137,7 +137,7 @@ cJSON *build_header(const struct sources *s, const struct svc_set *set) {
         cJSON_AddItemToArray(loads, cJSON_CreateString(s->loads[i]));
     cJSON *svcs = cJSON_AddArrayToObject(h, "services");
     for (size_t i = 0; i < set->n; i++)
-        cJSON_AddItemToArray(svcs, record_service_json(&set->svcs[i]));
+        cJSON_AddItemToArray(svcs, record_service_json(set, i));
     return h;
 }
 

@@ -33,9 +33,9 @@ int64_t headless_default_duration(const struct svc_set *set, const struct comman
         return set->duration / PP_NS_PER_SEC;
     int64_t end = 0;
     for (size_t i = 0; i < set->n_loads; i++) {
-        const struct sim_load *l = &set->loads[i].load;
+        const struct load_spec *l = &set->loads[i].load;
         pp_time e = l->start + (l->duration ? l->duration : PP_SEC(60));
-        if (l->kind == SIM_LOAD_TRACE && l->n_trace)
+        if (l->kind == LOAD_TRACE && l->n_trace)
             e = l->start + (pp_time)((l->trace[l->n_trace - 1].at_s + 1) * 1e9);
         if (e / PP_NS_PER_SEC > end)
             end = e / PP_NS_PER_SEC;

@@ -68,7 +68,7 @@ static void event(struct jsonl *j, const struct loop_record *r, const char *serv
 
 /* hey's report of a finished load (malloc'd); j->scratch holds its
  * latencies sorted afterwards. */
-static char *report_text(struct jsonl *j, const struct sim_load_result *res,
+static char *report_text(struct jsonl *j, const struct load_result *res,
                          struct hey_results *out) {
     if (res->n_lat > j->scratch_cap) {
         j->scratch_cap = res->n_lat;
@@ -99,7 +99,7 @@ char *jsonl_load_report(struct jsonl *j, const struct loop_record *r) {
 }
 
 static void load_done(struct jsonl *j, const struct loop_record *r, const char *service) {
-    const struct sim_load_result *res = r->result;
+    const struct load_result *res = r->result;
     struct hey_results hr;
     char *text = report_text(j, res, &hr);
     const size_t n = res->n_lat;

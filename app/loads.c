@@ -9,12 +9,12 @@
 #include <string.h>
 
 /* Reads "seconds,rps" lines (a header line is skipped) into the set. */
-static enum pp_status read_trace(struct svc_set *set, const char *path, struct sim_load *l,
+static enum pp_status read_trace(struct svc_set *set, const char *path, struct load_spec *l,
                                  struct pp_error *err) {
     FILE *f = fopen(path, "r");
     if (!f)
         return pp_fail(err, PP_ERR_IO, "--trace", "cannot open %s: %s", path, strerror(errno));
-    struct sim_trace_point *pts = NULL;
+    struct load_trace_point *pts = NULL;
     size_t n = 0, cap = 0;
     char line[256];
     int lineno = 0;
@@ -36,7 +36,7 @@ static enum pp_status read_trace(struct svc_set *set, const char *path, struct s
             cap = cap ? cap * 2 : 256;
             pts = xrealloc(pts, cap * sizeof(*pts));
         }
-        pts[n++] = (struct sim_trace_point){t, r};
+        pts[n++] = (struct load_trace_point){t, r};
     }
     fclose(f);
     if (st == PP_OK && n == 0)
@@ -50,20 +50,20 @@ static enum pp_status read_trace(struct svc_set *set, const char *path, struct s
 }
 
 static enum pp_status parse_flags(struct svc_set *set, const char *text, const char *dir,
-                                  struct sim_load *l, struct pp_error *err) {
+                                  struct load_spec *l, struct pp_error *err) {
     struct hey_args a;
     if (hey_parse(text, false, &a, err) != PP_OK)
         return PP_ERR_PARSE;
-    *l = (struct sim_load){.start = a.after, .duration = a.z, .requests = a.z ? 0 : a.n,
+    *l = (struct load_spec){.start = a.after, .duration = a.z, .requests = a.z ? 0 : a.n,
                            .workers = a.c, .qps = a.q, .timeout = PP_SEC(a.t)};
     if (a.rate > 0) {
-        l->kind = SIM_LOAD_POISSON;
+        l->kind = LOAD_POISSON;
         l->rate = a.rate;
         l->requests = a.z ? 0 : (strstr(text, "-n") ? a.n : 0);
         if (!a.z && !l->requests)
             return pp_fail(err, PP_ERR_PARSE, "--rate", "needs -z DURATION or -n REQUESTS");
     } else if (a.trace[0]) {
-        l->kind = SIM_LOAD_TRACE;
+        l->kind = LOAD_TRACE;
         l->requests = 0;
         char path[1024];
         if (a.trace[0] != '/' && dir && dir[0])
@@ -82,7 +82,7 @@ static enum pp_status parse(struct svc_set *set, struct svc_load *ld, struct pp_
     return PP_OK;
 }
 
-enum pp_status loads_parse_flags(struct svc_set *set, const char *hey, struct sim_load *out,
+enum pp_status loads_parse_flags(struct svc_set *set, const char *hey, struct load_spec *out,
                                  struct pp_error *err) {
     return parse_flags(set, hey, NULL, out, err);
 }

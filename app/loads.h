@@ -13,7 +13,7 @@ enum pp_status loads_add(struct svc_set *set, const char *service, const char *h
 
 /* hey's flags (and --rate, --trace, --after) into a load; a trace's points
  * live in the set. */
-enum pp_status loads_parse_flags(struct svc_set *set, const char *hey, struct sim_load *out,
+enum pp_status loads_parse_flags(struct svc_set *set, const char *hey, struct load_spec *out,
                                  struct pp_error *err);
 
 /* Parses every load the manifests left as text; err names where it was

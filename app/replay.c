@@ -8,6 +8,7 @@
 #include "engine/record.h"
 #include "engine/source_whatif.h"
 #include "engine/runner.h"
+#include "engine/sim.h"
 #include "tui/tui.h"
 
 #include <langinfo.h>
@@ -413,10 +414,10 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
                 const int32_t ra_n = loop_view(a.loop, i)->actual;
                 const int32_t wa = loop_view(b.loop, j)->actual;
                 if (counted) {
-                    replay_tally_add(&cmp[j].rec, &rec->svcs[i].pods, o->ready + o->starting,
-                                     o->ready, o->demand);
-                    replay_tally_add(&cmp[j].what, &w.svcs[j].pods, wo->ready + wo->starting,
-                                     wo->ready, o->demand);
+                    replay_tally_add(&cmp[j].rec, &rec->sim_pods[i], &rec->svcs[i].pods,
+                                     o->ready + o->starting, o->ready, o->demand);
+                    replay_tally_add(&cmp[j].what, &w.sim_pods[j], &w.svcs[j].pods,
+                                     wo->ready + wo->starting, wo->ready, o->demand);
                 }
                 if (cmp[j].diverged_at < 0 && ra_n != wa) {
                     cmp[j].diverged_at = t->t;

@@ -17,7 +17,7 @@
 #ifndef PODPILOT_COMMAND_H
 #define PODPILOT_COMMAND_H
 
-#include "engine/sim.h"
+#include "engine/load.h"
 
 enum command_kind {
     CMD_PIN,
@@ -38,7 +38,7 @@ struct command {
     double value;      /* target */
     char knob[96];     /* set */
     char arg[256];     /* set: the value as written; load: hey's flags */
-    struct sim_load load; /* load: filled by the caller from arg (no trace) */
+    struct load_spec load; /* load: filled by the caller from arg (no trace) */
     bool load_ready;
     char text[640]; /* the command, one line, as it will be recorded */
 };

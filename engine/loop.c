@@ -190,7 +190,7 @@ static void step(struct loop *l, size_t svc) {
 }
 
 static void load_done(void *ctx, size_t load, const struct svc_load *spec,
-                      const struct sim_load_result *result) {
+                      const struct load_result *result) {
     struct loop *l = ctx;
     const struct loop_record rec = {.kind = LOOP_LOAD_DONE, .t = elapsed_s(l), .svc = spec->svc,
                                     .load = load, .load_spec = spec, .result = result};

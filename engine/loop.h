@@ -27,7 +27,7 @@ struct loop_record {
     const char *message;
     size_t load; /* LOOP_LOAD_DONE */
     const struct svc_load *load_spec;
-    const struct sim_load_result *result;
+    const struct load_result *result;
     const struct command *cmd;  /* LOOP_COMMAND */
     const struct loop_obs *obs; /* LOOP_OBS */
 };

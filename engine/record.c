@@ -1,6 +1,7 @@
 #include "engine/record.h"
 
 #include "engine/buf.h"
+#include "engine/sim.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -260,7 +261,9 @@ static cJSON *hpa_json(const struct hpa_spec *h) {
     return o;
 }
 
-cJSON *record_service_json(const struct svc_config *c) {
+cJSON *record_service_json(const struct svc_set *set, size_t svc) {
+    const struct svc_config *c = &set->svcs[svc];
+    const struct sim_pod_model *m = &set->sim_pods[svc];
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddStringToObject(o, "namespace", c->namespace_);
@@ -303,9 +306,9 @@ cJSON *record_service_json(const struct svc_config *c) {
         }
     }
     cJSON *p = cJSON_AddObjectToObject(o, "pods");
-    add_seconds(p, "serviceTimeSeconds", (pp_time)llround(c->pods.service_time_s * 1e9));
-    add_seconds(p, "coldStartSeconds", c->pods.cold_start);
-    cJSON_AddNumberToObject(p, "streams", c->pods.streams);
+    add_seconds(p, "serviceTimeSeconds", (pp_time)llround(m->service_time_s * 1e9));
+    add_seconds(p, "coldStartSeconds", m->cold_start);
+    cJSON_AddNumberToObject(p, "streams", m->streams);
     cJSON_AddNumberToObject(p, "gpus", c->pods.gpus);
     cJSON_AddNumberToObject(p, "cpuRequestMilli", (double)c->pods.cpu_request_milli);
     return o;

@@ -38,8 +38,9 @@ enum pp_status record_end_tick(struct record_writer *w, int64_t t, struct pp_err
 /* Closes; false when anything failed to write (err says what). */
 enum pp_status record_close(struct record_writer *w, struct pp_error *err);
 
-/* The resolved settings of a service, for the header: what the engine ran. */
-cJSON *record_service_json(const struct svc_config *c);
+/* The resolved settings of set's service svc, for the header: what the
+ * engine ran. */
+cJSON *record_service_json(const struct svc_set *set, size_t svc);
 
 /* ---- reading ---- */
 

@@ -68,7 +68,7 @@ static struct snapshot *snapshot_new(size_t n) {
     s->svcs = xcalloc(n ? n : 1, sizeof(*s->svcs));
     s->events = xcalloc(RUNNER_EVENTS, sizeof(*s->events));
     s->describe = xcalloc(1, RUNNER_DESCRIBE);
-    s->pod_gpu = xcalloc(SIM_MAX_PODS, sizeof(*s->pod_gpu));
+    s->pod_gpu = xcalloc(RUNNER_POD_GPU, sizeof(*s->pod_gpu));
     s->report = xcalloc(1, RUNNER_REPORT);
     s->n = n;
     return s;
@@ -136,7 +136,7 @@ static void publish(struct runner *r, bool done) {
     s->n_pod_gpu = 0;
     if (s->focus < s->n) {
         loop_describe(r->loop, s->focus, s->describe, RUNNER_DESCRIBE);
-        s->n_pod_gpu = loop_pod_gpu(r->loop, s->focus, s->pod_gpu, SIM_MAX_PODS);
+        s->n_pod_gpu = loop_pod_gpu(r->loop, s->focus, s->pod_gpu, RUNNER_POD_GPU);
     }
     s->n_events = r->ring_len;
     for (size_t i = 0; i < r->ring_len; i++)

@@ -12,6 +12,7 @@
 #define RUNNER_EVENTS 256
 #define RUNNER_DESCRIBE 16384
 #define RUNNER_REPORT 8192
+#define RUNNER_POD_GPU 1024 /* ready pods whose GPU figures a snapshot carries */
 
 struct snap_service {
     struct loop_view view; /* strings point into this struct */

@@ -1,5 +1,7 @@
 #include "engine/service.h"
 
+#include "engine/sim.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@ void svc_set_fini(struct svc_set *set) {
     free(set->strings);
     free(set->traces);
     free(set->svcs);
+    free(set->sim_pods);
     free(set->loads);
     *set = (struct svc_set){0};
 }
@@ -32,14 +35,17 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size) {
 }
 
 struct svc_config *svc_set_add(struct svc_set *set, const char *name, const char *ns) {
+    size_t cap = set->cap;
+    set->sim_pods = grow(set->sim_pods, &cap, set->n, sizeof(*set->sim_pods));
     set->svcs = grow(set->svcs, &set->cap, set->n, sizeof(*set->svcs));
+    sim_pod_model_default(&set->sim_pods[set->n]);
     struct svc_config *c = &set->svcs[set->n++];
     *c = (struct svc_config){.cls = SVC_KPA, .replicas = 1, .initial_ready = 1};
     snprintf(c->name, sizeof(c->name), "%s", name);
     snprintf(c->namespace_, sizeof(c->namespace_), "%s", ns && *ns ? ns : "default");
     kpa_config_default(&c->kpa);
     lag_config_agent_defaults(&c->lag);
-    sim_pod_model_default(&c->pods);
+    c->pods = pod_spec_default();
     return c;
 }
 
@@ -78,10 +84,10 @@ const char *svc_set_strdup(struct svc_set *set, const char *s) {
     return copy;
 }
 
-const struct sim_trace_point *svc_set_trace(struct svc_set *set, const struct sim_trace_point *p,
+const struct load_trace_point *svc_set_trace(struct svc_set *set, const struct load_trace_point *p,
                                             size_t n) {
     set->traces = grow(set->traces, &set->traces_cap, set->n_traces, sizeof(*set->traces));
-    struct sim_trace_point *copy = xmalloc((n ? n : 1) * sizeof(*copy));
+    struct load_trace_point *copy = xmalloc((n ? n : 1) * sizeof(*copy));
     memcpy(copy, p, n * sizeof(*copy));
     set->traces[set->n_traces++] = copy;
     return copy;

@@ -9,7 +9,8 @@
 #include "engine/hpa.h"
 #include "engine/kpa_config.h"
 #include "engine/lag.h"
-#include "engine/sim.h"
+#include "engine/load.h"
+#include "engine/pod_spec.h"
 #include "engine/tz.h"
 
 #define SVC_NAME_MAX 160
@@ -50,7 +51,7 @@ struct svc_config {
     struct tz *cron_tz; /* loaded from cron.zone by the caller; owned by the set */
     int32_t replicas;      /* replicas before any scaler acts (Deployment spec) */
     int32_t initial_ready; /* of those, ready at the start; the rest cold-start */
-    struct sim_pod_model pods;
+    struct pod_spec pods;  /* the pod template's requests, GPUs, containerConcurrency */
 };
 
 /* A load on a service from the start of the run (hey flags, Poisson, trace). */
@@ -60,12 +61,17 @@ struct svc_load {
     struct pp_error where; /* file, line, column and field it was written at */
     char dir[256];         /* a trace file's path is relative to this */
     bool parsed;           /* load holds text's meaning */
-    struct sim_load load;
+    struct load_spec load;
 };
+
+struct sim_pod_model; /* the simulated cluster's (engine/sim.h) */
 
 struct svc_set {
     struct svc_config *svcs;
     size_t n, cap;
+    /* per service, how its pods behave in the simulated cluster: a live
+     * cluster's services do not read it */
+    struct sim_pod_model *sim_pods;
     struct svc_load *loads;
     size_t n_loads, loads_cap;
     uint64_t seed;
@@ -73,7 +79,7 @@ struct svc_set {
     pp_time duration; /* how long to run; 0 = the caller's default */
     char **strings; /* owned by the set: names the configs point at */
     size_t n_strings, strings_cap;
-    struct sim_trace_point **traces;
+    struct load_trace_point **traces;
     size_t n_traces, traces_cap;
 };
 
@@ -91,7 +97,7 @@ struct svc_load *svc_set_add_load(struct svc_set *set, size_t svc);
 /* Copies s into the set; the copy lives as long as the set. */
 const char *svc_set_strdup(struct svc_set *set, const char *s);
 /* Copies n trace points into the set. */
-const struct sim_trace_point *svc_set_trace(struct svc_set *set, const struct sim_trace_point *p,
+const struct load_trace_point *svc_set_trace(struct svc_set *set, const struct load_trace_point *p,
                                             size_t n);
 
 const char *svc_class_name(enum svc_class c); /* "kpa", "hpa", "lag", "cron" */

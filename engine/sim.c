@@ -87,6 +87,7 @@ struct held { /* a request the activator holds */
 
 struct service {
     struct sim_pod_model m;
+    struct pod_spec spec;
     double ln_mu, ln_sigma; /* the lognormal's parameters for the mean and cv */
     int32_t exec_slots; /* streams, capped by containerConcurrency */
     struct pod *pods;
@@ -116,15 +117,15 @@ struct worker {
 
 struct load {
     size_t svc;
-    struct sim_load spec;
-    struct sim_trace_point *trace;
+    struct load_spec spec;
+    struct load_trace_point *trace;
     struct rng rng;
     struct worker *workers;
     int32_t running; /* workers not stopped, or 1 for an open loop still arriving */
     int64_t in_flight;
     bool stopped;
     pp_time stop_at;
-    struct sim_load_result res;
+    struct load_result res;
     double *lat;
     size_t lat_cap;
 };
@@ -158,10 +159,8 @@ void sim_pod_model_default(struct sim_pod_model *m) {
         .service_cv = 0.25,
         .cold_start = PP_SEC(10),
         .streams = 4,
-        .cpu_request_milli = 1000,
         .cpu_idle_milli = 2,
         .cpu_stream_milli = 250,
-        .memory_request_milli = INT64_C(512) * 1024 * 1024 * 1000,
         .memory_idle_milli = INT64_C(200) * 1024 * 1024 * 1000,
         .memory_request_bytes_milli = INT64_C(4) * 1024 * 1024 * 1000,
     };
@@ -177,11 +176,7 @@ enum pp_status sim_pod_model_validate(const struct sim_pod_model *m, struct pp_e
     if (m->streams < 1 || m->streams > SIM_MAX_STREAMS)
         return pp_fail(err, PP_ERR_INVALID, "streams", "must be between 1 and %d",
                        SIM_MAX_STREAMS);
-    if (m->concurrency_limit < 0)
-        return pp_fail(err, PP_ERR_INVALID, "containerConcurrency", "must not be negative");
-    if (m->gpus < 0)
-        return pp_fail(err, PP_ERR_INVALID, "gpus", "must not be negative");
-    if (m->cpu_request_milli < 0 || m->cpu_idle_milli < 0 || m->cpu_stream_milli < 0)
+    if (m->cpu_idle_milli < 0 || m->cpu_stream_milli < 0)
         return pp_fail(err, PP_ERR_INVALID, "cpu", "must not be negative");
     return PP_OK;
 }
@@ -292,7 +287,7 @@ static double draw_work(struct rng *r, const struct service *v) {
 }
 
 static int32_t pick_pod(const struct service *v) {
-    const int32_t cap = v->activator ? v->m.concurrency_limit : 0;
+    const int32_t cap = v->activator ? v->spec.concurrency_limit : 0;
     int32_t best = -1;
     for (int32_t i = 0; i < v->n_slots; i++) {
         const struct pod *p = &v->pods[i];
@@ -466,7 +461,7 @@ static pp_time next_arrival(struct load *l, pp_time now) {
     for (int guard = 0; guard < 1000000; guard++) {
         if (load_over(l, t))
             return -1;
-        if (l->spec.kind == SIM_LOAD_POISSON) {
+        if (l->spec.kind == LOAD_POISSON) {
             if (!(l->spec.rate > 0))
                 return -1;
             return t + (pp_time)(rng_exp(&l->rng, 1.0 / l->spec.rate) * 1e9) + 1;
@@ -577,8 +572,8 @@ void sim_run(struct sim *s, pp_time until) {
 
 /* ---- public ---- */
 
-struct sim *sim_create(uint64_t seed, const struct sim_pod_model *models, const int32_t *ready,
-                       size_t n, pp_time now) {
+struct sim *sim_create(uint64_t seed, const struct sim_pod_model *models,
+                       const struct pod_spec *specs, const int32_t *ready, size_t n, pp_time now) {
     struct sim *s = xcalloc(1, sizeof(*s));
     rng_seed(&s->rng, seed);
     s->n_svcs = n;
@@ -586,10 +581,11 @@ struct sim *sim_create(uint64_t seed, const struct sim_pod_model *models, const 
     for (size_t i = 0; i < n; i++) {
         struct service *v = &s->svcs[i];
         v->m = models[i];
+        v->spec = specs[i];
         const double sigma2 = log1p(v->m.service_cv * v->m.service_cv);
         v->ln_mu = log(v->m.service_time_s) - sigma2 / 2;
         v->ln_sigma = sqrt(sigma2);
-        v->exec_slots = sim_exec_slots(&v->m);
+        v->exec_slots = sim_exec_slots(&v->m, &v->spec);
         v->pods = xcalloc(SIM_MAX_PODS, sizeof(*v->pods));
         v->slot_free = xcalloc((size_t)SIM_MAX_PODS * (size_t)v->exec_slots, sizeof(pp_time));
         v->buf_last = now;
@@ -709,7 +705,7 @@ void sim_set_activator(struct sim *s, size_t svc, bool in_path, pp_time now) {
     drain(s, svc, now);
 }
 
-size_t sim_load_start(struct sim *s, size_t svc, const struct sim_load *load) {
+size_t sim_load_start(struct sim *s, size_t svc, const struct load_spec *load) {
     if (s->n_loads == s->loads_cap) {
         s->loads_cap = s->loads_cap ? s->loads_cap * 2 : 8;
         s->loads = xrealloc(s->loads, s->loads_cap * sizeof(*s->loads));
@@ -726,7 +722,7 @@ size_t sim_load_start(struct sim *s, size_t svc, const struct sim_load *load) {
         memcpy(l->trace, load->trace, load->n_trace * sizeof(*l->trace));
         l->spec.trace = l->trace;
     }
-    if (load->kind == SIM_LOAD_WORKERS) {
+    if (load->kind == LOAD_WORKERS) {
         const int32_t c = load->workers > 0 ? load->workers : 1;
         l->spec.workers = c;
         l->workers = xcalloc((size_t)c, sizeof(*l->workers));
@@ -759,7 +755,7 @@ void sim_load_stop(struct sim *s, size_t load, pp_time now) {
         return;
     l->stopped = true;
     l->stop_at = now;
-    if (l->spec.kind != SIM_LOAD_WORKERS) {
+    if (l->spec.kind != LOAD_WORKERS) {
         l->running = 0;
         maybe_finish(l, now);
         return;
@@ -769,7 +765,7 @@ void sim_load_stop(struct sim *s, size_t load, pp_time now) {
             worker_stop(l, &l->workers[w], now);
 }
 
-void sim_load_result(const struct sim *s, size_t load, struct sim_load_result *out) {
+void sim_load_result(const struct sim *s, size_t load, struct load_result *out) {
     *out = s->loads[load].res;
 }
 
@@ -786,21 +782,21 @@ static void sample_pod(struct service *v, struct pod *p, unsigned r, pp_time now
     const double rps = dt > 0 ? (double)(p->arrivals - rd->arrivals) / dt : 0;
     *rd = (struct reading){.at = now, .conc_area = p->conc_area, .busy_area = p->busy_area,
                            .arrivals = p->arrivals};
-    sim_pod_figures(&v->m, p->state == POD_READY, conc, busy, rps, out);
+    sim_pod_figures(&v->m, &v->spec, p->state == POD_READY, conc, busy, rps, out);
     out->uid = p->uid;
     out->created = p->created;
     out->ready_at = p->ready_at;
 }
 
-int32_t sim_exec_slots(const struct sim_pod_model *m) {
-    if (m->concurrency_limit > 0 && m->concurrency_limit < m->streams)
-        return m->concurrency_limit;
+int32_t sim_exec_slots(const struct sim_pod_model *m, const struct pod_spec *spec) {
+    if (spec->concurrency_limit > 0 && spec->concurrency_limit < m->streams)
+        return spec->concurrency_limit;
     return m->streams;
 }
 
-void sim_pod_figures(const struct sim_pod_model *m, bool ready, double conc, double busy,
-                     double rps, struct sim_pod_sample *out) {
-    const double slots = sim_exec_slots(m);
+void sim_pod_figures(const struct sim_pod_model *m, const struct pod_spec *spec, bool ready,
+                     double conc, double busy, double rps, struct sim_pod_sample *out) {
+    const double slots = sim_exec_slots(m, spec);
     *out = (struct sim_pod_sample){
         .ready = ready,
         .concurrency = conc,
@@ -810,7 +806,7 @@ void sim_pod_figures(const struct sim_pod_model *m, bool ready, double conc, dou
                            : 0,
         .memory_milli = m->memory_idle_milli +
                         (int64_t)llround(conc * (double)m->memory_request_bytes_milli),
-        .gpu_util = m->gpus > 0 ? 100.0 * busy / slots : 0,
+        .gpu_util = spec->gpus > 0 ? 100.0 * busy / slots : 0,
         .streams_ratio = conc / slots,
     };
 }

@@ -6,67 +6,33 @@
 #define PODPILOT_SIM_H
 
 #include "engine/common.h"
+#include "engine/load.h"
+#include "engine/pod_spec.h"
 
 #define SIM_MAX_PODS 1024
 #define SIM_MAX_STREAMS 64
 
 enum sim_dist { SIM_DIST_CONSTANT, SIM_DIST_EXPONENTIAL, SIM_DIST_LOGNORMAL };
 
-/* What a service's pods are like. Everything the manifests cannot say. */
+/* How a service's pods behave: everything the manifests cannot say (what
+ * they do say, requests, GPUs and containerConcurrency, is the service's
+ * pod_spec). */
 struct sim_pod_model {
     enum sim_dist dist;
     double service_time_s; /* mean per request on one stream */
     double service_cv;     /* lognormal coefficient of variation */
     pp_time cold_start;    /* created → ready */
     int32_t streams;       /* requests executing at once; more queue in the pod */
-    int32_t concurrency_limit; /* containerConcurrency; 0 = unlimited */
-    int32_t gpus;              /* nvidia.com/gpu per pod */
-    int64_t cpu_request_milli;
     int64_t cpu_idle_milli;   /* used by an idle pod */
     int64_t cpu_stream_milli; /* used by each busy stream */
-    int64_t memory_request_milli;
     int64_t memory_idle_milli;
     int64_t memory_request_bytes_milli; /* per request in flight */
 };
 
 /* The defaults: 20 ms lognormal (cv 0.25), 10 s cold start, 4 streams,
- * 1 CPU requested, 2m idle, 250m per busy stream, 512Mi, 200Mi idle. */
+ * 2m CPU idle, 250m per busy stream, 200Mi idle, 4Mi per request. */
 void sim_pod_model_default(struct sim_pod_model *m);
 enum pp_status sim_pod_model_validate(const struct sim_pod_model *m, struct pp_error *err);
-
-enum sim_load_kind {
-    SIM_LOAD_WORKERS, /* hey: c workers in a closed loop, each at most q per second */
-    SIM_LOAD_POISSON, /* open loop at a rate */
-    SIM_LOAD_TRACE,   /* open loop, Poisson at a rate that follows seconds,rps points */
-};
-
-struct sim_trace_point {
-    double at_s;
-    double rps;
-};
-
-struct sim_load {
-    enum sim_load_kind kind;
-    pp_time start;     /* engine time the load begins */
-    pp_time duration;  /* -z; 0 = until `requests` are sent */
-    int64_t requests;  /* -n; 0 with a duration */
-    int32_t workers;   /* -c */
-    double qps;        /* -q per worker; 0 = no limit */
-    pp_time timeout;   /* -t; 0 = none */
-    double rate;       /* Poisson arrivals per second */
-    const struct sim_trace_point *trace; /* copied by sim_load_start */
-    size_t n_trace;
-};
-
-/* A load's results, as hey collects them. */
-struct sim_load_result {
-    bool done;
-    pp_time started, finished;
-    size_t n_ok;         /* successful requests */
-    size_t n_timeout;    /* requests that exceeded the timeout */
-    const double *lat_s; /* latencies of successful requests, first 1,000,000 */
-    size_t n_lat;
-};
 
 /* Per-pod figures for one interval, as the real sources report them. */
 struct sim_pod_sample {
@@ -92,10 +58,10 @@ struct sim_service_sample {
 
 struct sim;
 
-/* n services with their pod models; `ready[i]` pods of service i start ready
- * (created at `now` minus their cold start). */
-struct sim *sim_create(uint64_t seed, const struct sim_pod_model *models, const int32_t *ready,
-                       size_t n, pp_time now);
+/* n services with their pod models and specs; `ready[i]` pods of service i
+ * start ready (created at `now` minus their cold start). */
+struct sim *sim_create(uint64_t seed, const struct sim_pod_model *models,
+                       const struct pod_spec *specs, const int32_t *ready, size_t n, pp_time now);
 void sim_destroy(struct sim *s);
 
 /* Processes every event up to and including `until`. */
@@ -107,10 +73,10 @@ void sim_run(struct sim *s, pp_time until);
 void sim_scale(struct sim *s, size_t svc, int32_t replicas, pp_time now);
 
 /* Starts a load on svc; returns its id. The trace is copied. */
-size_t sim_load_start(struct sim *s, size_t svc, const struct sim_load *load);
+size_t sim_load_start(struct sim *s, size_t svc, const struct load_spec *load);
 /* Stops a load at now: workers send no more; in-flight requests still count. */
 void sim_load_stop(struct sim *s, size_t load, pp_time now);
-void sim_load_result(const struct sim *s, size_t load, struct sim_load_result *out);
+void sim_load_result(const struct sim *s, size_t load, struct load_result *out);
 size_t sim_load_service(const struct sim *s, size_t load);
 size_t sim_load_count(const struct sim *s);
 
@@ -138,11 +104,11 @@ void sim_set_pod(struct sim *s, size_t svc, int32_t slot, bool ready, pp_time no
 void sim_set_activator(struct sim *s, size_t svc, bool in_path, pp_time now);
 
 /* Requests a pod executes at once: its streams, capped by containerConcurrency. */
-int32_t sim_exec_slots(const struct sim_pod_model *m);
+int32_t sim_exec_slots(const struct sim_pod_model *m, const struct pod_spec *spec);
 /* A pod's reported figures (CPU, memory, GPU, streams ratio) from its
  * time-averaged concurrency, busy streams and arrivals, as sim_sample
  * computes them; uid and times are left 0. */
-void sim_pod_figures(const struct sim_pod_model *m, bool ready, double conc, double busy,
+void sim_pod_figures(const struct sim_pod_model *m, const struct pod_spec *spec, bool ready, double conc, double busy,
                      double rps, struct sim_pod_sample *out);
 
 int32_t sim_ready(const struct sim *s, size_t svc);

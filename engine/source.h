@@ -60,7 +60,7 @@ struct source_submit {
 
 /* A finished load test, as the loop reports it (LOOP_LOAD_DONE). */
 typedef void (*source_load_done_fn)(void *ctx, size_t load, const struct svc_load *spec,
-                                    const struct sim_load_result *result);
+                                    const struct load_result *result);
 
 struct source_ops {
     const char *name; /* "sim", "recording", "what-if" */

@@ -84,14 +84,14 @@ static enum pp_status start(void *src, const struct source_plan *plans, size_t n
     (void)err;
     struct sim_source *s = src;
     const struct svc_set *set = s->set;
-    struct sim_pod_model *models = xcalloc(n ? n : 1, sizeof(*models));
+    struct pod_spec *specs = xcalloc(n ? n : 1, sizeof(*specs));
     int32_t *ready = xcalloc(n ? n : 1, sizeof(*ready));
     for (size_t i = 0; i < n; i++) {
-        models[i] = set->svcs[i].pods;
+        specs[i] = set->svcs[i].pods;
         ready[i] = plans[i].slots ? 0 : set->svcs[i].initial_ready;
     }
-    s->sim = sim_create(set->seed, models, ready, n, set->start);
-    free(models);
+    s->sim = sim_create(set->seed, set->sim_pods, specs, ready, n, set->start);
+    free(specs);
     free(ready);
     for (size_t i = 0; i < n; i++) {
         if (plans[i].needs & NEED_LAG_OPS)
@@ -102,7 +102,7 @@ static enum pp_status start(void *src, const struct source_plan *plans, size_t n
             sim_scale(s->sim, i, plans[i].replicas, set->start);
     }
     for (size_t i = 0; i < set->n_loads; i++) {
-        struct sim_load ld = set->loads[i].load;
+        struct load_spec ld = set->loads[i].load;
         ld.start += set->start;
         add_load(s, &set->loads[i], NULL, sim_load_start(s->sim, set->loads[i].svc, &ld));
     }
@@ -179,7 +179,7 @@ static void load_start(void *src, size_t svc, const struct command *cmd, pp_time
     snprintf(spec->text, sizeof(spec->text), "%s", cmd->arg);
     spec->parsed = true;
     spec->load = cmd->load; /* a trace's points live in the set */
-    struct sim_load ld = spec->load;
+    struct load_spec ld = spec->load;
     ld.start = now + spec->load.start; /* --after */
     add_load(s, spec, spec, sim_load_start(s->sim, svc, &ld));
 }
@@ -203,7 +203,7 @@ static void loads(void *src, int32_t *running, source_load_done_fn done, void *c
         struct sload *ld = &s->loads[i];
         if (ld->reported)
             continue;
-        struct sim_load_result res;
+        struct load_result res;
         sim_load_result(s->sim, ld->sim_id, &res);
         if (!res.done) {
             running[ld->spec->svc]++;

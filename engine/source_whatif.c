@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void replay_tally_add(struct replay_tally *t, const struct sim_pod_model *m, int32_t pods,
-                      int32_t ready, double demand) {
-    const double capacity = (double)ready * sim_exec_slots(m);
+void replay_tally_add(struct replay_tally *t, const struct sim_pod_model *m,
+                      const struct pod_spec *spec, int32_t pods, int32_t ready, double demand) {
+    const double capacity = (double)ready * sim_exec_slots(m, spec);
     t->seconds++;
     t->replica_seconds += pods;
     if (demand > capacity + 1e-9)
@@ -19,6 +19,7 @@ void replay_tally_add(struct replay_tally *t, const struct sim_pod_model *m, int
 
 struct wpods {
     const struct svc_config *cfg;
+    const struct sim_pod_model *m;
     pp_time created[SIM_MAX_PODS];
     pp_time ready_at[SIM_MAX_PODS];
     int32_t n;
@@ -35,21 +36,20 @@ struct whatif *whatif_create(const struct svc_set *set) {
     w->n = set->n;
     w->svcs = xcalloc(set->n ? set->n : 1, sizeof(*w->svcs));
     for (size_t i = 0; i < set->n; i++) {
-        struct wpods *p = &w->svcs[i];
-        p->cfg = &set->svcs[i];
-        const int32_t want = p->cfg->cls == SVC_KPA ? p->cfg->kpa.deployment_replicas
-                             : p->cfg->cls == SVC_LAG ? (p->cfg->lag_model.replicas > 0
-                                                             ? p->cfg->lag_model.replicas
-                                                             : 1)
-                                                      : p->cfg->replicas;
-        for (int32_t k = 0; k < want && k < SIM_MAX_PODS; k++) {
-            const bool ready = k < p->cfg->initial_ready || p->cfg->cls == SVC_LAG;
-            p->created[k] = set->start - p->cfg->pods.cold_start;
-            p->ready_at[k] = ready ? set->start : set->start + p->cfg->pods.cold_start;
-            p->n++;
-        }
+        w->svcs[i].cfg = &set->svcs[i];
+        w->svcs[i].m = &set->sim_pods[i];
     }
     return w;
+}
+
+void whatif_start(struct whatif *w, size_t svc, int32_t replicas, int32_t ready, pp_time now) {
+    struct wpods *p = &w->svcs[svc];
+    p->n = 0;
+    for (int32_t k = 0; k < replicas && k < SIM_MAX_PODS; k++) {
+        p->created[k] = now - p->m->cold_start;
+        p->ready_at[k] = k < ready ? now : now + p->m->cold_start;
+        p->n++;
+    }
 }
 
 void whatif_destroy(struct whatif *w) {
@@ -77,7 +77,7 @@ void whatif_actuate(struct whatif *w, size_t svc, int32_t replicas, pp_time now)
         replicas = 0;
     while (p->n < replicas) {
         p->created[p->n] = now;
-        p->ready_at[p->n++] = now + p->cfg->pods.cold_start;
+        p->ready_at[p->n++] = now + p->m->cold_start;
     }
     /* Shrinking: the newest starting pods go first, then the newest ready. */
     while (p->n > replicas) {
@@ -103,8 +103,8 @@ void whatif_mirror(struct whatif *w, size_t svc, int32_t ready, int32_t starting
     p->n = 0;
     for (int32_t i = 0; i < want; i++) {
         const bool r = i < ready;
-        p->created[i] = r ? now - p->cfg->pods.cold_start : now;
-        p->ready_at[i] = r ? now : now + p->cfg->pods.cold_start;
+        p->created[i] = r ? now - p->m->cold_start : now;
+        p->ready_at[i] = r ? now : now + p->m->cold_start;
         p->n++;
     }
 }
@@ -114,10 +114,11 @@ void whatif_mirror(struct whatif *w, size_t svc, int32_t ready, int32_t starting
 static void observe_pods(struct whatif *w, struct sim_hpa *h, size_t svc, unsigned needs,
                          pp_time now, const struct loop_obs *recorded, struct loop_obs *out) {
     struct wpods *p = &w->svcs[svc];
-    const struct sim_pod_model *m = &p->cfg->pods;
+    const struct sim_pod_model *m = p->m;
+    const struct pod_spec *spec = &p->cfg->pods;
     const int32_t ready = whatif_ready(w, svc, now);
     const double d = recorded->demand, q = recorded->rps;
-    const double capacity = (double)ready * sim_exec_slots(m);
+    const double capacity = (double)ready * sim_exec_slots(m, spec);
     const double busy = fmin(recorded->busy, capacity);
     *out = (struct loop_obs){.ready = ready, .starting = p->n - ready, .demand = d, .rps = q,
                              .busy = busy, .gpu_util = NAN,
@@ -125,9 +126,9 @@ static void observe_pods(struct whatif *w, struct sim_hpa *h, size_t svc, unsign
                              .n_lag = recorded->n_lag, .lag_ops = recorded->lag_ops};
     if (ready > 0) {
         out->pods = (struct kpa_stat){.concurrency = d, .rps = q};
-        if (m->gpus > 0)
+        if (spec->gpus > 0)
             out->gpu_util = 100.0 * busy / capacity;
-    } else if (m->gpus > 0) {
+    } else if (spec->gpus > 0) {
         out->gpu_util = 0;
     }
     if (!(needs & NEED_HPA_SYNC))
@@ -136,9 +137,9 @@ static void observe_pods(struct whatif *w, struct sim_hpa *h, size_t svc, unsign
         const bool r = p->ready_at[i] <= now;
         struct sim_pod_sample *s = &p->samples[i];
         if (r)
-            sim_pod_figures(m, true, d / ready, busy / ready, q / ready, s);
+            sim_pod_figures(m, spec, true, d / ready, busy / ready, q / ready, s);
         else
-            sim_pod_figures(m, false, 0, 0, 0, s);
+            sim_pod_figures(m, spec, false, 0, 0, 0, s);
         s->uid = (uint64_t)i + 1;
         s->created = p->created[i];
         s->ready_at = p->ready_at[i];
@@ -156,6 +157,18 @@ struct whatif_source {
     bool *diverged;
     struct sim_hpa hpa;
 };
+
+/* The what-if services start as the loop plans them. */
+static enum pp_status start(void *src, const struct source_plan *plans, size_t n,
+                            struct pp_error *err) {
+    (void)err;
+    struct whatif_source *s = src;
+    for (size_t i = 0; i < n; i++)
+        whatif_start(s->pods, i, plans[i].replicas,
+                     plans[i].slots ? plans[i].replicas : s->set->svcs[i].initial_ready,
+                     s->set->start);
+    return PP_OK;
+}
 
 static bool begin(void *src, pp_time now, const struct source_submit *to) {
     (void)now;
@@ -185,6 +198,7 @@ static void destroy(void *src) {
 
 static const struct source_ops whatif_ops = {
     .name = "what-if",
+    .start = start,
     .begin = begin,
     .observe = observe,
     .destroy = destroy,

@@ -28,16 +28,18 @@ struct replay_tally {
     double replica_seconds; /* pods that exist, starting or ready */
     int64_t under_s, over_s;
 };
-void replay_tally_add(struct replay_tally *t, const struct sim_pod_model *m, int32_t pods,
-                      int32_t ready, double demand);
+void replay_tally_add(struct replay_tally *t, const struct sim_pod_model *m,
+                      const struct pod_spec *spec, int32_t pods, int32_t ready, double demand);
 
 /* ---- the what-if pods ---- */
 
 struct whatif;
 
-/* Pods for each service of set (the what-if configuration), as at the
- * start of a run: the initial replicas, ready. */
+/* Pods for each service of set (the what-if configuration); none until
+ * whatif_start. */
 struct whatif *whatif_create(const struct svc_set *set);
+/* svc's pods at the start: `replicas` of them, the first `ready` ready. */
+void whatif_start(struct whatif *w, size_t svc, int32_t replicas, int32_t ready, pp_time now);
 void whatif_destroy(struct whatif *w);
 /* svc's pods follow the what-if decision. */
 void whatif_actuate(struct whatif *w, size_t svc, int32_t replicas, pp_time now);

@@ -216,7 +216,8 @@ enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_n
                        "workload %s/%s is already declared at %s", c->namespace_, name,
                        c->origin);
     c = svc_set_add(b->set, name, manifest_namespace(d));
-    c->pods = b->defaults;
+    c->pods = b->default_spec;
+    b->set->sim_pods[b->set->n - 1] = b->default_model;
     manifest_set_origin(c, d, at);
     *out = c;
     return PP_OK;
@@ -225,7 +226,7 @@ enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_n
 /* Resources anywhere under a component (model:, a framework key, or
  * containers[]): the largest GPU limit and the first CPU/memory request. */
 enum pp_status manifest_scan_resources(struct build *b, struct doc *d, const yaml_node_t *n,
-                                     const char *path, struct sim_pod_model *pm, bool *cpu_set,
+                                     const char *path, struct pod_spec *pm, bool *cpu_set,
                                      int depth) {
     if (!n || depth > 8)
         return PP_OK;
@@ -386,7 +387,8 @@ static const struct {
 
 enum pp_status manifest_build(struct manifest *m, struct svc_set *set, struct pp_error *err) {
     struct build b = {.m = m, .set = set, .err = err};
-    sim_pod_model_default(&b.defaults);
+    b.default_spec = pod_spec_default();
+    sim_pod_model_default(&b.default_model);
     for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
         if (pass(&b, readers[i].group, readers[i].kind, readers[i].read) != PP_OK)
             return PP_ERR_INVALID;

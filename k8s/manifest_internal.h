@@ -8,6 +8,8 @@
 #include "k8s/manifest.h"
 #include "k8s/yamldoc.h"
 
+#include "engine/sim.h"
+
 #define KN "autoscaling.knative.dev/"
 #define MAX_KV 64
 
@@ -30,7 +32,8 @@ struct build {
     struct manifest *m;
     struct svc_set *set;
     struct pp_error *err;
-    struct sim_pod_model defaults;
+    struct pod_spec default_spec;   /* the Simulation's defaults: */
+    struct sim_pod_model default_model; /* every service starts from them */
     bool start_ready;
 };
 
@@ -44,7 +47,7 @@ void manifest_set_origin(struct svc_config *c, const struct doc *d, const yaml_n
 enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_node_t *at,
                                   const char *name, struct svc_config **out);
 enum pp_status manifest_scan_resources(struct build *b, struct doc *d, const yaml_node_t *n,
-                                     const char *path, struct sim_pod_model *pm, bool *cpu_set,
+                                     const char *path, struct pod_spec *pm, bool *cpu_set,
                                      int depth);
 enum pp_status manifest_named_service(struct build *b, struct doc *d, const yaml_node_t **spec,
                                     struct svc_config **s);

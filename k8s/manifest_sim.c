@@ -13,8 +13,11 @@
 
 /* ---- podpilot's Simulation ---- */
 
+/* pods: of the Simulation, into what the pods do (pm) and, where the
+ * simulation overrides it, what their template says (spec). */
 static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_t *n,
-                                const char *path, struct sim_pod_model *pm, int32_t *ready) {
+                                const char *path, struct sim_pod_model *pm,
+                                struct pod_spec *spec, int32_t *ready) {
     char f[200];
 #define FIELD(key) (snprintf(f, sizeof(f), "%s.%s", path, key), f)
     pp_time st = (pp_time)(pm->service_time_s * 1e9);
@@ -39,8 +42,8 @@ static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_
         return ydoc_fail(b->err, &d->yd, cv, FIELD("serviceTimeCV"), "expected a number");
     if (ydoc_get_duration(b->err, &d->yd, n, "coldStart", FIELD("coldStart"), &pm->cold_start) ||
         ydoc_get_i32(b->err, &d->yd, n, "streams", FIELD("streams"), 1, &pm->streams, NULL) ||
-        ydoc_get_i32(b->err, &d->yd, n, "gpus", FIELD("gpus"), 0, &pm->gpus, NULL) ||
-        ydoc_get_quantity(b->err, &d->yd, n, "cpuRequest", FIELD("cpuRequest"), &pm->cpu_request_milli) ||
+        ydoc_get_i32(b->err, &d->yd, n, "gpus", FIELD("gpus"), 0, &spec->gpus, NULL) ||
+        ydoc_get_quantity(b->err, &d->yd, n, "cpuRequest", FIELD("cpuRequest"), &spec->cpu_request_milli) ||
         ydoc_get_quantity(b->err, &d->yd, n, "cpuIdle", FIELD("cpuIdle"), &pm->cpu_idle_milli) ||
         ydoc_get_quantity(b->err, &d->yd, n, "cpuPerStream", FIELD("cpuPerStream"), &pm->cpu_stream_milli))
         return PP_ERR_INVALID;
@@ -52,7 +55,7 @@ static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_
             *ready = 0;
     }
     struct pp_error e = {0};
-    if (sim_pod_model_validate(pm, &e) != PP_OK)
+    if (sim_pod_model_validate(pm, &e) != PP_OK || pod_spec_validate(spec, &e) != PP_OK)
         return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, e.field) ? ydoc_get(&d->yd, n, e.field) : n, FIELD(e.field),
                        "%s", e.message);
 #undef FIELD
@@ -95,7 +98,7 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
             continue;
         found = true;
         int32_t ready = s->initial_ready;
-        if (pod_model(b, d, n, path, &s->pods, &ready) != PP_OK)
+        if (pod_model(b, d, n, path, &b->set->sim_pods[i], &s->pods, &ready) != PP_OK)
             return PP_ERR_INVALID;
         s->initial_ready = ready;
         char f[96];
@@ -163,7 +166,7 @@ enum pp_status manifest_read_sim_globals(struct build *b, struct doc *d) {
         return PP_ERR_INVALID;
     const yaml_node_t *defs = ydoc_get(&d->yd, d->yd.root, "defaults");
     if (defs && (ydoc_want_map(b->err, &d->yd, defs, "defaults") ||
-                 pod_model(b, d, defs, "defaults", &b->defaults, NULL)))
+                 pod_model(b, d, defs, "defaults", &b->default_model, &b->default_spec, NULL)))
         return PP_ERR_INVALID;
     return PP_OK;
 }

@@ -143,7 +143,7 @@ static void submit(struct fixture *f, const char *line) {
     struct pp_error err = {0};
     assert_int_equal(command_parse(line, &c, &err), PP_OK);
     if (c.kind == CMD_LOAD) {
-        c.load = (struct sim_load){.kind = SIM_LOAD_WORKERS, .duration = PP_SEC(60),
+        c.load = (struct load_spec){.kind = LOAD_WORKERS, .duration = PP_SEC(60),
                                    .workers = 5};
         c.load_ready = true;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/loads.h"
+#include "engine/sim.h"
 #include "k8s/manifest.h"
 #include "k8s/yamldoc.h"
 
@@ -203,8 +204,8 @@ static void test_simulation_sets_pods_seed_and_loads(void **state) {
                      PP_OK);
     assert_int_equal(set.seed, 9);
     assert_int_equal(set.svcs[0].cls, SVC_LAG);
-    assert_int_equal(set.svcs[0].pods.cold_start, PP_SEC(30));
-    assert_int_equal(set.svcs[0].pods.streams, 2);
+    assert_int_equal(set.sim_pods[0].cold_start, PP_SEC(30));
+    assert_int_equal(set.sim_pods[0].streams, 2);
     assert_int_equal(set.svcs[0].initial_ready, 0);
     assert_int_equal(set.svcs[0].lag_server.replicas, 3);
     assert_int_equal(set.n_loads, 1);

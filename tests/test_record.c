@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/record.h"
+#include "engine/sim.h"
 #include "engine/source_whatif.h"
 
 #define START ((pp_time)1767600000 * PP_NS_PER_SEC)
@@ -215,11 +216,12 @@ static void test_tally_counts_waiting_and_idle_seconds(void **state) {
     (void)state;
     struct sim_pod_model m;
     sim_pod_model_default(&m); /* 4 streams */
+    const struct pod_spec spec = pod_spec_default();
     struct replay_tally t = {0};
-    replay_tally_add(&t, &m, 3, 2, 9);   /* 9 > 8: waiting */
-    replay_tally_add(&t, &m, 2, 2, 5);   /* between: neither */
-    replay_tally_add(&t, &m, 2, 2, 3.9); /* < 4: half idle */
-    replay_tally_add(&t, &m, 0, 0, 0);   /* nothing, no pods: neither */
+    replay_tally_add(&t, &m, &spec, 3, 2, 9);   /* 9 > 8: waiting */
+    replay_tally_add(&t, &m, &spec, 2, 2, 5);   /* between: neither */
+    replay_tally_add(&t, &m, &spec, 2, 2, 3.9); /* < 4: half idle */
+    replay_tally_add(&t, &m, &spec, 0, 0, 0);   /* nothing, no pods: neither */
     assert_int_equal(t.seconds, 4);
     assert_true(t.replica_seconds == 7);
     assert_int_equal(t.under_s, 1);
@@ -235,6 +237,8 @@ static void test_whatif_pods_cold_start_and_shrink_starting_first(void **state) 
     c->cls = SVC_NONE;
     c->replicas = c->initial_ready = 1;
     struct whatif *w = whatif_create(&set);
+    assert_int_equal(whatif_pods(w, 0), 0);
+    whatif_start(w, 0, 1, 1, START);
     assert_int_equal(whatif_pods(w, 0), 1);
     assert_int_equal(whatif_ready(w, 0, START), 1);
     whatif_actuate(w, 0, 3, START + PP_SEC(1));

@@ -34,7 +34,7 @@ static void build(struct svc_set *set) {
     assert_int_equal(manifest_build(m, set, &err), PP_OK);
     manifest_destroy(m);
     set->loads[0].parsed = true;
-    set->loads[0].load = (struct sim_load){.kind = SIM_LOAD_WORKERS, .duration = PP_SEC(60),
+    set->loads[0].load = (struct load_spec){.kind = LOAD_WORKERS, .duration = PP_SEC(60),
                                            .workers = 5};
 }
 

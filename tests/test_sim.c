@@ -19,8 +19,12 @@ static struct sim_pod_model model(double service_s, int32_t streams) {
     return m;
 }
 
+static struct sim *one_with(struct sim_pod_model m, struct pod_spec spec, int32_t ready) {
+    return sim_create(42, &m, &spec, &ready, 1, T0);
+}
+
 static struct sim *one(struct sim_pod_model m, int32_t ready) {
-    return sim_create(42, &m, &ready, 1, T0);
+    return one_with(m, pod_spec_default(), ready);
 }
 
 static void test_pods_become_ready_after_the_cold_start(void **state) {
@@ -56,11 +60,11 @@ static void test_shrinking_removes_starting_pods_first(void **state) {
 static void test_hey_workers_send_n_over_c_each(void **state) {
     (void)state;
     struct sim *s = one(model(0.02, 4), 2);
-    const struct sim_load l = {.kind = SIM_LOAD_WORKERS, .start = T0, .requests = 103,
+    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .requests = 103,
                                .workers = 5, .timeout = PP_SEC(20)};
     const size_t id = sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(10));
-    struct sim_load_result r;
+    struct load_result r;
     sim_load_result(s, id, &r);
     assert_true(r.done);
     assert_int_equal(r.n_ok, 100); /* hey drops 103 % 5 */
@@ -75,11 +79,11 @@ static void test_hey_workers_send_n_over_c_each(void **state) {
 static void test_rate_limit_is_per_worker(void **state) {
     (void)state;
     struct sim *s = one(model(0.02, 4), 1);
-    const struct sim_load l = {.kind = SIM_LOAD_WORKERS, .start = T0, .duration = PP_SEC(10),
+    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(10),
                                .workers = 2, .qps = 10};
     const size_t id = sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(11));
-    struct sim_load_result r;
+    struct load_result r;
     sim_load_result(s, id, &r);
     assert_true(r.done);
     assert_int_equal(r.n_ok, 2 * 99); /* a tick each 100 ms from 100 ms until 10 s */
@@ -91,7 +95,7 @@ static void test_activator_holds_requests_until_a_pod_is_ready(void **state) {
     struct sim *s = one(model(0.02, 4), 0);
     sim_set_activator(s, 0, true, T0);
     sim_scale(s, 0, 1, T0);
-    const struct sim_load l = {.kind = SIM_LOAD_WORKERS, .start = T0, .requests = 5,
+    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .requests = 5,
                                .workers = 5, .timeout = PP_SEC(20)};
     const size_t id = sim_load_start(s, 0, &l);
     struct sim_pod_sample pods[4];
@@ -100,7 +104,7 @@ static void test_activator_holds_requests_until_a_pod_is_ready(void **state) {
     sim_sample(s, 0, 0, T0 + PP_SEC(5), pods, 4, &ss);
     assert_true(fabs(ss.buffered - 5) < 1e-9);
     sim_run(s, T0 + PP_SEC(11));
-    struct sim_load_result r;
+    struct load_result r;
     sim_load_result(s, id, &r);
     assert_int_equal(r.n_ok, 5);
     for (size_t i = 0; i < r.n_lat; i++)
@@ -110,11 +114,11 @@ static void test_activator_holds_requests_until_a_pod_is_ready(void **state) {
 
 static void test_container_concurrency_caps_each_pod_through_the_activator(void **state) {
     (void)state;
-    struct sim_pod_model m = model(0.5, 4);
-    m.concurrency_limit = 1;
-    struct sim *s = one(m, 2);
+    struct pod_spec spec = pod_spec_default();
+    spec.concurrency_limit = 1;
+    struct sim *s = one_with(model(0.5, 4), spec, 2);
     sim_set_activator(s, 0, true, T0);
-    const struct sim_load l = {.kind = SIM_LOAD_WORKERS, .start = T0, .duration = PP_SEC(10),
+    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(10),
                                .workers = 6};
     sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(5));
@@ -132,10 +136,11 @@ static void test_container_concurrency_caps_each_pod_through_the_activator(void 
 
 static void test_pods_report_cpu_gpu_and_streams_ratio(void **state) {
     (void)state;
-    struct sim_pod_model m = model(0.1, 1);
-    m.gpus = 1;
-    struct sim *s = one(m, 1);
-    const struct sim_load l = {.kind = SIM_LOAD_WORKERS, .start = T0, .duration = PP_SEC(20),
+    const struct sim_pod_model m = model(0.1, 1);
+    struct pod_spec spec = pod_spec_default();
+    spec.gpus = 1;
+    struct sim *s = one_with(m, spec, 1);
+    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(20),
                                .workers = 2};
     sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(10));
@@ -157,12 +162,13 @@ static void test_poisson_load_is_deterministic_per_seed(void **state) {
     for (int k = 0; k < 3; k++) {
         struct sim_pod_model m = model(0.01, 8);
         int32_t ready = 4;
-        struct sim *s = sim_create(seeds[k], &m, &ready, 1, T0);
-        const struct sim_load l = {.kind = SIM_LOAD_POISSON, .start = T0,
+        const struct pod_spec spec = pod_spec_default();
+        struct sim *s = sim_create(seeds[k], &m, &spec, &ready, 1, T0);
+        const struct load_spec l = {.kind = LOAD_POISSON, .start = T0,
                                    .duration = PP_SEC(60), .rate = 50};
         const size_t id = sim_load_start(s, 0, &l);
         sim_run(s, T0 + PP_SEC(61));
-        struct sim_load_result r;
+        struct load_result r;
         sim_load_result(s, id, &r);
         counts[k] = r.n_ok;
         assert_true(r.n_ok > 2700 && r.n_ok < 3300);
@@ -175,11 +181,11 @@ static void test_poisson_load_is_deterministic_per_seed(void **state) {
 static void test_timeouts_count_as_errors(void **state) {
     (void)state;
     struct sim *s = one(model(2.0, 1), 1);
-    const struct sim_load l = {.kind = SIM_LOAD_WORKERS, .start = T0, .requests = 4,
+    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .requests = 4,
                                .workers = 2, .timeout = PP_SEC(1)};
     const size_t id = sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(30));
-    struct sim_load_result r;
+    struct load_result r;
     sim_load_result(s, id, &r);
     assert_true(r.done);
     assert_int_equal(r.n_ok + r.n_timeout, 4);
@@ -190,11 +196,11 @@ static void test_timeouts_count_as_errors(void **state) {
 static void test_trace_follows_the_rate(void **state) {
     (void)state;
     struct sim *s = one(model(0.01, 8), 4);
-    const struct sim_trace_point tr[] = {{0, 0}, {10, 100}, {20, 0}};
-    const struct sim_load l = {.kind = SIM_LOAD_TRACE, .start = T0, .trace = tr, .n_trace = 3};
+    const struct load_trace_point tr[] = {{0, 0}, {10, 100}, {20, 0}};
+    const struct load_spec l = {.kind = LOAD_TRACE, .start = T0, .trace = tr, .n_trace = 3};
     const size_t id = sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(30));
-    struct sim_load_result r;
+    struct load_result r;
     sim_load_result(s, id, &r);
     assert_true(r.done);
     assert_true(r.n_ok > 850 && r.n_ok < 1150); /* 100 rps for 10 s */

@@ -1,0 +1,43 @@
+/* A load test as hey's flags (or a Poisson rate, or a trace of rates)
+ * describe it, and what it measured: the simulated cluster runs these, and
+ * so will the HTTP load generator. */
+#ifndef PODPILOT_LOAD_H
+#define PODPILOT_LOAD_H
+
+#include "engine/common.h"
+
+enum load_kind {
+    LOAD_WORKERS, /* hey: c workers in a closed loop, each at most q per second */
+    LOAD_POISSON, /* open loop at a rate */
+    LOAD_TRACE,   /* open loop, Poisson at a rate that follows seconds,rps points */
+};
+
+struct load_trace_point {
+    double at_s;
+    double rps;
+};
+
+struct load_spec {
+    enum load_kind kind;
+    pp_time start;     /* engine time the load begins */
+    pp_time duration;  /* -z; 0 = until `requests` are sent */
+    int64_t requests;  /* -n; 0 with a duration */
+    int32_t workers;   /* -c */
+    double qps;        /* -q per worker; 0 = no limit */
+    pp_time timeout;   /* -t; 0 = none */
+    double rate;       /* Poisson arrivals per second */
+    const struct load_trace_point *trace; /* copied by sim_load_start */
+    size_t n_trace;
+};
+
+/* A load's results, as hey collects them. */
+struct load_result {
+    bool done;
+    pp_time started, finished;
+    size_t n_ok;         /* successful requests */
+    size_t n_timeout;    /* requests that exceeded the timeout */
+    const double *lat_s; /* latencies of successful requests, first 1,000,000 */
+    size_t n_lat;
+};
+
+#endif

@@ -361,6 +361,34 @@ const char *hpa_cond_status_name(enum hpa_cond_status s) {
     return n[s];
 }
 
+enum pp_status hpa_select_parse(const char *s, enum hpa_select *out, struct pp_error *err) {
+    if (s && strcmp(s, "Max") == 0)
+        *out = HPA_SELECT_MAX;
+    else if (s && strcmp(s, "Min") == 0)
+        *out = HPA_SELECT_MIN;
+    else if (s && strcmp(s, "Disabled") == 0)
+        *out = HPA_SELECT_DISABLED;
+    else
+        return pp_fail(err, PP_ERR_INVALID, "selectPolicy",
+                       "Unsupported value: \"%s\": supported values: \"Disabled\", \"Max\", "
+                       "\"Min\"",
+                       s ? s : "");
+    return PP_OK;
+}
+
+enum pp_status hpa_policy_type_parse(const char *s, enum hpa_policy_type *out,
+                                     struct pp_error *err) {
+    if (s && strcmp(s, "Pods") == 0)
+        *out = HPA_POLICY_PODS;
+    else if (s && strcmp(s, "Percent") == 0)
+        *out = HPA_POLICY_PERCENT;
+    else
+        return pp_fail(err, PP_ERR_INVALID, "type",
+                       "Unsupported value: \"%s\": supported values: \"Percent\", \"Pods\"",
+                       s ? s : "");
+    return PP_OK;
+}
+
 /* ---- the replica calculator (pkg/controller/podautoscaler/replica_calculator.go) ---- */
 
 static bool within(const struct hpa *h, double ratio) {

@@ -189,6 +189,11 @@ size_t hpa_events(const struct hpa *h, const struct hpa_event **events);
 
 const char *hpa_cond_type_name(enum hpa_cond_type t);
 const char *hpa_cond_status_name(enum hpa_cond_status s);
+/* behavior's selectPolicy and a policy's type in the API's words; a value
+ * it does not support fails with the API server's message. */
+enum pp_status hpa_select_parse(const char *s, enum hpa_select *out, struct pp_error *err);
+enum pp_status hpa_policy_type_parse(const char *s, enum hpa_policy_type *out,
+                                     struct pp_error *err);
 
 /* Upstream's metric description: "cpu resource utilization (percentage of
  * request)", "pods metric X", "Deployment metric Y", "external metric Z(nil)". */

@@ -82,6 +82,13 @@ static enum pp_status bad(struct pp_error *err, const char *key, const char *wha
     return pp_fail(err, PP_ERR_INVALID, key, "expected %s, got \"%s\"", what, value);
 }
 
+/* An error of the HPA's vocabulary, named by the knob that set it. */
+static enum pp_status named(struct pp_error *err, const char *key) {
+    if (err)
+        snprintf(err->field, sizeof(err->field), "%s", key);
+    return PP_ERR_INVALID;
+}
+
 static enum pp_status policies(const char *key, const char *value, struct hpa_rules *r,
                                struct pp_error *err) {
     static const char what[] = "policies as TYPE:VALUE:PERIOD_SECONDS[,...] "
@@ -96,15 +103,8 @@ static enum pp_status policies(const char *key, const char *value, struct hpa_ru
             sscanf(p, "%15[A-Za-z]:%d:%d%n", type, &v, &period, &used) != 3)
             return bad(err, key, what, value);
         struct hpa_policy *pol = &r->policies[r->n_policies++];
-        if (strcmp(type, "Pods") == 0)
-            pol->type = HPA_POLICY_PODS;
-        else if (strcmp(type, "Percent") == 0)
-            pol->type = HPA_POLICY_PERCENT;
-        else
-            return pp_fail(err, PP_ERR_INVALID, key,
-                           "unsupported policy type \"%s\": supported values: \"Percent\", "
-                           "\"Pods\"",
-                           type);
+        if (hpa_policy_type_parse(type, &pol->type, err) != PP_OK)
+            return named(err, key);
         pol->value = v;
         pol->period_s = period;
         p += used;
@@ -160,14 +160,8 @@ static enum pp_status hpa_knob(struct hpa_spec *s, const char *key, const char *
         r->window_s = i;
     } else if (strcmp(field, "selectPolicy") == 0) {
         r->select_set = true;
-        if (strcmp(value, "Max") == 0)
-            r->select = HPA_SELECT_MAX;
-        else if (strcmp(value, "Min") == 0)
-            r->select = HPA_SELECT_MIN;
-        else if (strcmp(value, "Disabled") == 0)
-            r->select = HPA_SELECT_DISABLED;
-        else
-            return bad(err, key, "Max, Min or Disabled", value);
+        if (hpa_select_parse(value, &r->select, err) != PP_OK)
+            return named(err, key);
     } else if (strcmp(field, "policies") == 0) {
         return policies(key, value, r, err);
     } else if (strcmp(field, "tolerance") == 0) {

@@ -107,17 +107,10 @@ static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_
     if (sel) {
         r->select_set = true;
         snprintf(f, sizeof(f), "%s.selectPolicy", path);
-        if (strcmp(sel, "Max") == 0)
-            r->select = HPA_SELECT_MAX;
-        else if (strcmp(sel, "Min") == 0)
-            r->select = HPA_SELECT_MIN;
-        else if (strcmp(sel, "Disabled") == 0)
-            r->select = HPA_SELECT_DISABLED;
-        else
-            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "selectPolicy"), f,
-                           "Unsupported value: \"%s\": supported values: \"Disabled\", \"Max\", "
-                           "\"Min\"",
-                           sel);
+        struct pp_error e = {0};
+        if (hpa_select_parse(sel, &r->select, &e) != PP_OK)
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "selectPolicy"), f, "%s",
+                             e.message);
     }
     const yaml_node_t *pol = ydoc_get(&d->yd, n, "policies");
     for (size_t i = 0; i < ydoc_seq_len(pol) && i < HPA_MAX_POLICIES; i++) {
@@ -125,14 +118,10 @@ static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_
         struct hpa_policy *hp = &r->policies[r->n_policies++];
         const char *type = ydoc_scalar(ydoc_get(&d->yd, p, "type"));
         snprintf(f, sizeof(f), "%s.policies[%zu].type", path, i);
-        if (type && strcmp(type, "Pods") == 0)
-            hp->type = HPA_POLICY_PODS;
-        else if (type && strcmp(type, "Percent") == 0)
-            hp->type = HPA_POLICY_PERCENT;
-        else
-            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, p, "type") ? ydoc_get(&d->yd, p, "type") : p, f,
-                           "Unsupported value: \"%s\": supported values: \"Percent\", \"Pods\"",
-                           type ? type : "");
+        struct pp_error e = {0};
+        if (hpa_policy_type_parse(type, &hp->type, &e) != PP_OK)
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, p, "type") ? ydoc_get(&d->yd, p, "type") : p,
+                             f, "%s", e.message);
         snprintf(f, sizeof(f), "%s.policies[%zu].value", path, i);
         if (ydoc_get_i32(b->err, &d->yd, p, "value", f, INT32_MIN, &hp->value, NULL) != PP_OK)
             return PP_ERR_INVALID;

@@ -53,9 +53,7 @@ static const char usage[] =
     "                       '30 pin flowers-sample 3' (AT in seconds since the\n"
     "                       start). Standard input takes the same lines, AT\n"
     "                       optional (without it: the next tick). Commands:\n"
-    "                         pin SVC N | unpin SVC | target SVC VALUE|reset |\n"
-    "                         pause SVC | resume SVC | set SVC KNOB VALUE |\n"
-    "                         load SVC HEY-FLAGS | stop SVC\n"
+    "%s"
     "                       A bad line in FILE stops before anything runs.\n"
     "  --record FILE        record the session (mode 0600; JSON lines, format in\n"
     "                       README.md) for podpilot replay; complete to the last\n"
@@ -69,6 +67,26 @@ static const char usage[] =
     "Exit status: 0 done, 1 a manifest, a command or the engine refused something\n"
     "(the message names file:line:column and field), 2 a bad command line,\n"
     "130 interrupted (SIGINT/SIGTERM; the recording ends at the last tick).\n";
+
+/* The verbs' usages for --help, as many to a line as fit in 79 columns. */
+static void wrap_commands(char *buf, size_t size) {
+    const char *const indent = "                         ";
+    size_t used = 0, col = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < command_count && used < size; i++) {
+        const char *u = command_table[i].usage;
+        const bool last = i + 1 == command_count;
+        const size_t need = strlen(u) + (last ? 0 : 2);
+        if (col && col + 1 + need > 79) {
+            used += (size_t)snprintf(buf + used, size - used, "\n");
+            col = 0;
+        }
+        const int k = snprintf(buf + used, size - used, "%s%s%s", col ? " " : indent, u,
+                               last ? "\n" : " |");
+        used += k > 0 ? (size_t)k : 0;
+        col = col ? col + 1 + need : strlen(indent) + need;
+    }
+}
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -114,7 +132,9 @@ static int parse_args(int argc, char **argv, struct cli *c) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            printf(usage, command_knob_help);
+            char verbs[1024];
+            wrap_commands(verbs, sizeof(verbs));
+            printf(usage, verbs, command_knob_help);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("podpilot %s\n", PODPILOT_VERSION);

@@ -25,12 +25,6 @@ const char command_knob_help[] =
     "  SELDON_MODEL_INFERENCE_LAG_THRESHOLD, SELDON_MODEL_INACTIVE_SECONDS_THRESHOLD,\n"
     "  SELDON_SCALING_STATS_PERIOD_SECONDS\n";
 
-static const char *const verbs[] = {
-    [CMD_PIN] = "pin",       [CMD_UNPIN] = "unpin", [CMD_TARGET] = "target",
-    [CMD_TARGET_RESET] = "", [CMD_PAUSE] = "pause", [CMD_RESUME] = "resume",
-    [CMD_SET] = "set",       [CMD_LOAD] = "load",   [CMD_STOP] = "stop",
-};
-
 /* Copies the next blank-separated word of *p into buf; false at the end. */
 static bool word(const char **p, char *buf, size_t size, bool *truncated) {
     const char *s = *p;
@@ -53,15 +47,99 @@ static const char *rest(const char *p) {
     return p;
 }
 
-static enum pp_status usage(struct pp_error *err, const char *verb) {
-    static const char *const forms[] = {
-        "pin SVC N",          "unpin SVC", "target SVC VALUE|reset", "pause SVC",
-        "resume SVC",         "set SVC KNOB VALUE", "load SVC HEY-FLAGS", "stop SVC",
-    };
-    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
-        if (strncmp(forms[i], verb, strlen(verb)) == 0 && forms[i][strlen(verb)] == ' ')
-            return pp_fail(err, PP_ERR_PARSE, verb, "usage: %s", forms[i]);
-    return PP_ERR_PARSE;
+static enum pp_status usage(struct pp_error *err, const struct command_entry *e) {
+    return pp_fail(err, PP_ERR_PARSE, e->name, "usage: %s", e->usage);
+}
+
+/* ---- each verb's words after SVC, and their canonical text ---- */
+
+static enum pp_status args_pin(const char **p, const struct command_entry *e, struct command *out,
+                               char *canon, size_t size, struct pp_error *err) {
+    char arg[64];
+    bool trunc;
+    int32_t n;
+    if (!word(p, arg, sizeof(arg), &trunc))
+        return usage(err, e);
+    if (!goparse_int32(arg, &n) || n < 0 || n > MAX_PIN)
+        return pp_fail(err, PP_ERR_PARSE, e->name, "expected a replica count 0..%d, got \"%s\"",
+                       MAX_PIN, arg);
+    out->replicas = n;
+    snprintf(canon, size, "%d", n);
+    return PP_OK;
+}
+
+static enum pp_status args_target(const char **p, const struct command_entry *e,
+                                  struct command *out, char *canon, size_t size,
+                                  struct pp_error *err) {
+    char arg[64];
+    bool trunc;
+    if (!word(p, arg, sizeof(arg), &trunc))
+        return usage(err, e);
+    if (strcmp(arg, "reset") == 0) {
+        out->kind = CMD_TARGET_RESET;
+        snprintf(canon, size, "reset");
+        return PP_OK;
+    }
+    if (!goparse_float(arg, &out->value) || !isfinite(out->value) || out->value <= 0)
+        return pp_fail(err, PP_ERR_PARSE, e->name,
+                       "expected a positive number or \"reset\", got \"%s\"", arg);
+    pp_format_double(out->value, canon, size);
+    return PP_OK;
+}
+
+static enum pp_status args_set(const char **p, const struct command_entry *e, struct command *out,
+                               char *canon, size_t size, struct pp_error *err) {
+    bool trunc;
+    if (!word(p, out->knob, sizeof(out->knob), &trunc) ||
+        !word(p, out->arg, sizeof(out->arg), &trunc))
+        return usage(err, e);
+    snprintf(canon, size, "%s %s", out->knob, out->arg);
+    return PP_OK;
+}
+
+static enum pp_status args_load(const char **p, const struct command_entry *e, struct command *out,
+                                char *canon, size_t size, struct pp_error *err) {
+    snprintf(out->arg, sizeof(out->arg), "%s", rest(*p));
+    if (!out->arg[0])
+        return usage(err, e);
+    *p += strlen(*p);
+    snprintf(canon, size, "%s", out->arg);
+    return PP_OK;
+}
+
+const struct command_entry command_table[] = {
+    {"pin", "pin SVC N", "hold SVC at N replicas; its scaler keeps deciding", "Pin replicas: ",
+     CMD_PIN, args_pin},
+    {"unpin", "unpin SVC", "its scaler's decisions apply again", NULL, CMD_UNPIN, NULL},
+    {"target", "target SVC VALUE|reset", "the scaler's target (KPA, the HPA's first metric, lag)",
+     "Target: ", CMD_TARGET, args_target},
+    {"pause", "pause SVC", "hold SVC where it is", NULL, CMD_PAUSE, NULL},
+    {"resume", "resume SVC", "let its scaler act again", NULL, CMD_RESUME, NULL},
+    {"set", "set SVC KNOB VALUE", "change a scaler setting (knobs in --help)", NULL, CMD_SET,
+     args_set},
+    {"load", "load SVC HEY-FLAGS", "start a load test (-z 30s -c 5 ...)", "Load test (hey flags): ",
+     CMD_LOAD, args_load},
+    {"stop", "stop SVC", "stop SVC's running load tests", NULL, CMD_STOP, NULL},
+};
+const size_t command_count = sizeof(command_table) / sizeof(command_table[0]);
+
+const struct command_entry *command_find(const char *name) {
+    for (size_t i = 0; i < command_count; i++)
+        if (strcmp(command_table[i].name, name) == 0)
+            return &command_table[i];
+    return NULL;
+}
+
+size_t command_list(char *buf, size_t size, const char *sep, bool usages) {
+    size_t used = 0;
+    if (size)
+        buf[0] = '\0';
+    for (size_t i = 0; i < command_count; i++) {
+        const int k = snprintf(buf + used, used < size ? size - used : 0, "%s%s", i ? sep : "",
+                               usages ? command_table[i].usage : command_table[i].name);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    return used;
 }
 
 enum pp_status command_parse(const char *line, struct command *out, struct pp_error *err) {
@@ -71,86 +149,24 @@ enum pp_status command_parse(const char *line, struct command *out, struct pp_er
     bool trunc = false;
     if (!word(&p, verb, sizeof(verb), &trunc))
         return pp_fail(err, PP_ERR_PARSE, "command", "empty command");
-    int kind = -1;
-    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-        if (verbs[i][0] && strcmp(verb, verbs[i]) == 0)
-            kind = (int)i;
-    if (kind < 0)
-        return pp_fail(err, PP_ERR_PARSE, "command",
-                       "unknown command \"%s\" (pin, unpin, target, pause, resume, set, load, "
-                       "stop)",
-                       verb);
-    out->kind = (enum command_kind)kind;
+    const struct command_entry *e = command_find(verb);
+    if (!e) {
+        char names[200];
+        command_list(names, sizeof(names), ", ", false);
+        return pp_fail(err, PP_ERR_PARSE, "command", "unknown command \"%s\" (%s)", verb, names);
+    }
+    out->kind = e->kind;
     if (!word(&p, out->service, sizeof(out->service), &trunc))
-        return usage(err, verb);
+        return usage(err, e);
     if (trunc)
         return pp_fail(err, PP_ERR_PARSE, verb, "service name too long");
-    char arg[64];
-    switch (out->kind) {
-    case CMD_PIN: {
-        int32_t n;
-        if (!word(&p, arg, sizeof(arg), &trunc))
-            return usage(err, verb);
-        if (!goparse_int32(arg, &n) || n < 0 || n > MAX_PIN)
-            return pp_fail(err, PP_ERR_PARSE, verb,
-                           "expected a replica count 0..%d, got \"%s\"", MAX_PIN, arg);
-        out->replicas = n;
-        break;
-    }
-    case CMD_TARGET:
-        if (!word(&p, arg, sizeof(arg), &trunc))
-            return usage(err, verb);
-        if (strcmp(arg, "reset") == 0) {
-            out->kind = CMD_TARGET_RESET;
-            break;
-        }
-        if (!goparse_float(arg, &out->value) || !isfinite(out->value) || out->value <= 0)
-            return pp_fail(err, PP_ERR_PARSE, verb,
-                           "expected a positive number or \"reset\", got \"%s\"", arg);
-        break;
-    case CMD_SET:
-        if (!word(&p, out->knob, sizeof(out->knob), &trunc) ||
-            !word(&p, out->arg, sizeof(out->arg), &trunc))
-            return usage(err, verb);
-        break;
-    case CMD_LOAD:
-        snprintf(out->arg, sizeof(out->arg), "%s", rest(p));
-        if (!out->arg[0])
-            return usage(err, verb);
-        p += strlen(p);
-        break;
-    case CMD_UNPIN:
-    case CMD_TARGET_RESET:
-    case CMD_PAUSE:
-    case CMD_RESUME:
-    case CMD_STOP:
-        break;
-    }
+    char canon[sizeof(out->text)] = "";
+    if (e->parse && e->parse(&p, e, out, canon, sizeof(canon), err) != PP_OK)
+        return PP_ERR_PARSE;
     if (*rest(p))
         return pp_fail(err, PP_ERR_PARSE, verb, "unexpected \"%s\" after the command", rest(p));
     /* The canonical text, one space between words. */
-    switch (out->kind) {
-    case CMD_PIN:
-        snprintf(out->text, sizeof(out->text), "pin %s %d", out->service, out->replicas);
-        break;
-    case CMD_TARGET: {
-        char v[40];
-        pp_format_double(out->value, v, sizeof(v));
-        snprintf(out->text, sizeof(out->text), "target %s %s", out->service, v);
-        break;
-    }
-    case CMD_TARGET_RESET:
-        snprintf(out->text, sizeof(out->text), "target %s reset", out->service);
-        break;
-    case CMD_SET:
-        snprintf(out->text, sizeof(out->text), "set %s %s %s", out->service, out->knob, out->arg);
-        break;
-    case CMD_LOAD:
-        snprintf(out->text, sizeof(out->text), "load %s %s", out->service, out->arg);
-        break;
-    default:
-        snprintf(out->text, sizeof(out->text), "%s %s", verbs[out->kind], out->service);
-        break;
-    }
+    snprintf(out->text, sizeof(out->text), "%s %s%s%s", e->name, out->service, canon[0] ? " " : "",
+             canon);
     return PP_OK;
 }

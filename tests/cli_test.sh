@@ -10,6 +10,13 @@ check() { # name, condition
 out=$("$bin" --help); rc=$?
 check "--help exits 0" "[ $rc -eq 0 ]"
 check "--help shows usage" "grep -q '^usage: podpilot' <<<\"\$out\""
+# Every verb --help lists (from the command table) is in the README's table.
+readme="$(dirname "$0")/../README.md"
+verbs=$(sed -n '/Commands:$/,/A bad line/p' <<<"$out" | sed '1d;$d' | sed 's/ | /\n/g;s/ |$//' | sed 's/^ *//;s/ *$//' | grep .)
+check "--help lists the eight verbs" "[ \$(wc -l <<<\"\$verbs\") -eq 8 ]"
+while read -r v; do
+    check "README documents \`$v\`" "grep -qF -- '| \`${v//|/\\|}\` |' '$readme'"
+done <<<"$verbs"
 check "--version" "\"$bin\" --version | grep -Eq '^podpilot [0-9]+\.[0-9]+\.[0-9]+$'"
 
 out=$("$bin" --headless --duration 120s); rc=$?

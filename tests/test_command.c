@@ -40,6 +40,35 @@ static void test_parse_gives_canonical_text(void **state) {
     assert_int_equal(c.kind, CMD_STOP);
 }
 
+/* The table is the one place a verb is declared: each usage starts with
+ * its name, parses when filled in, and names a prompt only where the verb
+ * takes an argument; an unknown verb lists every name. */
+static void test_every_verb_is_one_table_row(void **state) {
+    (void)state;
+    static const char *const filled[] = {
+        "pin web 3", "unpin web", "target web 5", "pause web",
+        "resume web", "set web window 30s", "load web -z 30s -c 5", "stop web",
+    };
+    assert_int_equal(command_count, sizeof(filled) / sizeof(filled[0]));
+    for (size_t i = 0; i < command_count; i++) {
+        const struct command_entry *e = &command_table[i];
+        assert_ptr_equal(command_find(e->name), e);
+        assert_int_equal(strncmp(e->usage, e->name, strlen(e->name)), 0);
+        assert_true(e->usage[strlen(e->name)] == ' ');
+        assert_true(e->help[0] != '\0');
+        assert_true(e->prompt == NULL || e->parse != NULL);
+        struct command c;
+        struct pp_error err = {0};
+        assert_int_equal(command_parse(filled[i], &c, &err), PP_OK);
+        assert_int_equal(c.kind, e->kind);
+        assert_string_equal(c.text, filled[i]);
+    }
+    struct command c;
+    struct pp_error err = {0};
+    assert_int_equal(command_parse("scale web 3", &c, &err), PP_ERR_PARSE);
+    assert_non_null(strstr(err.message, "(pin, unpin, target, pause, resume, set, load, stop)"));
+}
+
 static void test_parse_errors_say_what_is_wrong(void **state) {
     (void)state;
     struct command c;
@@ -297,6 +326,7 @@ static void test_commands_can_come_from_another_thread(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_gives_canonical_text),
+        cmocka_unit_test(test_every_verb_is_one_table_row),
         cmocka_unit_test(test_parse_errors_say_what_is_wrong),
         cmocka_unit_test_setup_teardown(test_pin_holds_replicas_while_the_kpa_keeps_deciding,
                                         setup, teardown),

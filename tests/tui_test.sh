@@ -72,6 +72,8 @@ for size in "80 24" "200 50"; do
     fi
     tm send-keys -t pp '?'
     check "$1x$2: ? lists the keys" "wait_for 'Keys (k9s and htop habits)'"
+    [ "$2" -ge 40 ] && check "$1x$2: ? lists the verbs from the command table" \
+        "wait_for 'pin SVC N                hold SVC at N replicas' && wait_for 'stop SVC                 stop'"
     tm send-keys -t pp q
     check "$1x$2: q asks while a load test runs" "wait_for 'A load test is running. Quit? (y/n)'"
     tm send-keys -t pp y

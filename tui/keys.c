@@ -54,14 +54,8 @@ static void prompt_done(struct tui *t) {
         if (t->input_len)
             submit_line(t, t->input);
         break;
-    case P_PIN:
-        act(t, "pin", t->input);
-        break;
-    case P_TARGET:
-        act(t, "target", t->input);
-        break;
-    case P_LOAD:
-        act(t, "load", t->input);
+    case P_VERB:
+        act(t, t->verb->name, t->input);
         break;
     default:
         break;
@@ -73,6 +67,13 @@ static void start_prompt(struct tui *t, enum prompt_kind p, const char *initial)
     snprintf(t->input, sizeof(t->input), "%s", initial);
     t->input_len = strlen(t->input);
     t->message[0] = '\0';
+}
+
+/* The prompt for a verb's argument, as the command table words it. */
+static void verb_prompt(struct tui *t, const char *verb, const char *initial) {
+    t->verb = command_find(verb);
+    if (t->verb && t->verb->prompt)
+        start_prompt(t, P_VERB, initial);
 }
 
 static void prompt_key(struct tui *t, int ch) {
@@ -250,15 +251,15 @@ void tui_key(struct tui *t, int ch) {
         break;
     case 's':
         if (tui_selected(t))
-            start_prompt(t, P_PIN, "");
+            verb_prompt(t, "pin", "");
         break;
     case 't':
         if (tui_selected(t))
-            start_prompt(t, P_TARGET, "");
+            verb_prompt(t, "target", "");
         break;
     case 'b':
         if (tui_selected(t))
-            start_prompt(t, P_LOAD, "-z 30s -c 5");
+            verb_prompt(t, "load", "-z 30s -c 5");
         break;
     case 'u':
         act(t, "unpin", "");

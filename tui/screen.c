@@ -117,16 +117,16 @@ static void footer(struct tui *t) {
     clrtoeol();
     if (t->prompt != P_NONE) {
         static const char *const labels[] = {
-            [P_FILTER] = "/", [P_COMMAND] = ":", [P_PIN] = "Pin replicas: ",
-            [P_TARGET] = "Target: ", [P_LOAD] = "Load test (hey flags): ",
+            [P_FILTER] = "/", [P_COMMAND] = ":", [P_VERB] = "",
             [P_CONFIRM_PAUSE] = "", [P_CONFIRM_QUIT] = "",
         };
         char line[512];
         if (t->prompt == P_CONFIRM_PAUSE || t->prompt == P_CONFIRM_QUIT)
             snprintf(line, sizeof(line), "%s", t->message);
         else
-            snprintf(line, sizeof(line), "%s%.*s", labels[t->prompt], (int)t->input_len,
-                     t->input);
+            snprintf(line, sizeof(line), "%s%.*s",
+                     t->prompt == P_VERB ? t->verb->prompt : labels[t->prompt],
+                     (int)t->input_len, t->input);
         tui_put(y, 0, tui_role(t, R_TITLE), line);
         return;
     }

@@ -30,7 +30,8 @@ enum role {
 
 enum view_kind { V_OVERVIEW, V_DETAIL, V_HELP, V_EVENTS, V_DESCRIBE, V_REPORT };
 enum sort_kind { SORT_NONE, SORT_NAME, SORT_CLASS, SORT_STABLE, SORT_REPLICAS };
-enum prompt_kind { P_NONE, P_FILTER, P_COMMAND, P_PIN, P_TARGET, P_LOAD, P_CONFIRM_PAUSE, P_CONFIRM_QUIT };
+/* P_VERB: the argument of the verb in tui.verb (s pins, t targets, b loads). */
+enum prompt_kind { P_NONE, P_FILTER, P_COMMAND, P_VERB, P_CONFIRM_PAUSE, P_CONFIRM_QUIT };
 
 struct history {
     double stable[HISTORY], panic[HISTORY], actual[HISTORY];
@@ -50,6 +51,7 @@ struct tui {
     size_t sel, top;
     enum view_kind view;
     enum prompt_kind prompt;
+    const struct command_entry *verb; /* P_VERB */
     char input[256];
     size_t input_len;
     char filter[256];

@@ -8,6 +8,7 @@
 
 #include <langinfo.h>
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -26,7 +27,7 @@ static enum pp_status parse(void *ctx, const char *line, struct command *out,
 
 struct console {
     struct svc_set *set;
-    struct output *o;
+    struct recorder *rec;
     struct runner *r;
     const cJSON *header;
     bool recording;         /* as the console thread knows it */
@@ -40,34 +41,31 @@ struct console {
 static void start_recording(void *ctx, struct loop *live) {
     struct console *c = ctx;
     const int64_t upto = loop_elapsed(live);
-    struct output shadow;
-    output_open(&shadow, c->set, NULL, NULL, NULL);
-    shadow.rec = c->pending;
+    const struct recorder_cmd *history;
+    const size_t n_history = recorder_history(c->rec, &history);
+    struct recorder *shadow = recorder_create(c->set, NULL);
+    recorder_attach(shadow, c->pending);
     struct source *src = source_sim_create(c->set, NULL);
-    struct loop *l = src ? loop_create(c->set, src, output_record, &shadow, NULL) : NULL;
+    struct loop *l = src ? loop_create(c->set, src, recorder_emit, shadow, NULL) : NULL;
     size_t k = 0;
-    for (int64_t t = 1; l && t <= upto && !shadow.rec_failed; t++) {
-        for (; k < c->o->n_history && c->o->history[k].t <= t; k++)
-            if (c->o->history[k].t == t)
-                loop_submit(l, &c->o->history[k].cmd, NULL);
+    for (int64_t t = 1; l && t <= upto && !recorder_failed(shadow, NULL); t++) {
+        for (; k < n_history && history[k].t <= t; k++)
+            if (history[k].t == t)
+                loop_submit(l, &history[k].cmd, NULL);
         loop_tick(l);
     }
     loop_destroy(l);
     source_destroy(src);
-    const bool failed = shadow.rec_failed;
-    shadow.rec = NULL;
-    output_close(&shadow);
-    c->o->rec = c->pending;
-    c->o->rec_failed = failed;
+    /* The live session carries on into the same file. */
+    recorder_hand_over(shadow, c->rec);
+    recorder_destroy(shadow);
     c->pending = NULL;
 }
 
 static void stop_recording(void *ctx, struct loop *live) {
     (void)live;
     struct console *c = ctx;
-    record_close(c->o->rec, NULL);
-    c->o->rec = NULL;
-    c->o->rec_failed = false;
+    recorder_detach(c->rec, NULL);
 }
 
 static void on_report(void *ctx, size_t svc, const char *load, const char *report) {
@@ -129,30 +127,31 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
     setlocale(LC_ALL, "");
     const char *codeset = nl_langinfo(CODESET);
 
-    struct output o;
-    if (output_open(&o, set, NULL, opt->record_path, opt->header) != 0)
+    struct console c = {.set = set, .header = opt->header, .recording = opt->record_path != NULL};
+    const struct recorder_hooks hooks = {.report = on_report, .ctx = &c};
+    c.rec = recorder_create(set, &hooks);
+    if (opt->record_path && output_record_to(c.rec, set, opt->record_path, opt->header)) {
+        recorder_destroy(c.rec);
         return 1;
+    }
     struct pp_error err = {0};
     /* Paused until the console's pointers are in place: the engine thread
      * reads them. */
     const struct runner_options ro = {.speed = opt->speed, .duration_s = opt->duration_s,
                                       .paused = true};
-    struct runner *r = runner_start(set, &ro, output_record, &o, &err);
+    struct runner *r = runner_start(set, &ro, recorder_emit, c.rec, &err);
     if (!r) {
         char msg[1024];
         pp_error_format(&err, msg, sizeof(msg));
         fprintf(stderr, "podpilot: %s\n", msg);
-        output_close(&o);
+        recorder_destroy(c.rec);
         return 1;
     }
-    struct console c = {.set = set, .o = &o, .r = r, .header = opt->header,
-                        .recording = opt->record_path != NULL};
+    c.r = r;
     if (opt->record_path) {
         snprintf(c.path, sizeof(c.path), "%s", opt->record_path);
         runner_set_recording(r, true);
     }
-    o.on_report = on_report;
-    o.report_ctx = &c;
     runner_pause(r, false);
     const struct tui_options to = {
         .theme = opt->theme,
@@ -165,7 +164,8 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
     };
     int rc = tui_run(r, &to);
     runner_stop(r);
-    if (output_close(&o) != 0)
+    if (output_finish(c.rec) != 0)
         rc = 1;
+    recorder_destroy(c.rec);
     return rc;
 }

@@ -139,16 +139,22 @@ static int check_commands(const struct loop *l, const struct command_list *c) {
     return 0;
 }
 
+static void print_line(void *ctx, const char *line, size_t len) { fwrite(line, 1, len, ctx); }
+
+static void flush(void *ctx) { fflush(ctx); }
+
 int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *out) {
-    struct output o = {0}; /* opened below: creating the loop emits nothing */
+    const struct recorder_hooks hooks = {.line = print_line, .tick = flush, .ctx = out};
+    struct recorder *rec = recorder_create(set, &hooks);
     struct pp_error err = {0};
     struct source *src = source_sim_create(set, &err);
-    struct loop *l = src ? loop_create(set, src, output_record, &o, &err) : NULL;
+    struct loop *l = src ? loop_create(set, src, recorder_emit, rec, &err) : NULL;
     if (!l) {
         char msg[1024];
         pp_error_format(&err, msg, sizeof(msg));
         fprintf(stderr, "podpilot: %s\n", msg);
         source_destroy(src);
+        recorder_destroy(rec);
         return 1;
     }
     struct command_list sched = {0};
@@ -161,18 +167,19 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
                          &opt->commands->v[i].cmd);
     }
     /* The recording starts once everything is known to be good. */
-    if (rc == 0 && output_open(&o, set, out, opt->record_path, opt->header) != 0)
+    if (rc == 0 && opt->record_path && output_record_to(rec, set, opt->record_path, opt->header))
         rc = 1;
     if (rc != 0) {
         loop_destroy(l);
         source_destroy(src);
+        recorder_destroy(rec);
         commands_free(&sched);
         return rc;
     }
     struct stdin_reader in = {.open = opt->read_stdin};
     const int64_t duration =
         opt->duration_s > 0 ? opt->duration_s : headless_default_duration(set, opt->commands);
-    for (int64_t t = 0; rc == 0 && t < duration && !ferror(out) && !o.rec_failed &&
+    for (int64_t t = 0; rc == 0 && t < duration && !ferror(out) && !recorder_failed(rec, NULL) &&
                         !headless_interrupted;
          t++) {
         stdin_poll(&in, set, l, &sched);
@@ -185,12 +192,13 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
         loop_tick(l);
         headless_pace(opt->speed);
     }
-    if (output_close(&o) != 0)
+    if (output_finish(rec) != 0 || ferror(out))
         rc = 1;
     if (headless_interrupted && rc == 0)
         rc = 130;
     loop_destroy(l);
     source_destroy(src);
+    recorder_destroy(rec);
     commands_free(&sched);
     return rc;
 }

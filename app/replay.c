@@ -3,7 +3,7 @@
 #include "app/build.h"
 #include "app/commands.h"
 #include "app/headless.h"
-#include "app/jsonl.h"
+#include "engine/jsonl.h"
 #include "engine/goparse.h"
 #include "engine/record.h"
 #include "engine/source_whatif.h"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/hey_report.h"
 #include "loadgen/hey.h"
 
 static void test_flags_and_defaults_are_heys(void **state) {

@@ -1,6 +1,6 @@
-#include "app/jsonl.h"
+#include "engine/jsonl.h"
 
-#include "loadgen/hey.h"
+#include "engine/hey_report.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "engine/hpa.h"
+#include "engine/hpa_internal.h"
 
 #include <limits.h>
 #include <math.h>
@@ -13,181 +13,6 @@ void hpa_controller_defaults(struct hpa_controller *c) {
     c->downscale_stabilization = PP_SEC(300);
     c->cpu_initialization_period = PP_SEC(300);
     c->initial_readiness_delay = PP_SEC(30);
-}
-
-/* ---- validation (pkg/apis/autoscaling/validation) ---- */
-
-/* Fails on spec.metrics[i] + suffix. */
-static enum pp_status fail_at(struct pp_error *err, size_t i, const char *suffix, const char *fmt,
-                              ...) __attribute__((format(printf, 4, 5)));
-
-static enum pp_status fail_at(struct pp_error *err, size_t i, const char *suffix, const char *fmt,
-                              ...) {
-    char field[128], msg[384];
-    snprintf(field, sizeof(field), "spec.metrics[%zu]%s", i, suffix);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    return pp_fail(err, PP_ERR_INVALID, field, "%s", msg);
-}
-
-static enum pp_status validate_metric(const struct hpa_metric_spec *m, size_t i,
-                                      struct pp_error *err) {
-    if (!m->name || !*m->name)
-        return fail_at(err, i, ".name", "must be set");
-    switch (m->type) {
-    case HPA_RESOURCE:
-    case HPA_CONTAINER_RESOURCE:
-        if (m->type == HPA_CONTAINER_RESOURCE && (!m->container || !*m->container))
-            return fail_at(err, i, ".containerResource.container", "must be set");
-        if (m->target == HPA_TARGET_VALUE)
-            return fail_at(err, i, ".target.type", "must be either Utilization or AverageValue");
-        break;
-    case HPA_PODS:
-        if (m->target != HPA_TARGET_AVERAGE_VALUE)
-            return fail_at(err, i, ".pods.target.type", "must be AverageValue");
-        break;
-    case HPA_OBJECT:
-    case HPA_EXTERNAL:
-        if (m->target == HPA_TARGET_UTILIZATION)
-            return fail_at(err, i, ".target.type", "must be either Value or AverageValue");
-        if (m->type == HPA_OBJECT &&
-            (!m->object_kind || !*m->object_kind || !m->object_name || !*m->object_name))
-            return fail_at(err, i, ".object.describedObject", "kind and name must be set");
-        break;
-    }
-    if (m->target == HPA_TARGET_UTILIZATION && m->utilization <= 0)
-        return fail_at(err, i, ".target.averageUtilization", "must be greater than 0, got %d",
-                       (int)m->utilization);
-    if (m->target != HPA_TARGET_UTILIZATION && m->milli <= 0)
-        return fail_at(err, i, ".target", "value must be positive");
-    return PP_OK;
-}
-
-static enum pp_status validate_rules(const struct hpa_rules *r, const char *dir,
-                                     struct pp_error *err) {
-    char f[96];
-    if (!r->set)
-        return PP_OK;
-    if (r->window_set && (r->window_s < 0 || r->window_s > 3600)) {
-        snprintf(f, sizeof(f), "spec.behavior.%s.stabilizationWindowSeconds", dir);
-        return pp_fail(err, PP_ERR_INVALID, f, "must be between 0 and 3600 seconds, got %d",
-                       (int)r->window_s);
-    }
-    for (size_t i = 0; i < r->n_policies; i++) {
-        const struct hpa_policy *p = &r->policies[i];
-        snprintf(f, sizeof(f), "spec.behavior.%s.policies[%zu]", dir, i);
-        if (p->type != HPA_POLICY_PODS && p->type != HPA_POLICY_PERCENT)
-            return pp_fail(err, PP_ERR_INVALID, f, "type: must be Pods or Percent");
-        if (p->value <= 0)
-            return pp_fail(err, PP_ERR_INVALID, f, "value: must be greater than zero, got %d",
-                           (int)p->value);
-        if (p->period_s <= 0 || p->period_s > 1800)
-            return pp_fail(err, PP_ERR_INVALID, f,
-                           "periodSeconds: must be between 1 and 1800, got %d", (int)p->period_s);
-    }
-    if (r->tolerance_set && !(r->tolerance >= 0)) {
-        snprintf(f, sizeof(f), "spec.behavior.%s.tolerance", dir);
-        return pp_fail(err, PP_ERR_INVALID, f, "must be non-negative");
-    }
-    return PP_OK;
-}
-
-enum pp_status hpa_validate(const struct hpa_spec *spec, struct pp_error *err) {
-    int32_t min = spec->min_set ? spec->min_replicas : 1;
-    if (spec->min_set && spec->min_replicas < 1)
-        return pp_fail(err, PP_ERR_INVALID, "spec.minReplicas",
-                       "must be greater than or equal to 1, got %d", (int)spec->min_replicas);
-    if (spec->max_replicas < 1)
-        return pp_fail(err, PP_ERR_INVALID, "spec.maxReplicas",
-                       "must be greater than or equal to 1, got %d", (int)spec->max_replicas);
-    if (spec->max_replicas < min)
-        return pp_fail(err, PP_ERR_INVALID, "spec.maxReplicas",
-                       "must be greater than or equal to `minReplicas` (%d), got %d", (int)min,
-                       (int)spec->max_replicas);
-    if (spec->n_metrics > HPA_MAX_METRICS)
-        return pp_fail(err, PP_ERR_LIMIT, "spec.metrics", "podpilot handles at most %d metrics",
-                       HPA_MAX_METRICS);
-    for (size_t i = 0; i < spec->n_metrics; i++) {
-        enum pp_status s = validate_metric(&spec->metrics[i], i, err);
-        if (s != PP_OK)
-            return s;
-    }
-    if (!spec->behavior_set)
-        return PP_OK;
-    enum pp_status s = validate_rules(&spec->up, "scaleUp", err);
-    return s != PP_OK ? s : validate_rules(&spec->down, "scaleDown", err);
-}
-
-/* ---- defaults (SetDefaults_HorizontalPodAutoscaler and the controller) ---- */
-
-static void default_rules(struct hpa_rules *r, bool up) {
-    bool given = r->set;
-    r->set = true;
-    if (!r->select_set) {
-        r->select_set = true;
-        r->select = HPA_SELECT_MAX;
-    }
-    if (!given || r->n_policies == 0) {
-        if (up) {
-            r->policies[0] = (struct hpa_policy){HPA_POLICY_PODS, 4, 15};
-            r->policies[1] = (struct hpa_policy){HPA_POLICY_PERCENT, 100, 15};
-            r->n_policies = 2;
-        } else {
-            r->policies[0] = (struct hpa_policy){HPA_POLICY_PERCENT, 100, 15};
-            r->n_policies = 1;
-        }
-    }
-    if (!r->window_set && up) {
-        r->window_set = true;
-        r->window_s = 0;
-    }
-}
-
-/* ---- quantities and names ---- */
-
-void hpa_quantity(int64_t milli, char *buf, size_t size) {
-    static const char *const suffix[] = {"", "k", "M", "G", "T", "P", "E"};
-    if (milli % 1000 != 0) {
-        snprintf(buf, size, "%lldm", (long long)milli);
-        return;
-    }
-    int64_t n = milli / 1000;
-    size_t e = 0;
-    while (n != 0 && n % 1000 == 0 && e + 1 < sizeof(suffix) / sizeof(suffix[0])) {
-        n /= 1000;
-        e++;
-    }
-    snprintf(buf, size, "%lld%s", (long long)n, suffix[e]);
-}
-
-void hpa_metric_name(const struct hpa_metric_spec *m, char *buf, size_t size) {
-    switch (m->type) {
-    case HPA_RESOURCE:
-        snprintf(buf, size,
-                 m->target == HPA_TARGET_UTILIZATION
-                     ? "%s resource utilization (percentage of request)"
-                     : "%s resource",
-                 m->name);
-        return;
-    case HPA_CONTAINER_RESOURCE:
-        snprintf(buf, size,
-                 m->target == HPA_TARGET_UTILIZATION
-                     ? "%s container resource utilization (percentage of request)"
-                     : "%s container resource",
-                 m->name);
-        return;
-    case HPA_PODS:
-        snprintf(buf, size, "pods metric %s", m->name);
-        return;
-    case HPA_OBJECT:
-        snprintf(buf, size, "%s metric %s", m->object_kind, m->name);
-        return;
-    case HPA_EXTERNAL:
-        snprintf(buf, size, "external metric %s(%s)", m->name, m->selector ? m->selector : "nil");
-        return;
-    }
 }
 
 /* ---- the controller's state ---- */
@@ -206,7 +31,7 @@ struct history {
 struct hpa {
     struct hpa_spec spec; /* resolved */
     struct hpa_controller ctl;
-    double tol_up, tol_down;
+    struct hpa_calc calc; /* the calculator's tolerances and readiness periods */
     struct history recs, ups, downs;
     struct hpa_status status;
     struct hpa_event events[HPA_MAX_EVENTS]; /* oldest first */
@@ -251,13 +76,15 @@ static void resolve_spec(struct hpa *h, const struct hpa_spec *spec) {
         h->spec.metrics[0] = default_metric;
     }
     if (h->spec.behavior_set) {
-        default_rules(&h->spec.up, true);
-        default_rules(&h->spec.down, false);
+        hpa_default_rules(&h->spec.up, true);
+        hpa_default_rules(&h->spec.down, false);
     }
-    h->tol_up = h->spec.behavior_set && h->spec.up.tolerance_set ? h->spec.up.tolerance
+    h->calc.tol_up = h->spec.behavior_set && h->spec.up.tolerance_set ? h->spec.up.tolerance
                                                                  : h->ctl.tolerance;
-    h->tol_down = h->spec.behavior_set && h->spec.down.tolerance_set ? h->spec.down.tolerance
+    h->calc.tol_down = h->spec.behavior_set && h->spec.down.tolerance_set ? h->spec.down.tolerance
                                                                      : h->ctl.tolerance;
+    h->calc.cpu_initialization_period = h->ctl.cpu_initialization_period;
+    h->calc.initial_readiness_delay = h->ctl.initial_readiness_delay;
 }
 
 struct hpa *hpa_create(const struct hpa_spec *spec, const struct hpa_controller *ctl) {
@@ -351,220 +178,6 @@ size_t hpa_events(const struct hpa *h, const struct hpa_event **events) {
     return h->n_events;
 }
 
-const char *hpa_cond_type_name(enum hpa_cond_type t) {
-    static const char *const n[] = {"AbleToScale", "ScalingActive", "ScalingLimited"};
-    return n[t];
-}
-
-const char *hpa_cond_status_name(enum hpa_cond_status s) {
-    static const char *const n[] = {"Unknown", "True", "False"};
-    return n[s];
-}
-
-enum pp_status hpa_select_parse(const char *s, enum hpa_select *out, struct pp_error *err) {
-    if (s && strcmp(s, "Max") == 0)
-        *out = HPA_SELECT_MAX;
-    else if (s && strcmp(s, "Min") == 0)
-        *out = HPA_SELECT_MIN;
-    else if (s && strcmp(s, "Disabled") == 0)
-        *out = HPA_SELECT_DISABLED;
-    else
-        return pp_fail(err, PP_ERR_INVALID, "selectPolicy",
-                       "Unsupported value: \"%s\": supported values: \"Disabled\", \"Max\", "
-                       "\"Min\"",
-                       s ? s : "");
-    return PP_OK;
-}
-
-enum pp_status hpa_policy_type_parse(const char *s, enum hpa_policy_type *out,
-                                     struct pp_error *err) {
-    if (s && strcmp(s, "Pods") == 0)
-        *out = HPA_POLICY_PODS;
-    else if (s && strcmp(s, "Percent") == 0)
-        *out = HPA_POLICY_PERCENT;
-    else
-        return pp_fail(err, PP_ERR_INVALID, "type",
-                       "Unsupported value: \"%s\": supported values: \"Percent\", \"Pods\"",
-                       s ? s : "");
-    return PP_OK;
-}
-
-/* ---- the replica calculator (pkg/controller/podautoscaler/replica_calculator.go) ---- */
-
-static bool within(const struct hpa *h, double ratio) {
-    return 1.0 - h->tol_down <= ratio && ratio <= 1.0 + h->tol_up;
-}
-
-enum group { POD_READY, POD_UNREADY, POD_MISSING, POD_IGNORED };
-
-/* groupPods, with the CPU readiness rules only for the cpu resource. */
-static enum group group_pod(const struct hpa *h, const struct hpa_pod *p, bool has_metric,
-                            const struct hpa_metric_obs *o, bool cpu, pp_time now) {
-    if (p->deleting || p->phase == HPA_POD_FAILED)
-        return POD_IGNORED;
-    if (p->phase == HPA_POD_PENDING)
-        return POD_UNREADY;
-    if (!has_metric)
-        return POD_MISSING;
-    if (!cpu)
-        return POD_READY;
-    bool unready;
-    if (!p->has_ready_condition || !p->started) {
-        unready = true;
-    } else if (p->start_time + h->ctl.cpu_initialization_period > now) {
-        unready = !p->ready || o->timestamp < p->ready_transition + o->window;
-    } else {
-        unready = !p->ready && p->start_time + h->ctl.initial_readiness_delay > p->ready_transition;
-    }
-    return unready ? POD_UNREADY : POD_READY;
-}
-
-struct calc {
-    int32_t replicas;
-    int32_t utilization;
-    int64_t usage; /* average per pod, milli */
-    char error[200];
-};
-
-static int64_t pod_request(const struct hpa_pod *p, const char *resource) {
-    return strcmp(resource, "cpu") == 0 ? p->cpu_request_milli : p->memory_request_milli;
-}
-
-/* Per-pod metrics: GetResourceReplicas (utilization) and
- * calcPlainMetricReplicas (average value), sharing the missing- and
- * unready-pod rules. */
-static bool pod_metric_replicas(const struct hpa *h, const struct hpa_metric_spec *m,
-                                const struct hpa_metric_obs *o, const struct hpa_obs *obs,
-                                int32_t current, pp_time now, struct calc *out) {
-    const bool resource = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE;
-    const bool utilization = resource && m->target == HPA_TARGET_UTILIZATION;
-    const bool cpu = resource && strcmp(m->name, "cpu") == 0;
-    if (obs->n_pods == 0) {
-        snprintf(out->error, sizeof(out->error),
-                 "no pods returned by selector while calculating replica count");
-        return false;
-    }
-    size_t ready = 0, unready = 0, missing = 0, with_metric = 0;
-    bool no_request = false;
-    int64_t total = 0, requests = 0, target = m->milli;
-    for (size_t i = 0; i < obs->n_pods; i++) {
-        const struct hpa_pod *p = &obs->pods[i];
-        bool has = !o->present || o->present[i];
-        enum group g = group_pod(h, p, has, o, cpu, now);
-        no_request = no_request || (utilization && pod_request(p, m->name) <= 0);
-        ready += g == POD_READY;
-        unready += g == POD_UNREADY;
-        missing += g == POD_MISSING;
-        if (g == POD_READY) {
-            total += o->pod_milli[i];
-            requests += utilization ? pod_request(p, m->name) : 0;
-            with_metric++;
-        }
-    }
-    if (with_metric == 0) {
-        snprintf(out->error, sizeof(out->error),
-                 "did not receive metrics for targeted pods (pods might be unready)");
-        return false;
-    }
-    if (no_request) { /* calculatePodRequests covers every pod of the selector */
-        snprintf(out->error, sizeof(out->error), "missing request for %s", m->name);
-        return false;
-    }
-    double ratio;
-    if (utilization) {
-        out->utilization = (int32_t)(total * 100 / requests);
-        out->usage = total / (int64_t)with_metric;
-        ratio = (double)out->utilization / (double)m->utilization;
-    } else {
-        out->usage = total / (int64_t)with_metric;
-        ratio = (double)out->usage / (double)target;
-    }
-    const bool up_with_unready = unready > 0 && ratio > 1.0;
-    if (!up_with_unready && missing == 0) {
-        out->replicas = within(h, ratio) ? current : (int32_t)ceil(ratio * (double)ready);
-        return true;
-    }
-    /* Fill in the pods without usable samples, then look again. */
-    int64_t filled_total = total, filled_requests = requests;
-    size_t n = with_metric;
-    for (size_t i = 0; i < obs->n_pods; i++) {
-        const struct hpa_pod *p = &obs->pods[i];
-        bool has = !o->present || o->present[i];
-        enum group g = group_pod(h, p, has, o, cpu, now);
-        int64_t v;
-        if (g == POD_MISSING) {
-            if (ratio < 1.0)
-                v = utilization ? pod_request(p, m->name) *
-                                      (m->utilization > 100 ? m->utilization : 100) / 100
-                                : target;
-            else if (ratio > 1.0 || !utilization)
-                v = 0;
-            else
-                continue; /* utilization exactly on target: missing pods stay out */
-        } else if (g == POD_UNREADY && up_with_unready) {
-            v = 0;
-        } else {
-            continue;
-        }
-        filled_total += v;
-        filled_requests += utilization ? pod_request(p, m->name) : 0;
-        n++;
-    }
-    double new_ratio = utilization ? (double)(int32_t)(filled_total * 100 / filled_requests) /
-                                         (double)m->utilization
-                                   : (double)(filled_total / (int64_t)n) / (double)target;
-    if (within(h, new_ratio) || (ratio < 1.0 && new_ratio > 1.0) ||
-        (ratio > 1.0 && new_ratio < 1.0)) {
-        out->replicas = current;
-        return true;
-    }
-    int32_t r = (int32_t)ceil(new_ratio * (double)n);
-    out->replicas =
-        (new_ratio < 1.0 && r > current) || (new_ratio > 1.0 && r < current) ? current : r;
-    return true;
-}
-
-static int32_t ready_pods(const struct hpa_obs *obs) {
-    int32_t n = 0;
-    for (size_t i = 0; i < obs->n_pods; i++) {
-        const struct hpa_pod *p = &obs->pods[i];
-        n += p->phase == HPA_POD_RUNNING && p->has_ready_condition && p->ready;
-    }
-    return n;
-}
-
-/* getUsageRatioReplicaCount: Object and External with a Value target. */
-static bool usage_ratio_replicas(const struct hpa *h, double ratio, int32_t current,
-                                 const struct hpa_obs *obs, struct calc *out) {
-    if (current == 0) {
-        out->replicas = (int32_t)ceil(ratio);
-        return true;
-    }
-    if (within(h, ratio)) {
-        out->replicas = current;
-        return true;
-    }
-    if (obs->n_pods == 0) {
-        snprintf(out->error, sizeof(out->error),
-                 "unable to calculate ready pods: no pods returned by selector while "
-                 "calculating replica count");
-        return false;
-    }
-    out->replicas = (int32_t)ceil(ratio * (double)ready_pods(obs));
-    return true;
-}
-
-/* Object/External AverageValue: GetObjectPerPodMetricReplicas and
- * GetExternalPerPodMetricReplicas. */
-static void per_pod_replicas(const struct hpa *h, int64_t usage, int64_t target,
-                             int32_t status_replicas, struct calc *out) {
-    out->replicas = status_replicas;
-    double ratio = (double)usage / ((double)target * (double)status_replicas);
-    if (!within(h, ratio))
-        out->replicas = (int32_t)ceil((double)usage / (double)target);
-    out->usage = (int64_t)ceil((double)usage / (double)status_replicas);
-}
-
 static const char *failed_reason(enum hpa_metric_type t) {
     static const char *const r[] = {"FailedGetResourceMetric", "FailedGetContainerResourceMetric",
                                     "FailedGetPodsMetric", "FailedGetObjectMetric",
@@ -574,7 +187,7 @@ static const char *failed_reason(enum hpa_metric_type t) {
 
 /* computeReplicasForMetric for spec.metrics[i]. */
 static bool metric_replicas(struct hpa *h, size_t i, const struct hpa_obs *obs, pp_time now,
-                            struct calc *out) {
+                            struct hpa_calc_result *out) {
     const struct hpa_metric_spec *m = &h->spec.metrics[i];
     const struct hpa_metric_obs *o = &obs->metrics[i];
     memset(out, 0, sizeof(*out));
@@ -594,15 +207,15 @@ static bool metric_replicas(struct hpa *h, size_t i, const struct hpa_obs *obs, 
     case HPA_RESOURCE:
     case HPA_CONTAINER_RESOURCE:
     case HPA_PODS:
-        return pod_metric_replicas(h, m, o, obs, obs->spec_replicas, now, out);
+        return hpa_calc_pods(&h->calc, m, o, obs, obs->spec_replicas, now, out);
     case HPA_OBJECT:
     case HPA_EXTERNAL:
         if (m->target == HPA_TARGET_VALUE) {
             out->usage = o->value_milli;
-            return usage_ratio_replicas(h, (double)o->value_milli / (double)m->milli,
+            return hpa_calc_usage_ratio(&h->calc, (double)o->value_milli / (double)m->milli,
                                         obs->spec_replicas, obs, out);
         }
-        per_pod_replicas(h, o->value_milli, m->milli, obs->status_replicas, out);
+        hpa_calc_per_pod(&h->calc, o->value_milli, m->milli, obs->status_replicas, out);
         return true;
     }
     return false;
@@ -639,7 +252,7 @@ static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_tim
     char err0[320] = "";
     s->n_metrics = h->spec.n_metrics;
     for (size_t i = 0; i < h->spec.n_metrics; i++) {
-        struct calc c;
+        struct hpa_calc_result c;
         struct hpa_metric_status *ms = &s->metrics[i];
         memset(ms, 0, sizeof(*ms));
         if (!metric_replicas(h, i, obs, now, &c)) {

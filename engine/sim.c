@@ -1,156 +1,9 @@
-#include "engine/sim.h"
+#include "engine/sim_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RESULTS 1000000 /* hey keeps at most this many latencies (maxRes) */
-#define PI 3.14159265358979323846
-
-/* ---- random numbers: xoshiro256**, seeded through splitmix64 ---- */
-
-struct rng {
-    uint64_t s[4];
-    double spare; /* Box-Muller makes normals in pairs */
-    bool has_spare;
-};
-
-static uint64_t splitmix64(uint64_t *x) {
-    uint64_t z = (*x += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed) {
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t rng_next(struct rng *r) {
-    uint64_t *s = r->s;
-    const uint64_t result = rotl(s[1] * 5, 7) * 9;
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in (0, 1]: never 0, so logarithms stay finite. */
-static double rng_unit(struct rng *r) { return ((double)(rng_next(r) >> 11) + 1.0) * 0x1.0p-53; }
-
-static double rng_exp(struct rng *r, double mean) { return -mean * log(rng_unit(r)); }
-
-static double rng_normal(struct rng *r) {
-    if (r->has_spare) {
-        r->has_spare = false;
-        return r->spare;
-    }
-    const double radius = sqrt(-2.0 * log(rng_unit(r))), angle = 2.0 * PI * rng_unit(r);
-    r->spare = radius * sin(angle);
-    r->has_spare = true;
-    return radius * cos(angle);
-}
-
-/* ---- state ---- */
-
-enum pod_state { POD_FREE, POD_STARTING, POD_READY, POD_TERMINATING };
-
-struct reading {
-    pp_time at;
-    double conc_area, busy_area; /* request·seconds */
-    uint64_t arrivals;
-};
-
-struct pod {
-    enum pod_state state;
-    uint64_t uid;
-    pp_time created, ready_at, last_change;
-    int32_t in_flight;
-    double conc_area, busy_area;
-    uint64_t arrivals;
-    struct reading rd[SIM_READERS];
-};
-
-struct held { /* a request the activator holds */
-    pp_time sent;
-    double work_s;
-    int32_t load, worker;
-    uint64_t token;
-};
-
-struct service {
-    struct sim_pod_model m;
-    struct pod_spec spec;
-    double ln_mu, ln_sigma; /* the lognormal's parameters for the mean and cv */
-    int32_t exec_slots; /* streams, capped by containerConcurrency */
-    struct pod *pods;
-    pp_time *slot_free; /* exec_slots per pod */
-    int32_t n_slots;    /* pods[0..n_slots) in use or free */
-    bool activator;     /* in the request path */
-    struct held *buf;
-    size_t buf_head, buf_len, buf_cap;
-    pp_time buf_last;
-    double buf_area;
-    uint64_t arrivals;
-    struct {
-        pp_time at;
-        double buf_area;
-        uint64_t arrivals;
-    } rd[SIM_READERS];
-    sim_request_fn on_start, on_end;
-    void *hook_ctx;
-};
-
-struct worker {
-    uint64_t token; /* of the request it waits for; 0 when idle */
-    pp_time last_send;
-    int64_t sent;
-    bool stopped;
-};
-
-struct load {
-    size_t svc;
-    struct load_spec spec;
-    struct load_trace_point *trace;
-    struct rng rng;
-    struct worker *workers;
-    int32_t running; /* workers not stopped, or 1 for an open loop still arriving */
-    int64_t in_flight;
-    bool stopped;
-    pp_time stop_at;
-    struct load_result res;
-    double *lat;
-    size_t lat_cap;
-};
-
-enum ev_kind { EV_SEND, EV_ARRIVAL, EV_DONE, EV_READY, EV_TIMEOUT };
-
-struct event {
-    pp_time t;
-    uint64_t seq;
-    pp_time sent;
-    uint64_t token; /* EV_DONE/EV_TIMEOUT: the request; EV_READY: the pod's uid */
-    uint32_t kind, svc;
-    int32_t pod, load, worker;
-};
-
-struct sim {
-    struct rng rng;
-    struct service *svcs;
-    size_t n_svcs;
-    struct load *loads;
-    size_t n_loads, loads_cap;
-    struct event *heap;
-    size_t n_heap, heap_cap;
-    uint64_t seq, uid, token;
-};
 
 void sim_pod_model_default(struct sim_pod_model *m) {
     *m = (struct sim_pod_model){
@@ -187,7 +40,7 @@ static bool ev_before(const struct event *a, const struct event *b) {
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static void push(struct sim *s, struct event e) {
+void sim_push(struct sim *s, struct event e) {
     if (s->n_heap == s->heap_cap) {
         s->heap_cap = s->heap_cap ? s->heap_cap * 2 : 256;
         s->heap = xrealloc(s->heap, s->heap_cap * sizeof(*s->heap));
@@ -226,10 +79,10 @@ static struct event pop(struct sim *s) {
 
 /* ---- pods ---- */
 
-static double secs(pp_time d) { return (double)d / (double)PP_NS_PER_SEC; }
+double sim_secs(pp_time d) { return (double)d / (double)PP_NS_PER_SEC; }
 
 static void pod_flush(struct pod *p, int32_t exec_slots, pp_time now) {
-    const double dt = secs(now - p->last_change);
+    const double dt = sim_secs(now - p->last_change);
     if (dt > 0) {
         p->conc_area += p->in_flight * dt;
         p->busy_area += (p->in_flight < exec_slots ? p->in_flight : exec_slots) * dt;
@@ -238,7 +91,7 @@ static void pod_flush(struct pod *p, int32_t exec_slots, pp_time now) {
 }
 
 static void buf_flush(struct service *v, pp_time now) {
-    const double dt = secs(now - v->buf_last);
+    const double dt = sim_secs(now - v->buf_last);
     if (dt > 0)
         v->buf_area += (double)v->buf_len * dt;
     v->buf_last = now;
@@ -273,7 +126,7 @@ static void free_pod(struct service *v, int32_t slot) {
 
 /* ---- requests ---- */
 
-static double draw_work(struct rng *r, const struct service *v) {
+double sim_draw_work(struct rng *r, const struct service *v) {
     const struct sim_pod_model *m = &v->m;
     switch (m->dist) {
     case SIM_DIST_CONSTANT:
@@ -317,7 +170,7 @@ static void run_on_pod(struct sim *s, size_t si, int32_t slot, const struct held
     p->arrivals++;
     if (v->on_start)
         v->on_start(v->hook_ctx, si, slot, now);
-    push(s, (struct event){.t = done, .kind = EV_DONE, .svc = (uint32_t)si, .pod = slot,
+    sim_push(s, (struct event){.t = done, .kind = EV_DONE, .svc = (uint32_t)si, .pod = slot,
                            .load = h->load, .worker = h->worker, .sent = h->sent,
                            .token = h->token});
 }
@@ -338,7 +191,7 @@ static void hold(struct service *v, const struct held *h, pp_time now) {
     v->buf_len++;
 }
 
-static void drain(struct sim *s, size_t si, pp_time now) {
+void sim_drain(struct sim *s, size_t si, pp_time now) {
     struct service *v = &s->svcs[si];
     while (v->buf_len > 0) {
         const int32_t slot = pick_pod(v);
@@ -352,7 +205,7 @@ static void drain(struct sim *s, size_t si, pp_time now) {
     }
 }
 
-static void dispatch(struct sim *s, size_t si, const struct held *h, pp_time now) {
+void sim_dispatch(struct sim *s, size_t si, const struct held *h, pp_time now) {
     struct service *v = &s->svcs[si];
     v->arrivals++;
     const int32_t slot = v->buf_len ? -1 : pick_pod(v);
@@ -360,143 +213,6 @@ static void dispatch(struct sim *s, size_t si, const struct held *h, pp_time now
         hold(v, h, now);
     else
         run_on_pod(s, si, slot, h, now);
-}
-
-/* ---- loads ---- */
-
-static void record_latency(struct load *l, double lat) {
-    if (l->res.n_lat >= MAX_RESULTS)
-        return;
-    if (l->res.n_lat == l->lat_cap) {
-        l->lat_cap = l->lat_cap ? l->lat_cap * 2 : 1024;
-        l->lat = xrealloc(l->lat, l->lat_cap * sizeof(*l->lat));
-        l->res.lat_s = l->lat;
-    }
-    l->lat[l->res.n_lat++] = lat;
-}
-
-static bool load_over(const struct load *l, pp_time t) {
-    if (l->stopped && t >= l->stop_at)
-        return true;
-    return l->spec.duration > 0 && t >= l->spec.start + l->spec.duration;
-}
-
-static void maybe_finish(struct load *l, pp_time now) {
-    if (!l->res.done && l->running == 0 && l->in_flight == 0) {
-        l->res.done = true;
-        l->res.finished = now;
-    }
-}
-
-static int64_t worker_quota(const struct load *l) {
-    if (l->spec.duration > 0 || l->spec.requests <= 0)
-        return INT64_MAX;
-    return l->spec.requests / l->spec.workers; /* hey drops N % C */
-}
-
-static void worker_stop(struct load *l, struct worker *w, pp_time now) {
-    if (!w->stopped) {
-        w->stopped = true;
-        l->running--;
-        maybe_finish(l, now);
-    }
-}
-
-/* Schedules the worker's next send after its last request ended at `now`. */
-static void worker_next(struct sim *s, int32_t li, int32_t wi, pp_time now) {
-    struct load *l = &s->loads[li];
-    struct worker *w = &l->workers[wi];
-    w->token = 0;
-    pp_time at = now;
-    if (l->spec.qps > 0) {
-        const pp_time period = (pp_time)(1e9 / l->spec.qps);
-        if (w->last_send + period > at)
-            at = w->last_send + period;
-    }
-    if (w->sent >= worker_quota(l) || load_over(l, at)) {
-        worker_stop(l, w, now);
-        return;
-    }
-    push(s, (struct event){.t = at, .kind = EV_SEND, .load = li, .worker = wi});
-}
-
-static void send_request(struct sim *s, int32_t li, int32_t wi, pp_time now) {
-    struct load *l = &s->loads[li];
-    const struct held h = {.sent = now,
-                           .work_s = draw_work(&l->rng, &s->svcs[l->svc]),
-                           .load = li,
-                           .worker = wi,
-                           .token = ++s->token};
-    l->in_flight++;
-    if (wi >= 0) {
-        struct worker *w = &l->workers[wi];
-        w->token = h.token;
-        w->last_send = now;
-        w->sent++;
-        if (l->spec.timeout > 0)
-            push(s, (struct event){.t = now + l->spec.timeout, .kind = EV_TIMEOUT, .load = li,
-                                   .worker = wi, .token = h.token});
-    }
-    dispatch(s, l->svc, &h, now);
-}
-
-static double trace_rate(const struct load *l, pp_time t, pp_time *until) {
-    const double at = secs(t - l->spec.start);
-    const size_t n = l->spec.n_trace;
-    size_t i = 0;
-    while (i + 1 < n && l->trace[i + 1].at_s <= at)
-        i++;
-    const double end = i + 1 < n ? l->trace[i + 1].at_s : l->trace[n - 1].at_s + 1;
-    *until = l->spec.start + (pp_time)(end * 1e9);
-    return at < l->trace[0].at_s ? 0 : l->trace[i].rps;
-}
-
-static pp_time trace_end(const struct load *l) {
-    return l->spec.start + (pp_time)((l->trace[l->spec.n_trace - 1].at_s + 1) * 1e9);
-}
-
-/* The next open-loop arrival after `now`, or -1 when the load is over. */
-static pp_time next_arrival(struct load *l, pp_time now) {
-    pp_time t = now;
-    for (int guard = 0; guard < 1000000; guard++) {
-        if (load_over(l, t))
-            return -1;
-        if (l->spec.kind == LOAD_POISSON) {
-            if (!(l->spec.rate > 0))
-                return -1;
-            return t + (pp_time)(rng_exp(&l->rng, 1.0 / l->spec.rate) * 1e9) + 1;
-        }
-        if (t >= trace_end(l))
-            return -1;
-        pp_time until;
-        const double rate = trace_rate(l, t, &until);
-        if (rate > 0) {
-            const pp_time next = t + (pp_time)(rng_exp(&l->rng, 1.0 / rate) * 1e9) + 1;
-            if (next < until)
-                return next;
-        }
-        t = until; /* memoryless: restart the draw at the rate change */
-    }
-    return -1;
-}
-
-static void open_arrival(struct sim *s, int32_t li, pp_time now) {
-    struct load *l = &s->loads[li];
-    if (l->running == 0)
-        return;
-    send_request(s, li, -1, now);
-    if (l->spec.requests > 0 && l->in_flight + (int64_t)l->res.n_ok + (int64_t)l->res.n_timeout >=
-                                     l->spec.requests) {
-        l->running = 0;
-        return;
-    }
-    const pp_time next = next_arrival(l, now);
-    if (next < 0) {
-        l->running = 0;
-        maybe_finish(l, now);
-    } else {
-        push(s, (struct event){.t = next, .kind = EV_ARRIVAL, .load = li});
-    }
 }
 
 /* ---- events ---- */
@@ -515,12 +231,12 @@ static void on_done(struct sim *s, const struct event *e) {
     const bool waited = e->worker < 0 || l->workers[e->worker].token == e->token;
     if (waited) {
         l->res.n_ok++;
-        record_latency(l, secs(e->t - e->sent));
+        sim_record_latency(l, sim_secs(e->t - e->sent));
         if (e->worker >= 0)
-            worker_next(s, e->load, e->worker, e->t);
+            sim_worker_next(s, e->load, e->worker, e->t);
     }
-    maybe_finish(l, e->t);
-    drain(s, e->svc, e->t);
+    sim_maybe_finish(l, e->t);
+    sim_drain(s, e->svc, e->t);
 }
 
 static void on_timeout(struct sim *s, const struct event *e) {
@@ -529,7 +245,7 @@ static void on_timeout(struct sim *s, const struct event *e) {
     if (w->token != e->token)
         return;
     l->res.n_timeout++;
-    worker_next(s, e->load, e->worker, e->t);
+    sim_worker_next(s, e->load, e->worker, e->t);
 }
 
 static void on_ready(struct sim *s, const struct event *e) {
@@ -539,7 +255,7 @@ static void on_ready(struct sim *s, const struct event *e) {
         return;
     p->state = POD_READY;
     p->ready_at = e->t;
-    drain(s, e->svc, e->t);
+    sim_drain(s, e->svc, e->t);
 }
 
 void sim_run(struct sim *s, pp_time until) {
@@ -548,14 +264,14 @@ void sim_run(struct sim *s, pp_time until) {
         switch ((enum ev_kind)e.kind) {
         case EV_SEND: {
             struct load *l = &s->loads[e.load];
-            if (load_over(l, e.t))
-                worker_stop(l, &l->workers[e.worker], e.t);
+            if (sim_load_over(l, e.t))
+                sim_worker_stop(l, &l->workers[e.worker], e.t);
             else
-                send_request(s, e.load, e.worker, e.t);
+                sim_send_request(s, e.load, e.worker, e.t);
             break;
         }
         case EV_ARRIVAL:
-            open_arrival(s, e.load, e.t);
+            sim_open_arrival(s, e.load, e.t);
             break;
         case EV_DONE:
             on_done(s, &e);
@@ -665,7 +381,7 @@ void sim_scale(struct sim *s, size_t svc, int32_t replicas, pp_time now) {
         const int32_t slot = new_pod(s, v, now);
         if (slot < 0)
             break;
-        push(s, (struct event){.t = now + v->m.cold_start, .kind = EV_READY, .svc = (uint32_t)svc,
+        sim_push(s, (struct event){.t = now + v->m.cold_start, .kind = EV_READY, .svc = (uint32_t)svc,
                                .pod = slot, .token = v->pods[slot].uid});
     }
     for (; have > replicas; have--)
@@ -694,7 +410,7 @@ void sim_set_pod(struct sim *s, size_t svc, int32_t slot, bool ready, pp_time no
         p->rd[r].at = now;
     for (int32_t k = 0; k < v->exec_slots; k++)
         v->slot_free[(size_t)slot * (size_t)v->exec_slots + (size_t)k] = now;
-    drain(s, svc, now);
+    sim_drain(s, svc, now);
 }
 
 void sim_set_activator(struct sim *s, size_t svc, bool in_path, pp_time now) {
@@ -702,81 +418,14 @@ void sim_set_activator(struct sim *s, size_t svc, bool in_path, pp_time now) {
     if (v->activator == in_path)
         return;
     v->activator = in_path;
-    drain(s, svc, now);
+    sim_drain(s, svc, now);
 }
-
-size_t sim_load_start(struct sim *s, size_t svc, const struct load_spec *load) {
-    if (s->n_loads == s->loads_cap) {
-        s->loads_cap = s->loads_cap ? s->loads_cap * 2 : 8;
-        s->loads = xrealloc(s->loads, s->loads_cap * sizeof(*s->loads));
-        for (size_t i = 0; i < s->n_loads; i++)
-            s->loads[i].res.lat_s = s->loads[i].lat;
-    }
-    const size_t id = s->n_loads++;
-    struct load *l = &s->loads[id];
-    *l = (struct load){.svc = svc, .spec = *load};
-    l->res.started = load->start;
-    rng_seed(&l->rng, rng_next(&s->rng));
-    if (load->n_trace) {
-        l->trace = xmalloc(load->n_trace * sizeof(*l->trace));
-        memcpy(l->trace, load->trace, load->n_trace * sizeof(*l->trace));
-        l->spec.trace = l->trace;
-    }
-    if (load->kind == LOAD_WORKERS) {
-        const int32_t c = load->workers > 0 ? load->workers : 1;
-        l->spec.workers = c;
-        l->workers = xcalloc((size_t)c, sizeof(*l->workers));
-        l->running = c;
-        const pp_time first =
-            load->qps > 0 ? load->start + (pp_time)(1e9 / load->qps) : load->start;
-        for (int32_t w = 0; w < c; w++) {
-            l->workers[w].last_send = first - (load->qps > 0 ? (pp_time)(1e9 / load->qps) : 0);
-            if (worker_quota(l) <= 0)
-                worker_stop(l, &l->workers[w], load->start);
-            else
-                push(s, (struct event){.t = first, .kind = EV_SEND, .load = (int32_t)id,
-                                       .worker = w});
-        }
-    } else {
-        l->running = 1;
-        const pp_time next = next_arrival(l, load->start);
-        if (next < 0)
-            l->running = 0;
-        else
-            push(s, (struct event){.t = next, .kind = EV_ARRIVAL, .load = (int32_t)id});
-    }
-    maybe_finish(l, load->start);
-    return id;
-}
-
-void sim_load_stop(struct sim *s, size_t load, pp_time now) {
-    struct load *l = &s->loads[load];
-    if (l->stopped)
-        return;
-    l->stopped = true;
-    l->stop_at = now;
-    if (l->spec.kind != LOAD_WORKERS) {
-        l->running = 0;
-        maybe_finish(l, now);
-        return;
-    }
-    for (int32_t w = 0; w < l->spec.workers; w++)
-        if (l->workers[w].token == 0)
-            worker_stop(l, &l->workers[w], now);
-}
-
-void sim_load_result(const struct sim *s, size_t load, struct load_result *out) {
-    *out = s->loads[load].res;
-}
-
-size_t sim_load_service(const struct sim *s, size_t load) { return s->loads[load].svc; }
-size_t sim_load_count(const struct sim *s) { return s->n_loads; }
 
 static void sample_pod(struct service *v, struct pod *p, unsigned r, pp_time now,
                        struct sim_pod_sample *out) {
     pod_flush(p, v->exec_slots, now);
     struct reading *rd = &p->rd[r];
-    const double dt = secs(now - rd->at);
+    const double dt = sim_secs(now - rd->at);
     const double conc = dt > 0 ? (p->conc_area - rd->conc_area) / dt : 0;
     const double busy = dt > 0 ? (p->busy_area - rd->busy_area) / dt : 0;
     const double rps = dt > 0 ? (double)(p->arrivals - rd->arrivals) / dt : 0;
@@ -842,7 +491,7 @@ size_t sim_sample(struct sim *s, size_t svc, unsigned reader, pp_time now,
             n++;
     }
     buf_flush(v, now);
-    const double dt = secs(now - v->rd[reader].at);
+    const double dt = sim_secs(now - v->rd[reader].at);
     out->buffered = dt > 0 ? (v->buf_area - v->rd[reader].buf_area) / dt : 0;
     out->rps = dt > 0 ? (double)(v->arrivals - v->rd[reader].arrivals) / dt : 0;
     out->in_flight = in_flight + (double)v->buf_len;

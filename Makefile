@@ -4,7 +4,7 @@ TYPE  ?= Release
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test asan bench format clean
+.PHONY: all deps build run test asan bench format check clean
 
 all: build
 
@@ -32,6 +32,9 @@ bench: build
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+check:
+	@scripts/checksrc.sh
 
 clean:
 	rm -rf build build-asan

@@ -23,9 +23,8 @@ static bool parse_at(const char *word, int64_t *at) {
     return false;
 }
 
-enum pp_status commands_parse_line(struct svc_set *set, const char *line, bool need_at,
-                                   int64_t *at, struct command *cmd, bool *empty,
-                                   struct pp_error *err) {
+enum pp_status commands_parse_line(struct svc_set *set, const char *line, bool need_at, int64_t *at,
+                                   struct command *cmd, bool *empty, struct pp_error *err) {
     char text[1024];
     snprintf(text, sizeof(text), "%s", line);
     char *hash = strchr(text, '#');

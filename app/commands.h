@@ -23,9 +23,8 @@ struct command_list {
 
 /* Parses one line. Returns PP_OK with *empty set for a blank or comment
  * line; *at is -1 when the line has no AT (allowed only if !need_at). */
-enum pp_status commands_parse_line(struct svc_set *set, const char *line, bool need_at,
-                                   int64_t *at, struct command *cmd, bool *empty,
-                                   struct pp_error *err);
+enum pp_status commands_parse_line(struct svc_set *set, const char *line, bool need_at, int64_t *at,
+                                   struct command *cmd, bool *empty, struct pp_error *err);
 
 /* Reads a whole command file, in AT order (stable). err says file:line. */
 enum pp_status commands_read_file(struct svc_set *set, const char *path, struct command_list *out,

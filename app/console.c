@@ -30,7 +30,7 @@ struct console {
     struct recorder *rec;
     struct runner *r;
     const cJSON *header;
-    bool recording;         /* as the console thread knows it */
+    bool recording; /* as the console thread knows it */
     struct record_writer *pending;
     char path[512];
 };
@@ -137,8 +137,8 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
     struct pp_error err = {0};
     /* Paused until the console's pointers are in place: the engine thread
      * reads them. */
-    const struct runner_options ro = {.speed = opt->speed, .duration_s = opt->duration_s,
-                                      .paused = true};
+    const struct runner_options ro = {
+        .speed = opt->speed, .duration_s = opt->duration_s, .paused = true};
     struct runner *r = runner_start(set, &ro, recorder_emit, c.rec, &err);
     if (!r) {
         char msg[1024];

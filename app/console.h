@@ -9,9 +9,9 @@
 #include <cjson/cJSON.h>
 
 struct console_options {
-    double speed;       /* simulated seconds per wall second; 0 = as fast as possible */
-    int64_t duration_s; /* 0: until quit */
-    bool monochrome; /* NO_COLOR */
+    double speed;              /* simulated seconds per wall second; 0 = as fast as possible */
+    int64_t duration_s;        /* 0: until quit */
+    bool monochrome;           /* NO_COLOR */
     const struct theme *theme; /* --theme, resolved; NULL: the default */
     const char *record_path;
     const cJSON *header;

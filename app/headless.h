@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 struct headless_options {
-    int64_t duration_s; /* simulated seconds; 0 = until loads end plus 6 minutes */
-    double speed;       /* simulated seconds per wall second; 0 = as fast as possible */
+    int64_t duration_s;            /* simulated seconds; 0 = until loads end plus 6 minutes */
+    double speed;                  /* simulated seconds per wall second; 0 = as fast as possible */
     struct command_list *commands; /* --commands FILE; NULL for none */
     bool read_stdin;               /* take commands from standard input too */
     const char *record_path;       /* --record FILE; NULL for none */

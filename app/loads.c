@@ -54,8 +54,12 @@ static enum pp_status parse_flags(struct svc_set *set, const char *text, const c
     struct hey_args a;
     if (hey_parse(text, false, &a, err) != PP_OK)
         return PP_ERR_PARSE;
-    *l = (struct load_spec){.start = a.after, .duration = a.z, .requests = a.z ? 0 : a.n,
-                           .workers = a.c, .qps = a.q, .timeout = PP_SEC(a.t)};
+    *l = (struct load_spec){.start = a.after,
+                            .duration = a.z,
+                            .requests = a.z ? 0 : a.n,
+                            .workers = a.c,
+                            .qps = a.q,
+                            .timeout = PP_SEC(a.t)};
     if (a.rate > 0) {
         l->kind = LOAD_POISSON;
         l->rate = a.rate;
@@ -108,8 +112,8 @@ enum pp_status loads_resolve(struct svc_set *set, struct pp_error *err) {
         if (err) {
             *err = l->where;
             const bool says_field = strncmp(e.message, e.field, strlen(e.field)) == 0;
-            snprintf(err->message, sizeof(err->message), "%s%s%.300s",
-                     says_field ? "" : e.field, says_field || !e.field[0] ? "" : ": ", e.message);
+            snprintf(err->message, sizeof(err->message), "%s%s%.300s", says_field ? "" : e.field,
+                     says_field || !e.field[0] ? "" : ": ", e.message);
         }
         return PP_ERR_PARSE;
     }

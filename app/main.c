@@ -81,8 +81,8 @@ static void wrap_commands(char *buf, size_t size) {
             used += (size_t)snprintf(buf + used, size - used, "\n");
             col = 0;
         }
-        const int k = snprintf(buf + used, size - used, "%s%s%s", col ? " " : indent, u,
-                               last ? "\n" : " |");
+        const int k =
+            snprintf(buf + used, size - used, "%s%s%s", col ? " " : indent, u, last ? "\n" : " |");
         used += k > 0 ? (size_t)k : 0;
         col = col ? col + 1 + need : strlen(indent) + need;
     }

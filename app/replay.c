@@ -178,8 +178,8 @@ static bool is_load_line(const char *line) {
 }
 
 /* Recorded commands, parsed for the set they replay on (ctx). */
-static enum pp_status parse_recorded(void *ctx, const char *line, struct command *out,
-                                     bool *empty, struct pp_error *err) {
+static enum pp_status parse_recorded(void *ctx, const char *line, struct command *out, bool *empty,
+                                     struct pp_error *err) {
     int64_t at;
     return commands_parse_line(ctx, line, false, &at, out, empty, err);
 }
@@ -303,8 +303,7 @@ static void report_text(const struct compare *cmp, const struct svc_config *w,
         printf("  decisions never diverge over %lld s.\n", (long long)seconds);
     else
         printf("  decisions diverge at t=%llds (recorded %d replica%s, what-if %d).\n",
-               (long long)cmp->diverged_at, cmp->rec_at, cmp->rec_at == 1 ? "" : "s",
-               cmp->what_at);
+               (long long)cmp->diverged_at, cmp->rec_at, cmp->rec_at == 1 ? "" : "s", cmp->what_at);
     char pct[32];
     pct_change(pct, sizeof(pct), cmp->rec.replica_seconds, cmp->what.replica_seconds);
     printf("  replica-seconds: %.0f recorded, %.0f what-if%s.\n", cmp->rec.replica_seconds,
@@ -493,7 +492,8 @@ static int64_t scan_markers(struct record_reader *rd, int64_t **markers, size_t 
     return end;
 }
 
-static int console_replay(const struct replay_cli *c, struct record_reader *rd, struct svc_set *set) {
+static int console_replay(const struct replay_cli *c, struct record_reader *rd,
+                          struct svc_set *set) {
     int64_t *markers = NULL;
     size_t n_markers = 0;
     const int64_t end = scan_markers(rd, &markers, &n_markers);
@@ -546,8 +546,7 @@ int replay_main(int argc, char **argv) {
     struct svc_set set;
     svc_set_init(&set);
     if (!sources_from_header(&src, record_header(rd))) {
-        fprintf(stderr, "podpilot replay: %s:1: the header has no sources to build from\n",
-                c.file);
+        fprintf(stderr, "podpilot replay: %s:1: the header has no sources to build from\n", c.file);
         rc = 1;
     } else {
         rc = build_set(&src, false, &set);

@@ -34,8 +34,7 @@ int main(void) {
     }
     for (int i = 0; i < SERVICES; i++) {
         struct svc_load *l = svc_set_add_load(&set, (size_t)i);
-        l->load = (struct load_spec){.kind = LOAD_POISSON, .duration = PP_SEC(SECONDS),
-                                    .rate = 50};
+        l->load = (struct load_spec){.kind = LOAD_POISSON, .duration = PP_SEC(SECONDS), .rate = 50};
         l->parsed = true;
     }
     size_t decisions = 0;

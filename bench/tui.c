@@ -21,8 +21,7 @@ int main(void) {
         kpa_config_resolve(kv, 1, &s->kpa, NULL);
         s->replicas = s->initial_ready = 1;
         struct svc_load *l = svc_set_add_load(&set, (size_t)i);
-        l->load = (struct load_spec){.kind = LOAD_POISSON, .duration = PP_SEC(3600),
-                                    .rate = 5};
+        l->load = (struct load_spec){.kind = LOAD_POISSON, .duration = PP_SEC(3600), .rate = 5};
         l->parsed = true;
     }
     const struct runner_options ro = {.speed = 0, .duration_s = FRAMES + 10};

@@ -108,8 +108,8 @@ static enum pp_status args_load(const char **p, const struct command_entry *e, s
 }
 
 const struct command_entry command_table[] = {
-    {"pin", "pin SVC N", "hold SVC at N replicas; its scaler keeps deciding", "Pin replicas: ",
-     CMD_PIN, args_pin},
+    {"pin", "pin SVC N", "hold SVC at N replicas; its scaler keeps deciding",
+     "Pin replicas: ", CMD_PIN, args_pin},
     {"unpin", "unpin SVC", "its scaler's decisions apply again", NULL, CMD_UNPIN, NULL},
     {"target", "target SVC VALUE|reset", "the scaler's target (KPA, the HPA's first metric, lag)",
      "Target: ", CMD_TARGET, args_target},
@@ -117,8 +117,8 @@ const struct command_entry command_table[] = {
     {"resume", "resume SVC", "let its scaler act again", NULL, CMD_RESUME, NULL},
     {"set", "set SVC KNOB VALUE", "change a scaler setting (knobs in --help)", NULL, CMD_SET,
      args_set},
-    {"load", "load SVC HEY-FLAGS", "start a load test (-z 30s -c 5 ...)", "Load test (hey flags): ",
-     CMD_LOAD, args_load},
+    {"load", "load SVC HEY-FLAGS", "start a load test (-z 30s -c 5 ...)",
+     "Load test (hey flags): ", CMD_LOAD, args_load},
     {"stop", "stop SVC", "stop SVC's running load tests", NULL, CMD_STOP, NULL},
 };
 const size_t command_count = sizeof(command_table) / sizeof(command_table[0]);

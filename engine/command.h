@@ -23,11 +23,11 @@ enum command_kind {
 
 struct command {
     enum command_kind kind;
-    char service[232]; /* as written: name, namespace/name, or the InferenceService */
-    int32_t replicas;  /* pin */
-    double value;      /* target */
-    char knob[96];     /* set */
-    char arg[256];     /* set: the value as written; load: hey's flags */
+    char service[232];     /* as written: name, namespace/name, or the InferenceService */
+    int32_t replicas;      /* pin */
+    double value;          /* target */
+    char knob[96];         /* set */
+    char arg[256];         /* set: the value as written; load: hey's flags */
     struct load_spec load; /* load: filled by the caller from arg (no trace) */
     bool load_ready;
     char text[640]; /* the command, one line, as it will be recorded */

@@ -56,17 +56,13 @@ static void *checked(void *p, size_t size) {
     return p;
 }
 
-void *xmalloc(size_t size) {
-    return checked(malloc(size ? size : 1), size);
-}
+void *xmalloc(size_t size) { return checked(malloc(size ? size : 1), size); }
 
 void *xcalloc(size_t count, size_t size) {
     return checked(calloc(count ? count : 1, size ? size : 1), count * size);
 }
 
-void *xrealloc(void *ptr, size_t size) {
-    return checked(realloc(ptr, size ? size : 1), size);
-}
+void *xrealloc(void *ptr, size_t size) { return checked(realloc(ptr, size ? size : 1), size); }
 
 char *xstrdup(const char *s) {
     size_t n = strlen(s) + 1;

@@ -188,9 +188,7 @@ static bool parse_field(const char *s, size_t n, const struct bounds *r, uint64_
     return true;
 }
 
-static bool is_leap(int y) {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static int days_in(int y, int m) {
     static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -337,9 +335,7 @@ bool cron_parse(const char *spec, struct cron_schedule *out, char *msg, size_t s
 
 /* ---- Next ---- */
 
-static bool has(uint64_t set, int v) {
-    return (set >> v) & 1;
-}
+static bool has(uint64_t set, int v) { return (set >> v) & 1; }
 
 static bool day_matches(const struct cron_schedule *s, const struct tz_fields *f) {
     bool dom = has(s->dom, f->day), dow = has(s->dow, f->wday);
@@ -638,21 +634,13 @@ bool cron_take(struct cron *c, int64_t now, struct cron_fire *out) {
     return true;
 }
 
-size_t cron_job_count(const struct cron *c) {
-    return c->n_jobs;
-}
+size_t cron_job_count(const struct cron *c) { return c->n_jobs; }
 int64_t cron_job_next(const struct cron *c, size_t i) {
     return c->jobs[i].removed || c->jobs[i].ran_once ? CRON_NEVER : c->jobs[i].next;
 }
-enum cron_state cron_job_state(const struct cron *c, size_t i) {
-    return c->jobs[i].state;
-}
-const char *cron_job_message(const struct cron *c, size_t i) {
-    return c->jobs[i].message;
-}
-int64_t cron_job_last_run(const struct cron *c, size_t i) {
-    return c->jobs[i].last_run;
-}
+enum cron_state cron_job_state(const struct cron *c, size_t i) { return c->jobs[i].state; }
+const char *cron_job_message(const struct cron *c, size_t i) { return c->jobs[i].message; }
+int64_t cron_job_last_run(const struct cron *c, size_t i) { return c->jobs[i].last_run; }
 
 void cron_status_message(const char *job, const char *result_message, char *buf, size_t size) {
     if (result_message && *result_message)

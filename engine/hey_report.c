@@ -82,8 +82,9 @@ void hey_report(FILE *out, const struct hey_results *r, double *sorted) {
     const double rps = r->total_s > 0 ? (double)(r->n_ok + r->n_errors) / r->total_s : 0;
     const double zero = n ? 0.0 : NAN;
     char a[32], b[32], c[32];
-    fprintf(out, "\nSummary:\n  Total:\t%4.4f secs\n  Slowest:\t%4.4f secs\n"
-                 "  Fastest:\t%4.4f secs\n  Average:\t%s secs\n  Requests/sec:\t%4.4f\n  \n",
+    fprintf(out,
+            "\nSummary:\n  Total:\t%4.4f secs\n  Slowest:\t%4.4f secs\n"
+            "  Fastest:\t%4.4f secs\n  Average:\t%s secs\n  Requests/sec:\t%4.4f\n  \n",
             r->total_s, slowest, fastest, num(avg, a, sizeof(a)), rps);
     if (r->size_total > 0)
         fprintf(out, "  Total data:\t%lld bytes\n  Size/request:\t%lld bytes\n",

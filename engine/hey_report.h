@@ -14,9 +14,9 @@ struct hey_results {
     double total_s;
     const double *lat_s;
     size_t n_lat;
-    size_t n_ok;      /* successful (status below) */
-    int status;       /* their status code, 200 */
-    size_t n_errors;  /* failed requests, all with one message */
+    size_t n_ok;     /* successful (status below) */
+    int status;      /* their status code, 200 */
+    size_t n_errors; /* failed requests, all with one message */
     const char *error;
     int64_t size_total; /* response bytes; 0 leaves out the two size lines */
 };

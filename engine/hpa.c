@@ -79,10 +79,10 @@ static void resolve_spec(struct hpa *h, const struct hpa_spec *spec) {
         hpa_default_rules(&h->spec.up, true);
         hpa_default_rules(&h->spec.down, false);
     }
-    h->calc.tol_up = h->spec.behavior_set && h->spec.up.tolerance_set ? h->spec.up.tolerance
-                                                                 : h->ctl.tolerance;
+    h->calc.tol_up =
+        h->spec.behavior_set && h->spec.up.tolerance_set ? h->spec.up.tolerance : h->ctl.tolerance;
     h->calc.tol_down = h->spec.behavior_set && h->spec.down.tolerance_set ? h->spec.down.tolerance
-                                                                     : h->ctl.tolerance;
+                                                                          : h->ctl.tolerance;
     h->calc.cpu_initialization_period = h->ctl.cpu_initialization_period;
     h->calc.initial_readiness_delay = h->ctl.initial_readiness_delay;
 }
@@ -106,12 +106,8 @@ void hpa_destroy(struct hpa *h) {
     free(h);
 }
 
-const struct hpa_status *hpa_status(const struct hpa *h) {
-    return &h->status;
-}
-const struct hpa_spec *hpa_spec(const struct hpa *h) {
-    return &h->spec;
-}
+const struct hpa_status *hpa_status(const struct hpa *h) { return &h->status; }
+const struct hpa_spec *hpa_spec(const struct hpa *h) { return &h->spec; }
 
 /* ---- conditions and events ---- */
 

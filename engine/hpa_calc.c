@@ -42,8 +42,8 @@ static int64_t pod_request(const struct hpa_pod *p, const char *resource) {
  * calcPlainMetricReplicas (average value), sharing the missing- and
  * unready-pod rules. */
 bool hpa_calc_pods(const struct hpa_calc *h, const struct hpa_metric_spec *m,
-                                const struct hpa_metric_obs *o, const struct hpa_obs *obs,
-                                int32_t current, pp_time now, struct hpa_calc_result *out) {
+                   const struct hpa_metric_obs *o, const struct hpa_obs *obs, int32_t current,
+                   pp_time now, struct hpa_calc_result *out) {
     const bool resource = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE;
     const bool utilization = resource && m->target == HPA_TARGET_UTILIZATION;
     const bool cpu = resource && strcmp(m->name, "cpu") == 0;
@@ -143,7 +143,7 @@ static int32_t ready_pods(const struct hpa_obs *obs) {
 
 /* getUsageRatioReplicaCount: Object and External with a Value target. */
 bool hpa_calc_usage_ratio(const struct hpa_calc *h, double ratio, int32_t current,
-                                 const struct hpa_obs *obs, struct hpa_calc_result *out) {
+                          const struct hpa_obs *obs, struct hpa_calc_result *out) {
     if (current == 0) {
         out->replicas = (int32_t)ceil(ratio);
         return true;
@@ -165,11 +165,10 @@ bool hpa_calc_usage_ratio(const struct hpa_calc *h, double ratio, int32_t curren
 /* Object/External AverageValue: GetObjectPerPodMetricReplicas and
  * GetExternalPerPodMetricReplicas. */
 void hpa_calc_per_pod(const struct hpa_calc *h, int64_t usage, int64_t target,
-                             int32_t status_replicas, struct hpa_calc_result *out) {
+                      int32_t status_replicas, struct hpa_calc_result *out) {
     out->replicas = status_replicas;
     double ratio = (double)usage / ((double)target * (double)status_replicas);
     if (!within(h, ratio))
         out->replicas = (int32_t)ceil((double)usage / (double)target);
     out->usage = (int64_t)ceil((double)usage / (double)status_replicas);
 }
-

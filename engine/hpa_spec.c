@@ -221,4 +221,3 @@ enum pp_status hpa_policy_type_parse(const char *s, enum hpa_policy_type *out,
                        s ? s : "");
     return PP_OK;
 }
-

@@ -24,7 +24,7 @@ static void conditions(struct jsonl *j, const struct hpa_status *st) {
     for (size_t i = 0; st && i < st->n_conditions; i++) {
         const struct hpa_condition *c = &st->conditions[i];
         buf_printf(&j->b, "%s{\"type\":\"%s\",\"status\":\"%s\",\"reason\":", i ? "," : "",
-                     hpa_cond_type_name(c->type), hpa_cond_status_name(c->status));
+                   hpa_cond_type_name(c->type), hpa_cond_status_name(c->status));
         buf_string(&j->b, c->reason);
         buf_put(&j->b, ",\"message\":", 11);
         buf_string(&j->b, c->message);
@@ -41,10 +41,10 @@ static void decision(struct jsonl *j, const struct loop_record *r) {
     number(j, "target", v->target);
     number(j, "stable", v->stable);
     number(j, "panic", v->panic);
-    buf_printf(&j->b, ",\"panic_mode\":%s,\"recommended\":%d,\"desired\":%d,\"actual\":%d,"
-                    "\"ready\":%d",
-                 v->panic_mode ? "true" : "false", v->recommended, v->desired, v->actual,
-                 v->ready);
+    buf_printf(&j->b,
+               ",\"panic_mode\":%s,\"recommended\":%d,\"desired\":%d,\"actual\":%d,"
+               "\"ready\":%d",
+               v->panic_mode ? "true" : "false", v->recommended, v->desired, v->actual, v->ready);
     number(j, "gpu_util", v->gpu_util);
     if (v->cls == SVC_HPA)
         conditions(j, v->hpa);
@@ -68,8 +68,7 @@ static void event(struct jsonl *j, const struct loop_record *r, const char *serv
 
 /* hey's report of a finished load (malloc'd); j->scratch holds its
  * latencies sorted afterwards. */
-static char *report_text(struct jsonl *j, const struct load_result *res,
-                         struct hey_results *out) {
+static char *report_text(struct jsonl *j, const struct load_result *res, struct hey_results *out) {
     if (res->n_lat > j->scratch_cap) {
         j->scratch_cap = res->n_lat;
         j->scratch = xrealloc(j->scratch, j->scratch_cap * sizeof(double));

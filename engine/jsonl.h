@@ -7,7 +7,7 @@
 #include "engine/loop.h"
 
 struct jsonl {
-    struct buf b; /* the line */
+    struct buf b;    /* the line */
     double *scratch; /* sorted latencies of a load */
     size_t scratch_cap;
 };

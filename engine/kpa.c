@@ -88,9 +88,7 @@ struct kpa *kpa_reconfigure(struct kpa *old, const struct kpa_config *cfg) {
     return k;
 }
 
-void kpa_destroy(struct kpa *k) {
-    free(k);
-}
+void kpa_destroy(struct kpa *k) { free(k); }
 
 uint32_t kpa_sample_size(uint32_t pods) {
     if (pods <= 3)
@@ -246,18 +244,10 @@ struct kpa_scale_result kpa_scale(struct kpa *k, pp_time now, int32_t ready) {
     return r;
 }
 
-int32_t kpa_desired(const struct kpa *k) {
-    return k->desired;
-}
+int32_t kpa_desired(const struct kpa *k) { return k->desired; }
 
-int32_t kpa_ebc(const struct kpa *k) {
-    return k->ebc;
-}
+int32_t kpa_ebc(const struct kpa *k) { return k->ebc; }
 
-const struct kpa_config *kpa_config(const struct kpa *k) {
-    return &k->cfg;
-}
+const struct kpa_config *kpa_config(const struct kpa *k) { return &k->cfg; }
 
-size_t kpa_footprint(const struct kpa *k) {
-    return k->bytes;
-}
+size_t kpa_footprint(const struct kpa *k) { return k->bytes; }

@@ -139,9 +139,7 @@ static enum pp_status parse_cluster(const struct pp_kv *kv, size_t n, struct clu
     return PP_OK;
 }
 
-static bool whole_seconds(pp_time d) {
-    return d % PP_NS_PER_SEC == 0;
-}
+static bool whole_seconds(pp_time d) { return d % PP_NS_PER_SEC == 0; }
 
 /* config.go validate(), message for message where it matters to a user. */
 static enum pp_status validate_cluster(const struct cluster *c, struct pp_error *err) {

@@ -627,9 +627,7 @@ void lag_status(const struct lag *l, struct lag_status *out) {
     out->server_connected = count_connected(l);
 }
 
-int32_t lag_replica_capacity(const struct lag *l) {
-    return l->cap;
-}
+int32_t lag_replica_capacity(const struct lag *l) { return l->cap; }
 
 enum lag_replica_state lag_replica(const struct lag *l, int32_t idx) {
     return idx >= 0 && idx < l->cap ? l->r[idx].st : LAG_REPLICA_NONE;

@@ -19,13 +19,13 @@ struct load_trace_point {
 
 struct load_spec {
     enum load_kind kind;
-    pp_time start;     /* engine time the load begins */
-    pp_time duration;  /* -z; 0 = until `requests` are sent */
-    int64_t requests;  /* -n; 0 with a duration */
-    int32_t workers;   /* -c */
-    double qps;        /* -q per worker; 0 = no limit */
-    pp_time timeout;   /* -t; 0 = none */
-    double rate;       /* Poisson arrivals per second */
+    pp_time start;                        /* engine time the load begins */
+    pp_time duration;                     /* -z; 0 = until `requests` are sent */
+    int64_t requests;                     /* -n; 0 with a duration */
+    int32_t workers;                      /* -c */
+    double qps;                           /* -q per worker; 0 = no limit */
+    pp_time timeout;                      /* -t; 0 = none */
+    double rate;                          /* Poisson arrivals per second */
     const struct load_trace_point *trace; /* copied by sim_load_start */
     size_t n_trace;
 };

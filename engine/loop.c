@@ -6,9 +6,13 @@
 #include <string.h>
 
 void loop_emit_event(struct loop *l, size_t svc, bool warning, const char *reason,
-                       const char *message) {
-    const struct loop_record r = {.kind = LOOP_EVENT, .t = elapsed_s(l), .svc = svc,
-                                  .warning = warning, .reason = reason, .message = message};
+                     const char *message) {
+    const struct loop_record r = {.kind = LOOP_EVENT,
+                                  .t = elapsed_s(l),
+                                  .svc = svc,
+                                  .warning = warning,
+                                  .reason = reason,
+                                  .message = message};
     l->emit(l->ctx, &r);
 }
 
@@ -59,7 +63,8 @@ static enum pp_status create_stack(struct rt *r, pp_time start, struct pp_error 
         ly->ops = ops[k];
         if (k + 1 < r->n_layers)
             ly->below = (struct scaler_ref){r->layers[k + 1].ops, r->layers[k + 1].st};
-        const struct scaler_args a = {.cfg = r->cfg, .start = start,
+        const struct scaler_args a = {.cfg = r->cfg,
+                                      .start = start,
                                       .below = ly->below.ops ? &ly->below : NULL,
                                       .view = &r->view};
         if (ly->ops->create(&a, &ly->st, err) != PP_OK) {
@@ -78,15 +83,19 @@ static enum pp_status create_service(struct loop *l, size_t i, struct source_pla
     r->cfg = &l->set->svcs[i];
     r->sink = (struct scaler_sink){scaler_event, r};
     snprintf(r->service, sizeof(r->service), "%s/%s", r->cfg->namespace_, r->cfg->name);
-    r->view = (struct loop_view){.service = r->service, .cls = r->cfg->cls, .metric = "",
-                                 .stable = NAN, .panic = NAN, .gpu_util = NAN,
-                                 .recommended = -1, .desired = r->cfg->replicas};
+    r->view = (struct loop_view){.service = r->service,
+                                 .cls = r->cfg->cls,
+                                 .metric = "",
+                                 .stable = NAN,
+                                 .panic = NAN,
+                                 .gpu_util = NAN,
+                                 .recommended = -1,
+                                 .desired = r->cfg->replicas};
     if (create_stack(r, l->set->start, err) != PP_OK) {
         if (err) {
             char msg[sizeof(err->message)];
             snprintf(msg, sizeof(msg), "%s", err->message);
-            snprintf(err->message, sizeof(err->message), "service %.200s: %.300s", r->service,
-                     msg);
+            snprintf(err->message, sizeof(err->message), "service %.200s: %.300s", r->service, msg);
         }
         return PP_ERR_INVALID;
     }
@@ -192,8 +201,12 @@ static void step(struct loop *l, size_t svc) {
 static void load_done(void *ctx, size_t load, const struct svc_load *spec,
                       const struct load_result *result) {
     struct loop *l = ctx;
-    const struct loop_record rec = {.kind = LOOP_LOAD_DONE, .t = elapsed_s(l), .svc = spec->svc,
-                                    .load = load, .load_spec = spec, .result = result};
+    const struct loop_record rec = {.kind = LOOP_LOAD_DONE,
+                                    .t = elapsed_s(l),
+                                    .svc = spec->svc,
+                                    .load = load,
+                                    .load_spec = spec,
+                                    .result = result};
     l->emit(l->ctx, &rec);
 }
 

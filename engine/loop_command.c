@@ -20,12 +20,10 @@ static enum pp_status find_service(const struct loop *l, const char *name, size_
             break;
         used += (size_t)k;
     }
-    return pp_fail(err, PP_ERR_INVALID, "service", "no service \"%s\" (services: %s)", name,
-                   names);
+    return pp_fail(err, PP_ERR_INVALID, "service", "no service \"%s\" (services: %s)", name, names);
 }
 
-enum pp_status loop_check(const struct loop *l, const struct command *cmd,
-                          struct pp_error *err) {
+enum pp_status loop_check(const struct loop *l, const struct command *cmd, struct pp_error *err) {
     size_t svc;
     if (find_service(l, cmd->service, &svc, err) != PP_OK)
         return PP_ERR_INVALID;
@@ -117,10 +115,10 @@ static void apply_command(struct loop *l, const struct command *cmd) {
     if (find_service(l, cmd->service, &svc, &err) != PP_OK)
         return;
     struct rt *r = &l->rts[svc];
-    const bool self_pause = loop_main_layer(r) &&
-                            (loop_main_layer(r)->ops->caps & SCALER_SELF_PAUSE);
-    const struct loop_record rec = {.kind = LOOP_COMMAND, .t = elapsed_s(l), .svc = svc,
-                                    .cmd = cmd};
+    const bool self_pause =
+        loop_main_layer(r) && (loop_main_layer(r)->ops->caps & SCALER_SELF_PAUSE);
+    const struct loop_record rec = {
+        .kind = LOOP_COMMAND, .t = elapsed_s(l), .svc = svc, .cmd = cmd};
     l->emit(l->ctx, &rec);
     struct override ov = r->ov;
     char msg[400];

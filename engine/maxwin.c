@@ -7,9 +7,7 @@ void maxwin_init(struct maxwin *m, struct maxwin_entry *storage, uint32_t size) 
     m->count = 0;
 }
 
-static uint32_t at(const struct maxwin *m, uint32_t i) {
-    return (m->first + i) % m->size;
-}
+static uint32_t at(const struct maxwin *m, uint32_t i) { return (m->first + i) % m->size; }
 
 /* A monotonically decreasing deque: an older value no larger than a newer
  * one can never be the maximum again, so it is dropped on arrival. */
@@ -29,6 +27,4 @@ void maxwin_record(struct maxwin *m, int64_t index, int32_t value) {
     m->count++;
 }
 
-int32_t maxwin_current(const struct maxwin *m) {
-    return m->count ? m->ring[m->first].value : 0;
-}
+int32_t maxwin_current(const struct maxwin *m) { return m->count ? m->ring[m->first].value : 0; }

@@ -9,10 +9,18 @@
 
 /* Per-revision annotations; any other KPA knob is a config-autoscaler key. */
 static const char *const kpa_annotations[] = {
-    "window",         "panic-window-percentage", "panic-threshold-percentage",
-    "target",         "target-utilization-percentage", "target-burst-capacity",
-    "min-scale",      "max-scale",               "initial-scale",
-    "activation-scale", "scale-down-delay",      "metric",
+    "window",
+    "panic-window-percentage",
+    "panic-threshold-percentage",
+    "target",
+    "target-utilization-percentage",
+    "target-burst-capacity",
+    "min-scale",
+    "max-scale",
+    "initial-scale",
+    "activation-scale",
+    "scale-down-delay",
+    "metric",
     "metric-aggregation-algorithm",
 };
 
@@ -238,9 +246,8 @@ enum pp_status override_build(const struct svc_config *c, const struct override 
                        "%s has no scaler settings to change: its replicas follow %s", c->name,
                        c->cls == SVC_CRON ? "a schedule" : "its Deployment");
     if (ov->target_set)
-        return pp_fail(err, PP_ERR_INVALID, "target",
-                       "%s has no target: its replicas follow %s", c->name,
-                       c->cls == SVC_CRON ? "a schedule" : "its Deployment");
+        return pp_fail(err, PP_ERR_INVALID, "target", "%s has no target: its replicas follow %s",
+                       c->name, c->cls == SVC_CRON ? "a schedule" : "its Deployment");
     return PP_OK;
 }
 

@@ -130,9 +130,14 @@ void record_obs(struct record_writer *w, size_t svc, const struct loop_obs *o, p
     (void)svc; /* services come in order, one per tick */
     struct buf *b = &w->obs;
     buf_printf(b, "%s[%d,%d,", w->n_obs++ ? "," : "", o->ready, o->starting);
-    const double v[] = {o->demand,         o->rps,           o->busy,
-                        o->gpu_util,       o->pods.concurrency, o->pods.rps,
-                        o->activator.concurrency, o->activator.rps};
+    const double v[] = {o->demand,
+                        o->rps,
+                        o->busy,
+                        o->gpu_util,
+                        o->pods.concurrency,
+                        o->pods.rps,
+                        o->activator.concurrency,
+                        o->activator.rps};
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
         if (i)
             buf_put(b, ",", 1);
@@ -416,8 +421,8 @@ struct record_reader *record_open(const char *path, struct pp_error *err) {
     }
     if (fmt->valueint != RECORD_FORMAT) {
         pp_fail(err, PP_ERR_PARSE, "recording",
-                "%s:1: recording format %d; this podpilot reads format %d", path,
-                fmt->valueint, RECORD_FORMAT);
+                "%s:1: recording format %d; this podpilot reads format %d", path, fmt->valueint,
+                RECORD_FORMAT);
         record_reader_close(r);
         return NULL;
     }
@@ -607,8 +612,8 @@ static bool parse_obs(struct record_reader *r, const cJSON *arr) {
  * Clinger's fast path (an exact integer over an exact power of ten, one
  * correctly rounded division: strtod's result); the rest go to strtod. */
 static bool read_number(const char **pp, double *out) {
-    static const double pow10[] = {1,    1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    static const double pow10[] = {1,   1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     const char *p = *pp;
     if (strncmp(p, "null", 4) == 0) {
         *out = NAN;
@@ -774,8 +779,8 @@ int record_next(struct record_reader *r, struct record_tick *out) {
         }
     bad:
         snprintf(r->problem, sizeof(r->problem),
-                 "%s:%d: not a line of a podpilot recording; replayed to t=%lld", r->path,
-                 r->line, (long long)r->last_tick);
+                 "%s:%d: not a line of a podpilot recording; replayed to t=%lld", r->path, r->line,
+                 (long long)r->last_tick);
         return 0;
     }
     if (r->n_out > 0 || r->n_cmd > 0)

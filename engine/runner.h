@@ -30,10 +30,10 @@ struct snap_event {
 };
 
 struct snapshot {
-    uint64_t seq; /* 1, 2, ... per publication */
-    int64_t t;    /* seconds since the start */
-    bool done;    /* the run reached its end */
-    bool paused;  /* the clock is held */
+    uint64_t seq;   /* 1, 2, ... per publication */
+    int64_t t;      /* seconds since the start */
+    bool done;      /* the run reached its end */
+    bool paused;    /* the clock is held */
     bool recording; /* set by the owner through runner_set_recording */
     double speed;
     size_t n;
@@ -42,7 +42,7 @@ struct snapshot {
     struct snap_event *events;
     /* the focused service (runner_focus): its `kubectl describe hpa` text */
     size_t focus;
-    char *describe; /* "" unless the focused service is an HPA */
+    char *describe;      /* "" unless the focused service is an HPA */
     uint64_t report_seq; /* the newest finished load test's report, 0: none yet */
     size_t report_svc;
     char *report;
@@ -65,7 +65,7 @@ struct runner_options {
     double speed;       /* simulated seconds per wall second; 0 = as fast as possible */
     int64_t duration_s; /* stop after; 0 = run until runner_stop */
     const struct runner_source *source; /* NULL: the simulated cluster of the set, unseekable */
-    bool paused;        /* start paused (replay) */
+    bool paused;                        /* start paused (replay) */
 };
 
 struct runner;

@@ -4,11 +4,8 @@
 
 /* The scaler of each class; SVC_CRON services are the CronHPA alone. */
 static const struct scaler_ops *const by_class[] = {
-    [SVC_KPA] = &scaler_kpa,
-    [SVC_HPA] = &scaler_hpa,
-    [SVC_LAG] = &scaler_lag,
-    [SVC_CRON] = NULL,
-    [SVC_NONE] = NULL,
+    [SVC_KPA] = &scaler_kpa, [SVC_HPA] = &scaler_hpa, [SVC_LAG] = &scaler_lag,
+    [SVC_CRON] = NULL,       [SVC_NONE] = NULL,
 };
 
 size_t scaler_stack(const struct svc_config *c, const struct scaler_ops **out) {

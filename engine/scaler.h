@@ -15,7 +15,8 @@
 struct loop_view {
     const char *service; /* namespace/name */
     enum svc_class cls;
-    const char *metric; /* "concurrency", "rps", "cpu", a metric name, "inference_lag", "schedule" */
+    const char
+        *metric; /* "concurrency", "rps", "cpu", a metric name, "inference_lag", "schedule" */
     double target;
     double panic_threshold; /* KPA: panic when the panic window reaches this × target × ready */
     double stable, panic;   /* observed values; NaN where the scaler has none */
@@ -23,8 +24,8 @@ struct loop_view {
     int32_t recommended;          /* what the scaler wants, before rates, windows and bounds */
     int32_t desired;              /* the scaler's decision */
     const struct hpa_status *hpa; /* HPA services: conditions and metrics */
-    char reason[200];             /* the rule between recommendation and decision, upstream's words */
-    int32_t actual;               /* replicas asked of the cluster (after overrides) */
+    char reason[200]; /* the rule between recommendation and decision, upstream's words */
+    int32_t actual;   /* replicas asked of the cluster (after overrides) */
     int32_t ready;
     double gpu_util; /* mean over ready pods, percent; NaN without GPUs */
     bool pinned, paused;
@@ -40,12 +41,12 @@ struct scaler_sink {
 
 /* What one step did. */
 struct scaler_out {
-    bool decided;     /* a decision line is due: the view's figures are new */
-    bool scale;       /* replicas goes to the actuator, through the overrides */
+    bool decided; /* a decision line is due: the view's figures are new */
+    bool scale;   /* replicas goes to the actuator, through the overrides */
     int32_t replicas;
-    bool placed;      /* the scaler placed its pods itself: see scaler_ops.placement */
-    bool again;       /* another result at this same instant (a second cron fire) */
-    int route;        /* KPA: 1 requests through the activator, -1 straight to pods, 0 no say */
+    bool placed; /* the scaler placed its pods itself: see scaler_ops.placement */
+    bool again;  /* another result at this same instant (a second cron fire) */
+    int route;   /* KPA: 1 requests through the activator, -1 straight to pods, 0 no say */
 };
 
 /* The scaler behind a modifier (a CronHPA in front of an HPA): the levers

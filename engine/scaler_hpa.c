@@ -105,8 +105,7 @@ static void reason(const struct hpa_status *st, char *buf, size_t size) {
     else if (limited && limited->status == HPA_COND_TRUE)
         snprintf(buf, size, "ScalingLimited True %s", limited->reason);
     else if (able)
-        snprintf(buf, size, "AbleToScale %s %s", hpa_cond_status_name(able->status),
-                 able->reason);
+        snprintf(buf, size, "AbleToScale %s %s", hpa_cond_status_name(able->status), able->reason);
     else
         buf[0] = '\0';
 }
@@ -114,8 +113,7 @@ static void reason(const struct hpa_status *st, char *buf, size_t size) {
 /* The sync's input: the observed pods with this service's requests (a
  * what-if may request differently from the recording), and an error for
  * each metric the source did not read. */
-static struct hpa_obs sync_input(struct hpa_scaler *s, const struct loop_obs *o,
-                                 int32_t replicas) {
+static struct hpa_obs sync_input(struct hpa_scaler *s, const struct loop_obs *o, int32_t replicas) {
     const struct hpa_spec *spec = hpa_spec(s->hpa);
     if (o->n_pods > s->cap_pods) {
         s->cap_pods = o->n_pods;

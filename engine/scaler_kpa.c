@@ -43,7 +43,9 @@ static void step(void *st, pp_time now, const struct loop_obs *o, int32_t replic
             snprintf(w->reason, sizeof(w->reason), "%s", pa_why_text(v.why));
     }
     w->desired = v.desired;
-    *out = (struct scaler_out){.decided = v.decided, .scale = true, .replicas = v.replicas,
+    *out = (struct scaler_out){.decided = v.decided,
+                               .scale = true,
+                               .replicas = v.replicas,
                                .route = v.activator_in_path ? 1 : -1};
 }
 

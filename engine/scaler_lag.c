@@ -63,8 +63,7 @@ static unsigned needs(const void *st, pp_time now) {
     return NEED_LAG_OPS;
 }
 
-static void record_text(const struct lag_record *rec, const char **reason, char *msg,
-                            size_t size) {
+static void record_text(const struct lag_record *rec, const char **reason, char *msg, size_t size) {
     switch (rec->kind) {
     case LAG_TRIGGER:
         *reason = "ScalingTrigger";
@@ -97,8 +96,8 @@ static void record_text(const struct lag_record *rec, const char **reason, char 
         break;
     case LAG_SCHEDULE_FAILED_EV:
         *reason = "ScheduleFailed";
-        snprintf(msg, size, "model cannot be placed: %d replicas wanted, %d placed",
-                 rec->desired, rec->placed);
+        snprintf(msg, size, "model cannot be placed: %d replicas wanted, %d placed", rec->desired,
+                 rec->placed);
         return;
     case LAG_SCHEDULED_WITH_MIN:
         *reason = "ScheduledWithMinReplicas";

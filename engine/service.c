@@ -85,7 +85,7 @@ const char *svc_set_strdup(struct svc_set *set, const char *s) {
 }
 
 const struct load_trace_point *svc_set_trace(struct svc_set *set, const struct load_trace_point *p,
-                                            size_t n) {
+                                             size_t n) {
     set->traces = grow(set->traces, &set->traces_cap, set->n_traces, sizeof(*set->traces));
     struct load_trace_point *copy = xmalloc((n ? n : 1) * sizeof(*copy));
     memcpy(copy, p, n * sizeof(*copy));

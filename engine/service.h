@@ -32,7 +32,7 @@ struct svc_cron {
 };
 
 struct svc_config {
-    char name[SVC_NAME_MAX];      /* the scaled workload: "flowers-sample-predictor" */
+    char name[SVC_NAME_MAX]; /* the scaled workload: "flowers-sample-predictor" */
     char namespace_[64];
     char origin[SVC_NAME_MAX + 64]; /* "file.yaml:3" where it was declared */
     char scaler_name[SVC_NAME_MAX]; /* the HPA / Model / PodAutoscaler object */
@@ -48,7 +48,7 @@ struct svc_config {
     struct lag_model_spec lag_model;
     struct lag_server_spec lag_server;
     struct svc_cron cron;
-    struct tz *cron_tz; /* loaded from cron.zone by the caller; owned by the set */
+    struct tz *cron_tz;    /* loaded from cron.zone by the caller; owned by the set */
     int32_t replicas;      /* replicas before any scaler acts (Deployment spec) */
     int32_t initial_ready; /* of those, ready at the start; the rest cold-start */
     struct pod_spec pods;  /* the pod template's requests, GPUs, containerConcurrency */
@@ -77,7 +77,7 @@ struct svc_set {
     uint64_t seed;
     pp_time start;    /* engine time of t = 0 */
     pp_time duration; /* how long to run; 0 = the caller's default */
-    char **strings; /* owned by the set: names the configs point at */
+    char **strings;   /* owned by the set: names the configs point at */
     size_t n_strings, strings_cap;
     struct load_trace_point **traces;
     size_t n_traces, traces_cap;
@@ -98,7 +98,7 @@ struct svc_load *svc_set_add_load(struct svc_set *set, size_t svc);
 const char *svc_set_strdup(struct svc_set *set, const char *s);
 /* Copies n trace points into the set. */
 const struct load_trace_point *svc_set_trace(struct svc_set *set, const struct load_trace_point *p,
-                                            size_t n);
+                                             size_t n);
 
 const char *svc_class_name(enum svc_class c); /* "kpa", "hpa", "lag", "cron" */
 

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void sim_pod_model_default(struct sim_pod_model *m) {
     *m = (struct sim_pod_model){
         .dist = SIM_DIST_LOGNORMAL,
@@ -27,8 +26,7 @@ enum pp_status sim_pod_model_validate(const struct sim_pod_model *m, struct pp_e
     if (m->cold_start < 0 || m->cold_start > PP_SEC(3600))
         return pp_fail(err, PP_ERR_INVALID, "coldStart", "must be between 0s and 1h");
     if (m->streams < 1 || m->streams > SIM_MAX_STREAMS)
-        return pp_fail(err, PP_ERR_INVALID, "streams", "must be between 1 and %d",
-                       SIM_MAX_STREAMS);
+        return pp_fail(err, PP_ERR_INVALID, "streams", "must be between 1 and %d", SIM_MAX_STREAMS);
     if (m->cpu_idle_milli < 0 || m->cpu_stream_milli < 0)
         return pp_fail(err, PP_ERR_INVALID, "cpu", "must not be negative");
     return PP_OK;
@@ -153,8 +151,7 @@ static int32_t pick_pod(const struct service *v) {
 }
 
 /* Starts a request on a pod: FIFO over the pod's execution slots. */
-static void run_on_pod(struct sim *s, size_t si, int32_t slot, const struct held *h,
-                       pp_time now) {
+static void run_on_pod(struct sim *s, size_t si, int32_t slot, const struct held *h, pp_time now) {
     struct service *v = &s->svcs[si];
     struct pod *p = &v->pods[slot];
     pp_time *free_at = &v->slot_free[(size_t)slot * (size_t)v->exec_slots];
@@ -170,9 +167,14 @@ static void run_on_pod(struct sim *s, size_t si, int32_t slot, const struct held
     p->arrivals++;
     if (v->on_start)
         v->on_start(v->hook_ctx, si, slot, now);
-    sim_push(s, (struct event){.t = done, .kind = EV_DONE, .svc = (uint32_t)si, .pod = slot,
-                           .load = h->load, .worker = h->worker, .sent = h->sent,
-                           .token = h->token});
+    sim_push(s, (struct event){.t = done,
+                               .kind = EV_DONE,
+                               .svc = (uint32_t)si,
+                               .pod = slot,
+                               .load = h->load,
+                               .worker = h->worker,
+                               .sent = h->sent,
+                               .token = h->token});
 }
 
 static void hold(struct service *v, const struct held *h, pp_time now) {
@@ -381,8 +383,11 @@ void sim_scale(struct sim *s, size_t svc, int32_t replicas, pp_time now) {
         const int32_t slot = new_pod(s, v, now);
         if (slot < 0)
             break;
-        sim_push(s, (struct event){.t = now + v->m.cold_start, .kind = EV_READY, .svc = (uint32_t)svc,
-                               .pod = slot, .token = v->pods[slot].uid});
+        sim_push(s, (struct event){.t = now + v->m.cold_start,
+                                   .kind = EV_READY,
+                                   .svc = (uint32_t)svc,
+                                   .pod = slot,
+                                   .token = v->pods[slot].uid});
     }
     for (; have > replicas; have--)
         remove_pod(v, victim(v), now);
@@ -404,8 +409,8 @@ void sim_set_pod(struct sim *s, size_t svc, int32_t slot, bool ready, pp_time no
     while (v->n_slots <= slot)
         v->pods[v->n_slots++].state = POD_FREE;
     struct pod *p = &v->pods[slot];
-    *p = (struct pod){.state = POD_READY, .uid = ++s->uid, .created = now, .ready_at = now,
-                      .last_change = now};
+    *p = (struct pod){
+        .state = POD_READY, .uid = ++s->uid, .created = now, .ready_at = now, .last_change = now};
     for (int r = 0; r < SIM_READERS; r++)
         p->rd[r].at = now;
     for (int32_t k = 0; k < v->exec_slots; k++)
@@ -429,8 +434,8 @@ static void sample_pod(struct service *v, struct pod *p, unsigned r, pp_time now
     const double conc = dt > 0 ? (p->conc_area - rd->conc_area) / dt : 0;
     const double busy = dt > 0 ? (p->busy_area - rd->busy_area) / dt : 0;
     const double rps = dt > 0 ? (double)(p->arrivals - rd->arrivals) / dt : 0;
-    *rd = (struct reading){.at = now, .conc_area = p->conc_area, .busy_area = p->busy_area,
-                           .arrivals = p->arrivals};
+    *rd = (struct reading){
+        .at = now, .conc_area = p->conc_area, .busy_area = p->busy_area, .arrivals = p->arrivals};
     sim_pod_figures(&v->m, &v->spec, p->state == POD_READY, conc, busy, rps, out);
     out->uid = p->uid;
     out->created = p->created;
@@ -451,10 +456,10 @@ void sim_pod_figures(const struct sim_pod_model *m, const struct pod_spec *spec,
         .concurrency = conc,
         .rps = rps,
         .busy = busy,
-        .cpu_milli = ready ? m->cpu_idle_milli + (int64_t)llround(busy * (double)m->cpu_stream_milli)
-                           : 0,
-        .memory_milli = m->memory_idle_milli +
-                        (int64_t)llround(conc * (double)m->memory_request_bytes_milli),
+        .cpu_milli =
+            ready ? m->cpu_idle_milli + (int64_t)llround(busy * (double)m->cpu_stream_milli) : 0,
+        .memory_milli =
+            m->memory_idle_milli + (int64_t)llround(conc * (double)m->memory_request_bytes_milli),
         .gpu_util = spec->gpus > 0 ? 100.0 * busy / slots : 0,
         .streams_ratio = conc / slots,
     };

@@ -19,10 +19,10 @@ enum sim_dist { SIM_DIST_CONSTANT, SIM_DIST_EXPONENTIAL, SIM_DIST_LOGNORMAL };
  * pod_spec). */
 struct sim_pod_model {
     enum sim_dist dist;
-    double service_time_s; /* mean per request on one stream */
-    double service_cv;     /* lognormal coefficient of variation */
-    pp_time cold_start;    /* created → ready */
-    int32_t streams;       /* requests executing at once; more queue in the pod */
+    double service_time_s;    /* mean per request on one stream */
+    double service_cv;        /* lognormal coefficient of variation */
+    pp_time cold_start;       /* created → ready */
+    int32_t streams;          /* requests executing at once; more queue in the pod */
     int64_t cpu_idle_milli;   /* used by an idle pod */
     int64_t cpu_stream_milli; /* used by each busy stream */
     int64_t memory_idle_milli;
@@ -39,10 +39,10 @@ struct sim_pod_sample {
     uint64_t uid;
     bool ready;
     pp_time created, ready_at;
-    double concurrency;  /* queue-proxy: time-averaged requests in the pod */
-    double rps;          /* requests that arrived at the pod per second */
-    double busy;         /* time-averaged executing streams */
-    int64_t cpu_milli;   /* metrics-server usage */
+    double concurrency; /* queue-proxy: time-averaged requests in the pod */
+    double rps;         /* requests that arrived at the pod per second */
+    double busy;        /* time-averaged executing streams */
+    int64_t cpu_milli;  /* metrics-server usage */
     int64_t memory_milli;
     double gpu_util;      /* percent of time the SMs were busy (0 without a GPU) */
     double streams_ratio; /* ovms_current_requests / ovms_streams */
@@ -108,8 +108,8 @@ int32_t sim_exec_slots(const struct sim_pod_model *m, const struct pod_spec *spe
 /* A pod's reported figures (CPU, memory, GPU, streams ratio) from its
  * time-averaged concurrency, busy streams and arrivals, as sim_sample
  * computes them; uid and times are left 0. */
-void sim_pod_figures(const struct sim_pod_model *m, const struct pod_spec *spec, bool ready, double conc, double busy,
-                     double rps, struct sim_pod_sample *out);
+void sim_pod_figures(const struct sim_pod_model *m, const struct pod_spec *spec, bool ready,
+                     double conc, double busy, double rps, struct sim_pod_sample *out);
 
 int32_t sim_ready(const struct sim *s, size_t svc);
 int32_t sim_pods(const struct sim *s, size_t svc); /* starting + ready */

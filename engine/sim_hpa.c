@@ -29,8 +29,8 @@ static enum simmetric sim_metric_of(const char *name) {
     if (name_has(name, "concurrency") || name_has(name, "current_requests") ||
         name_has(name, "in_flight") || name_has(name, "inflight"))
         return SM_CONC;
-    if (name_has(name, "rps") || name_has(name, "requests_per_second") ||
-        name_has(name, "qps") || name_has(name, "infer_total"))
+    if (name_has(name, "rps") || name_has(name, "requests_per_second") || name_has(name, "qps") ||
+        name_has(name, "infer_total"))
         return SM_RPS;
     return SM_NONE;
 }
@@ -56,8 +56,8 @@ static double sim_metric_value(enum simmetric m, const struct sim_pod_sample *p)
 static void metric_obs(struct sim_hpa *h, size_t k, const struct hpa_metric_spec *m,
                        const struct sim_pod_sample *samples, size_t n, pp_time now) {
     struct hpa_metric_obs *o = &h->metrics[k];
-    *o = (struct hpa_metric_obs){.pod_milli = h->vals[k], .present = h->present[k],
-                                 .timestamp = now, .window = PP_SEC(15)};
+    *o = (struct hpa_metric_obs){
+        .pod_milli = h->vals[k], .present = h->present[k], .timestamp = now, .window = PP_SEC(15)};
     const bool resource = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE;
     const bool memory = resource && strcmp(m->name, "memory") == 0;
     if (resource && !memory && strcmp(m->name, "cpu") != 0) {
@@ -89,7 +89,6 @@ static void metric_obs(struct sim_hpa *h, size_t k, const struct hpa_metric_spec
     }
     o->value_milli = (int64_t)llround(total);
 }
-
 
 void sim_hpa_observe(struct sim_hpa *h, const struct svc_config *c,
                      const struct sim_pod_sample *samples, size_t n, pp_time now,

@@ -48,7 +48,9 @@ static inline uint64_t rng_next(struct rng *r) {
 }
 
 /* Uniform in (0, 1]: never 0, so logarithms stay finite. */
-static inline double rng_unit(struct rng *r) { return ((double)(rng_next(r) >> 11) + 1.0) * 0x1.0p-53; }
+static inline double rng_unit(struct rng *r) {
+    return ((double)(rng_next(r) >> 11) + 1.0) * 0x1.0p-53;
+}
 
 static inline double rng_exp(struct rng *r, double mean) { return -mean * log(rng_unit(r)); }
 
@@ -94,7 +96,7 @@ struct service {
     struct sim_pod_model m;
     struct pod_spec spec;
     double ln_mu, ln_sigma; /* the lognormal's parameters for the mean and cv */
-    int32_t exec_slots; /* streams, capped by containerConcurrency */
+    int32_t exec_slots;     /* streams, capped by containerConcurrency */
     struct pod *pods;
     pp_time *slot_free; /* exec_slots per pod */
     int32_t n_slots;    /* pods[0..n_slots) in use or free */

@@ -77,8 +77,11 @@ void sim_send_request(struct sim *s, int32_t li, int32_t wi, pp_time now) {
         w->last_send = now;
         w->sent++;
         if (l->spec.timeout > 0)
-            sim_push(s, (struct event){.t = now + l->spec.timeout, .kind = EV_TIMEOUT, .load = li,
-                                   .worker = wi, .token = h.token});
+            sim_push(s, (struct event){.t = now + l->spec.timeout,
+                                       .kind = EV_TIMEOUT,
+                                       .load = li,
+                                       .worker = wi,
+                                       .token = h.token});
     }
     sim_dispatch(s, l->svc, &h, now);
 }
@@ -128,8 +131,8 @@ void sim_open_arrival(struct sim *s, int32_t li, pp_time now) {
     if (l->running == 0)
         return;
     sim_send_request(s, li, -1, now);
-    if (l->spec.requests > 0 && l->in_flight + (int64_t)l->res.n_ok + (int64_t)l->res.n_timeout >=
-                                     l->spec.requests) {
+    if (l->spec.requests > 0 &&
+        l->in_flight + (int64_t)l->res.n_ok + (int64_t)l->res.n_timeout >= l->spec.requests) {
         l->running = 0;
         return;
     }
@@ -171,8 +174,8 @@ size_t sim_load_start(struct sim *s, size_t svc, const struct load_spec *load) {
             if (worker_quota(l) <= 0)
                 sim_worker_stop(l, &l->workers[w], load->start);
             else
-                sim_push(s, (struct event){.t = first, .kind = EV_SEND, .load = (int32_t)id,
-                                       .worker = w});
+                sim_push(s, (struct event){
+                                .t = first, .kind = EV_SEND, .load = (int32_t)id, .worker = w});
         }
     } else {
         l->running = 1;
@@ -208,4 +211,3 @@ void sim_load_result(const struct sim *s, size_t load, struct load_result *out) 
 
 size_t sim_load_service(const struct sim *s, size_t load) { return s->loads[load].svc; }
 size_t sim_load_count(const struct sim *s) { return s->n_loads; }
-

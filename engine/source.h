@@ -11,7 +11,7 @@
 #include "engine/service.h"
 
 /* A request start or end at a Seldon agent (second, server replica). */
-#define LOOP_LAG_OP(sec, slot, end) ((int64_t)(sec) * 8192 + (int64_t)(slot) * 2 + ((end) ? 1 : 0))
+#define LOOP_LAG_OP(sec, slot, end) ((int64_t)(sec)*8192 + (int64_t)(slot)*2 + ((end) ? 1 : 0))
 #define LOOP_LAG_OP_SEC(op) ((op) / 8192)
 #define LOOP_LAG_OP_SLOT(op) ((int32_t)(((op) % 8192) / 2))
 #define LOOP_LAG_OP_END(op) (((op) % 2) == 1)
@@ -27,11 +27,11 @@ enum source_need {
  * consumed, so that a recording of these replays every decision. */
 struct loop_obs {
     int32_t ready, starting; /* pods */
-    double demand;           /* requests in flight, time-averaged: in pods and held by the activator */
-    double rps;              /* arrivals per second */
-    double busy;             /* executing streams, time-averaged */
-    double gpu_util;         /* mean percent over ready pods; NaN without GPUs */
-    struct kpa_stat pods;      /* NEED_KPA_STATS: the pods' reports as the scraper combines them */
+    double demand;        /* requests in flight, time-averaged: in pods and held by the activator */
+    double rps;           /* arrivals per second */
+    double busy;          /* executing streams, time-averaged */
+    double gpu_util;      /* mean percent over ready pods; NaN without GPUs */
+    struct kpa_stat pods; /* NEED_KPA_STATS: the pods' reports as the scraper combines them */
     struct kpa_stat activator; /* NEED_KPA_STATS: what the activator saw (held plus proxied) */
     /* NEED_HPA_SYNC: the pods and metrics the controller read */
     bool hpa;

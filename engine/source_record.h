@@ -12,8 +12,7 @@
 typedef enum pp_status (*source_parse_fn)(void *ctx, const char *line, struct command *out,
                                           bool *empty, struct pp_error *err);
 /* A recorded command that does not parse or apply any more (t: its tick). */
-typedef void (*source_warn_fn)(void *ctx, int64_t t, const char *text,
-                               const struct pp_error *err);
+typedef void (*source_warn_fn)(void *ctx, int64_t t, const char *text, const struct pp_error *err);
 
 struct source_commands {
     source_parse_fn parse;

@@ -40,7 +40,6 @@ struct sim_source {
     struct sim_hpa hpa;
 };
 
-
 static void lag_op(struct sim_source *s, size_t svc, int64_t op) {
     struct ssvc *v = &s->svcs[svc];
     /* Requests that start while the scaler's own placement drains into
@@ -114,9 +113,13 @@ static void advance(void *src, pp_time now) { sim_run(((struct sim_source *)src)
 /* Sources report to a microunit (queue-proxy's and metrics' precision is
  * no finer); it also keeps recordings short and quick to write. */
 static void to_microunits(struct loop_obs *o) {
-    double *const figures[] = {&o->demand,         &o->rps,      &o->busy,
-                               &o->gpu_util,       &o->pods.concurrency,
-                               &o->pods.rps,       &o->activator.concurrency,
+    double *const figures[] = {&o->demand,
+                               &o->rps,
+                               &o->busy,
+                               &o->gpu_util,
+                               &o->pods.concurrency,
+                               &o->pods.rps,
+                               &o->activator.concurrency,
                                &o->activator.rps};
     for (size_t i = 0; i < sizeof(figures) / sizeof(figures[0]); i++)
         if (isfinite(*figures[i]) && fabs(*figures[i]) < 1e9)
@@ -143,9 +146,14 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
         gpu += p->gpu_util;
     }
     v->n_pod_gpu = v->pod_gpu ? (size_t)ready : 0;
-    *o = (struct loop_obs){.ready = ready, .starting = ss.starting, .demand = demand,
-                           .rps = ss.rps, .busy = busy, .gpu_util = NAN,
-                           .n_lag = v->n_ops, .lag_ops = v->ops};
+    *o = (struct loop_obs){.ready = ready,
+                           .starting = ss.starting,
+                           .demand = demand,
+                           .rps = ss.rps,
+                           .busy = busy,
+                           .gpu_util = NAN,
+                           .n_lag = v->n_ops,
+                           .lag_ops = v->ops};
     if (v->cfg->pods.gpus > 0)
         o->gpu_util = ready ? gpu / ready : 0;
     if (needs & NEED_KPA_STATS) {
@@ -156,8 +164,8 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     }
     to_microunits(o);
     if (needs & NEED_HPA_SYNC) {
-        const size_t k = sim_sample(s->sim, svc, HPA_METRICS_READER, now, s->samples,
-                                    SIM_MAX_PODS, &ss);
+        const size_t k =
+            sim_sample(s->sim, svc, HPA_METRICS_READER, now, s->samples, SIM_MAX_PODS, &ss);
         sim_hpa_observe(&s->hpa, v->cfg, s->samples, k, now, o);
     }
 }

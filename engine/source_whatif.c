@@ -120,10 +120,15 @@ static void observe_pods(struct whatif *w, struct sim_hpa *h, size_t svc, unsign
     const double d = recorded->demand, q = recorded->rps;
     const double capacity = (double)ready * sim_exec_slots(m, spec);
     const double busy = fmin(recorded->busy, capacity);
-    *out = (struct loop_obs){.ready = ready, .starting = p->n - ready, .demand = d, .rps = q,
-                             .busy = busy, .gpu_util = NAN,
+    *out = (struct loop_obs){.ready = ready,
+                             .starting = p->n - ready,
+                             .demand = d,
+                             .rps = q,
+                             .busy = busy,
+                             .gpu_util = NAN,
                              .activator = {.concurrency = d, .rps = q},
-                             .n_lag = recorded->n_lag, .lag_ops = recorded->lag_ops};
+                             .n_lag = recorded->n_lag,
+                             .lag_ops = recorded->lag_ops};
     if (ready > 0) {
         out->pods = (struct kpa_stat){.concurrency = d, .rps = q};
         if (spec->gpus > 0)
@@ -223,4 +228,6 @@ void source_whatif_diverge(struct source *s, size_t svc) {
     ((struct whatif_source *)s)->diverged[svc] = true;
 }
 
-struct whatif *source_whatif_pods(struct source *s) { return ((struct whatif_source *)s)->pods; }
+struct whatif *source_whatif_pods(struct source *s) {
+    return ((struct whatif_source *)s)->pods;
+}

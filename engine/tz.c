@@ -20,9 +20,7 @@ static uint32_t be32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static int64_t be64(const uint8_t *p) {
-    return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4));
-}
+static int64_t be64(const uint8_t *p) { return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4)); }
 
 struct header {
     uint32_t isut, isstd, leap, time, type, chars;

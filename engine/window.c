@@ -76,9 +76,7 @@ bool window_is_empty(const struct window *w, int64_t sec) {
 }
 
 /* Knative v1.19+ rounds the quotient to 6 digits with math.Round. */
-static double round6(double x) {
-    return round(x * 1e6) / 1e6;
-}
+static double round6(double x) { return round(x * 1e6) / 1e6; }
 
 static double linear_average(const struct window *w, int64_t sec) {
     if (!w->written)

@@ -11,11 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-
-
 void manifest_warn(struct manifest *m, const struct doc *d, const yaml_node_t *n, const char *fmt,
-                 ...) {
+                   ...) {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -50,11 +47,11 @@ static enum pp_status check_keys(struct doc *d, const yaml_node_t *n, int depth,
             if (!qs || strcmp(qs, ks) != 0)
                 continue;
             const bool flat = depth == 0 && ydoc_get(&d->yd, n, "metadata") == NULL;
-            return ydoc_fail(err, &d->yd, k, ks, "mapping key \"%s\" already defined at line %d%s", ks,
-                           (int)ydoc_child(&d->yd, q->key)->start_mark.line + 1,
-                           flat ? "; the document looks flattened (its indentation was lost): "
-                                  "indent it as the original shows"
-                                : "");
+            return ydoc_fail(err, &d->yd, k, ks, "mapping key \"%s\" already defined at line %d%s",
+                             ks, (int)ydoc_child(&d->yd, q->key)->start_mark.line + 1,
+                             flat ? "; the document looks flattened (its indentation was lost): "
+                                    "indent it as the original shows"
+                                  : "");
         }
         if (check_keys(d, ydoc_child(&d->yd, p->value), depth + 1, err) != PP_OK)
             return PP_ERR_PARSE;
@@ -81,7 +78,8 @@ static enum pp_status add_doc(struct manifest *m, yaml_document_t *y, const char
     enum pp_status s = check_keys(d, d->yd.root, 0, err);
     if (s != PP_OK)
         return s;
-    const yaml_node_t *api = ydoc_get(&d->yd, d->yd.root, "apiVersion"), *kind = ydoc_get(&d->yd, d->yd.root, "kind");
+    const yaml_node_t *api = ydoc_get(&d->yd, d->yd.root, "apiVersion"),
+                      *kind = ydoc_get(&d->yd, d->yd.root, "kind");
     if (!ydoc_scalar(api))
         return ydoc_fail(err, &d->yd, d->yd.root, "apiVersion", "not set");
     if (!ydoc_scalar(kind))
@@ -115,8 +113,8 @@ static const char *keep_name(struct manifest *m, const char *name) {
     return m->files[m->n_files++] = xstrdup(name);
 }
 
-enum pp_status manifest_add_text(struct manifest *m, const char *name, const char *text,
-                                 size_t len, struct pp_error *err) {
+enum pp_status manifest_add_text(struct manifest *m, const char *name, const char *text, size_t len,
+                                 struct pp_error *err) {
     yaml_parser_t p;
     yaml_parser_initialize(&p);
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
@@ -168,7 +166,9 @@ enum pp_status manifest_add_file(struct manifest *m, const char *path, struct pp
     return s;
 }
 
-struct manifest *manifest_create(void) { return xcalloc(1, sizeof(struct manifest)); }
+struct manifest *manifest_create(void) {
+    return xcalloc(1, sizeof(struct manifest));
+}
 
 void manifest_destroy(struct manifest *m) {
     if (!m)
@@ -192,14 +192,14 @@ size_t manifest_warnings(const struct manifest *m, const char *const **lines) {
 
 /* ---- building: what every reader shares ---- */
 
-
 bool manifest_api_group(const char *api, const char *group) {
     const size_t n = strlen(group);
     return strncmp(api, group, n) == 0 && api[n] == '/';
 }
 
 const char *manifest_namespace(struct doc *d) {
-    const char *ns = ydoc_scalar(ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "namespace"));
+    const char *ns =
+        ydoc_scalar(ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "namespace"));
     return ns ? ns : "default";
 }
 
@@ -209,12 +209,12 @@ void manifest_set_origin(struct svc_config *c, const struct doc *d, const yaml_n
 }
 
 enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_node_t *at,
-                                  const char *name, struct svc_config **out) {
+                                    const char *name, struct svc_config **out) {
     struct svc_config *c = svc_set_find(b->set, name);
     if (c && strcmp(c->namespace_, manifest_namespace(d)) == 0)
         return ydoc_fail(b->err, &d->yd, at, "metadata.name",
-                       "workload %s/%s is already declared at %s", c->namespace_, name,
-                       c->origin);
+                         "workload %s/%s is already declared at %s", c->namespace_, name,
+                         c->origin);
     c = svc_set_add(b->set, name, manifest_namespace(d));
     c->pods = b->default_spec;
     b->set->sim_pods[b->set->n - 1] = b->default_model;
@@ -226,15 +226,16 @@ enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_n
 /* Resources anywhere under a component (model:, a framework key, or
  * containers[]): the largest GPU limit and the first CPU/memory request. */
 enum pp_status manifest_scan_resources(struct build *b, struct doc *d, const yaml_node_t *n,
-                                     const char *path, struct pod_spec *pm, bool *cpu_set,
-                                     int depth) {
+                                       const char *path, struct pod_spec *pm, bool *cpu_set,
+                                       int depth) {
     if (!n || depth > 8)
         return PP_OK;
     if (n->type == YAML_SEQUENCE_NODE) {
         for (size_t i = 0; i < ydoc_seq_len(n); i++) {
             char p[256];
             snprintf(p, sizeof(p), "%s[%zu]", path, i);
-            if (manifest_scan_resources(b, d, ydoc_seq_at(&d->yd, n, i), p, pm, cpu_set, depth + 1) != PP_OK)
+            if (manifest_scan_resources(b, d, ydoc_seq_at(&d->yd, n, i), p, pm, cpu_set,
+                                        depth + 1) != PP_OK)
                 return PP_ERR_INVALID;
         }
         return PP_OK;
@@ -251,7 +252,8 @@ enum pp_status manifest_scan_resources(struct build *b, struct doc *d, const yam
                 return PP_ERR_INVALID;
             continue;
         }
-        const yaml_node_t *lim = ydoc_get(&d->yd, v, "limits"), *req = ydoc_get(&d->yd, v, "requests");
+        const yaml_node_t *lim = ydoc_get(&d->yd, v, "limits"),
+                          *req = ydoc_get(&d->yd, v, "requests");
         int64_t gpu = 0, cpu = -1, mem = -1;
         char f[300];
         snprintf(f, sizeof(f), "%s.limits.nvidia.com/gpu", sub);
@@ -277,7 +279,7 @@ enum pp_status manifest_scan_resources(struct build *b, struct doc *d, const yam
 
 /* A workload named by the document itself (Deployment, Model). */
 enum pp_status manifest_named_service(struct build *b, struct doc *d, const yaml_node_t **spec,
-                                    struct svc_config **s) {
+                                      struct svc_config **s) {
     if (!d->name)
         return ydoc_fail(b->err, &d->yd, d->yd.root, "metadata.name", "not set");
     *spec = ydoc_get(&d->yd, d->yd.root, "spec");
@@ -292,23 +294,26 @@ enum pp_status manifest_read_deployment(struct build *b, struct doc *d) {
     if (manifest_named_service(b, d, &spec, &s) != PP_OK)
         return PP_ERR_INVALID;
     s->cls = SVC_NONE; /* fixed replicas until a scaler attaches */
-    if (ydoc_get_i32(b->err, &d->yd, spec, "replicas", "spec.replicas", 0, &s->replicas, NULL) != PP_OK)
+    if (ydoc_get_i32(b->err, &d->yd, spec, "replicas", "spec.replicas", 0, &s->replicas, NULL) !=
+        PP_OK)
         return PP_ERR_INVALID;
     s->initial_ready = s->replicas;
     bool cpu_set = false;
-    return manifest_scan_resources(b, d, ydoc_get(&d->yd, ydoc_get(&d->yd, spec, "template"), "spec"), "spec.template.spec",
-                          &s->pods, &cpu_set, 0);
+    return manifest_scan_resources(b, d,
+                                   ydoc_get(&d->yd, ydoc_get(&d->yd, spec, "template"), "spec"),
+                                   "spec.template.spec", &s->pods, &cpu_set, 0);
 }
 
 struct svc_config *manifest_target_service(struct build *b, struct doc *d, const char *kind,
-                                         const char *name) {
+                                           const char *name) {
     struct svc_config *s = svc_set_find(b->set, name);
     if (s || strcmp(kind, "Deployment") != 0)
         return s;
-    manifest_warn(b->m, d, NULL,
-         "no Deployment or InferenceService makes Deployment %s here; simulating one with 1 "
-         "replica",
-         name);
+    manifest_warn(
+        b->m, d, NULL,
+        "no Deployment or InferenceService makes Deployment %s here; simulating one with 1 "
+        "replica",
+        name);
     if (manifest_add_service(b, d, d->yd.root, name, &s) != PP_OK)
         return NULL;
     s->cls = SVC_NONE;
@@ -395,7 +400,7 @@ enum pp_status manifest_build(struct manifest *m, struct svc_set *set, struct pp
     for (size_t i = 0; i < m->n; i++)
         if (!m->docs[i].used)
             manifest_warn(m, &m->docs[i], NULL, "%s %s (%s) is not a scaler or a workload; skipped",
-                 m->docs[i].kind, m->docs[i].name ? m->docs[i].name : "", m->docs[i].api);
+                          m->docs[i].kind, m->docs[i].name ? m->docs[i].name : "", m->docs[i].api);
     strings_into_set(&b);
     return PP_OK;
 }

@@ -18,15 +18,15 @@ void manifest_destroy(struct manifest *m);
  * the file when it cannot be read. */
 char *manifest_read_file(const char *path, size_t *len, struct pp_error *err);
 enum pp_status manifest_add_file(struct manifest *m, const char *path, struct pp_error *err);
-enum pp_status manifest_add_text(struct manifest *m, const char *name, const char *text,
-                                 size_t len, struct pp_error *err);
+enum pp_status manifest_add_text(struct manifest *m, const char *name, const char *text, size_t len,
+                                 struct pp_error *err);
 
 /* Turns the documents into services, scalers, pod models and loads in set
  * (which must be freshly initialized). Cross-references (an HPA's
  * scaleTargetRef, a CronHPA's target, a Simulation's service names) are
  * resolved here. A Simulation's loads keep their hey flags as text, with
- * where they were written, for the app to parse. On failure err says file:line:column, the field and what
- * is wrong, and set holds nothing usable. */
+ * where they were written, for the app to parse. On failure err says file:line:column, the field
+ * and what is wrong, and set holds nothing usable. */
 enum pp_status manifest_build(struct manifest *m, struct svc_set *set, struct pp_error *err);
 
 /* Things accepted that a cluster would treat differently, or documents that

@@ -25,7 +25,8 @@ enum pp_status manifest_read_cron(struct build *b, struct doc *d) {
     c.spec.target_name = ydoc_scalar(ydoc_get(&d->yd, ref, "name"));
     const yaml_node_t *jobs = ydoc_get(&d->yd, spec, "jobs");
     if (ydoc_seq_len(jobs) > SVC_MAX_JOBS)
-        return ydoc_fail(b->err, &d->yd, jobs, "spec.jobs", "at most %d jobs are read", SVC_MAX_JOBS);
+        return ydoc_fail(b->err, &d->yd, jobs, "spec.jobs", "at most %d jobs are read",
+                         SVC_MAX_JOBS);
     for (size_t i = 0; i < ydoc_seq_len(jobs); i++) {
         const yaml_node_t *j = ydoc_seq_at(&d->yd, jobs, i);
         struct cron_job_spec *js = &c.jobs[c.spec.n_jobs++];
@@ -33,7 +34,8 @@ enum pp_status manifest_read_cron(struct build *b, struct doc *d) {
         js->name = ydoc_scalar(ydoc_get(&d->yd, j, "name"));
         js->schedule = ydoc_scalar(ydoc_get(&d->yd, j, "schedule"));
         snprintf(f, sizeof(f), "spec.jobs[%zu].targetSize", i);
-        if (ydoc_get_i32(b->err, &d->yd, j, "targetSize", f, INT32_MIN, &js->target_size, NULL) != PP_OK)
+        if (ydoc_get_i32(b->err, &d->yd, j, "targetSize", f, INT32_MIN, &js->target_size, NULL) !=
+            PP_OK)
             return PP_ERR_INVALID;
         snprintf(f, sizeof(f), "spec.jobs[%zu].runOnce", i);
         if (ydoc_get_bool(b->err, &d->yd, j, "runOnce", f, &js->run_once) != PP_OK)
@@ -51,7 +53,7 @@ enum pp_status manifest_read_cron(struct build *b, struct doc *d) {
     struct svc_config *s = NULL;
     if (!c.spec.target_kind || !c.spec.target_name)
         return ydoc_fail(b->err, &d->yd, ref ? ref : spec, "spec.scaleTargetRef",
-                       "Required value: kind and name");
+                         "Required value: kind and name");
     if (strcmp(c.spec.target_kind, "HorizontalPodAutoscaler") == 0) {
         for (size_t i = 0; i < b->set->n && !s; i++)
             if (b->set->svcs[i].cls == SVC_HPA &&
@@ -61,16 +63,17 @@ enum pp_status manifest_read_cron(struct build *b, struct doc *d) {
         s = manifest_target_service(b, d, c.spec.target_kind, c.spec.target_name);
     }
     if (!s)
-        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef", "no %s named %s in these manifests",
-                       c.spec.target_kind, c.spec.target_name);
+        return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
+                         "no %s named %s in these manifests", c.spec.target_kind,
+                         c.spec.target_name);
     if (s->cron.set)
         return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
-                       "%s already has a CronHorizontalPodAutoscaler (%s)", c.spec.target_name,
-                       s->cron.name);
+                         "%s already has a CronHorizontalPodAutoscaler (%s)", c.spec.target_name,
+                         s->cron.name);
     if (s->cls == SVC_KPA || s->cls == SVC_LAG)
         return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
-                       "%s is scaled by %s (%s); the CronHPA would fight it", c.spec.target_name,
-                       s->cls == SVC_KPA ? "Knative's KPA" : "Seldon", s->origin);
+                         "%s is scaled by %s (%s); the CronHPA would fight it", c.spec.target_name,
+                         s->cls == SVC_KPA ? "Knative's KPA" : "Seldon", s->origin);
     s->cron = c;
     if (s->cls == SVC_NONE)
         s->cls = SVC_CRON;

@@ -23,7 +23,8 @@ static enum pp_status hpa_target(struct build *b, struct doc *d, const yaml_node
     if (strcmp(type, "Utilization") == 0) {
         m->target = HPA_TARGET_UTILIZATION;
         snprintf(f, sizeof(f), "%s.averageUtilization", path);
-        return ydoc_get_i32(b->err, &d->yd, n, "averageUtilization", f, INT32_MIN, &m->utilization, NULL);
+        return ydoc_get_i32(b->err, &d->yd, n, "averageUtilization", f, INT32_MIN, &m->utilization,
+                            NULL);
     }
     const char *key;
     if (strcmp(type, "Value") == 0) {
@@ -34,9 +35,9 @@ static enum pp_status hpa_target(struct build *b, struct doc *d, const yaml_node
         key = "averageValue";
     } else {
         return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "type"), f,
-                       "Unsupported value: \"%s\": supported values: \"AverageValue\", "
-                       "\"Utilization\", \"Value\"",
-                       type);
+                         "Unsupported value: \"%s\": supported values: \"AverageValue\", "
+                         "\"Utilization\", \"Value\"",
+                         type);
     }
     snprintf(f, sizeof(f), "%s.%s", path, key);
     return ydoc_get_quantity(b->err, &d->yd, n, key, f, &m->milli);
@@ -60,25 +61,27 @@ static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node
         k++;
     snprintf(f, sizeof(f), "%s.type", path);
     if (k == 5)
-        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "type") ? ydoc_get(&d->yd, n, "type") : n, f,
-                       "Unsupported value: \"%s\": supported values: \"ContainerResource\", "
-                       "\"External\", \"Object\", \"Pods\", \"Resource\"",
-                       type ? type : "");
+        return ydoc_fail(b->err, &d->yd,
+                         ydoc_get(&d->yd, n, "type") ? ydoc_get(&d->yd, n, "type") : n, f,
+                         "Unsupported value: \"%s\": supported values: \"ContainerResource\", "
+                         "\"External\", \"Object\", \"Pods\", \"Resource\"",
+                         type ? type : "");
     m->type = types[k].t;
     const yaml_node_t *src = ydoc_get(&d->yd, n, types[k].key);
     snprintf(f, sizeof(f), "%s.%s", path, types[k].key);
     if (!src)
-        return ydoc_fail(b->err, &d->yd, n, f, "Required value: must populate information for the "
-                                        "given metric source");
+        return ydoc_fail(b->err, &d->yd, n, f,
+                         "Required value: must populate information for the "
+                         "given metric source");
     const yaml_node_t *metric = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE
                                     ? src
                                     : ydoc_get(&d->yd, src, "metric");
     m->name = ydoc_scalar(ydoc_get(&d->yd, metric, "name"));
     if (!m->name) {
-        snprintf(f, sizeof(f), "%s.%s.%sname", path, types[k].key,
-                 metric == src ? "" : "metric.");
-        return ydoc_fail(b->err, &d->yd, metric ? metric : src, f, "Required value: must specify a "
-                                                            "metric name");
+        snprintf(f, sizeof(f), "%s.%s.%sname", path, types[k].key, metric == src ? "" : "metric.");
+        return ydoc_fail(b->err, &d->yd, metric ? metric : src, f,
+                         "Required value: must specify a "
+                         "metric name");
     }
     m->container = ydoc_scalar(ydoc_get(&d->yd, src, "container"));
     const yaml_node_t *obj = ydoc_get(&d->yd, src, "describedObject");
@@ -101,7 +104,7 @@ static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_
     r->set = true;
     snprintf(f, sizeof(f), "%s.stabilizationWindowSeconds", path);
     if (ydoc_get_i32(b->err, &d->yd, n, "stabilizationWindowSeconds", f, INT32_MIN, &r->window_s,
-                &r->window_set) != PP_OK)
+                     &r->window_set) != PP_OK)
         return PP_ERR_INVALID;
     const char *sel = ydoc_scalar(ydoc_get(&d->yd, n, "selectPolicy"));
     if (sel) {
@@ -120,13 +123,15 @@ static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_
         snprintf(f, sizeof(f), "%s.policies[%zu].type", path, i);
         struct pp_error e = {0};
         if (hpa_policy_type_parse(type, &hp->type, &e) != PP_OK)
-            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, p, "type") ? ydoc_get(&d->yd, p, "type") : p,
-                             f, "%s", e.message);
+            return ydoc_fail(b->err, &d->yd,
+                             ydoc_get(&d->yd, p, "type") ? ydoc_get(&d->yd, p, "type") : p, f, "%s",
+                             e.message);
         snprintf(f, sizeof(f), "%s.policies[%zu].value", path, i);
         if (ydoc_get_i32(b->err, &d->yd, p, "value", f, INT32_MIN, &hp->value, NULL) != PP_OK)
             return PP_ERR_INVALID;
         snprintf(f, sizeof(f), "%s.policies[%zu].periodSeconds", path, i);
-        if (ydoc_get_i32(b->err, &d->yd, p, "periodSeconds", f, INT32_MIN, &hp->period_s, NULL) != PP_OK)
+        if (ydoc_get_i32(b->err, &d->yd, p, "periodSeconds", f, INT32_MIN, &hp->period_s, NULL) !=
+            PP_OK)
             return PP_ERR_INVALID;
     }
     const yaml_node_t *tol = ydoc_get(&d->yd, n, "tolerance");
@@ -146,11 +151,11 @@ static enum pp_status hpa_v1_target(struct build *b, struct doc *d, const yaml_n
     int32_t cpu = 80;
     bool set;
     if (ydoc_get_i32(b->err, &d->yd, spec, "targetCPUUtilizationPercentage",
-                "spec.targetCPUUtilizationPercentage", INT32_MIN, &cpu, &set) != PP_OK)
+                     "spec.targetCPUUtilizationPercentage", INT32_MIN, &cpu, &set) != PP_OK)
         return PP_ERR_INVALID;
     h->n_metrics = set ? 1 : 0;
-    h->metrics[0] = (struct hpa_metric_spec){.type = HPA_RESOURCE, .name = "cpu",
-                                             .target = HPA_TARGET_UTILIZATION, .utilization = cpu};
+    h->metrics[0] = (struct hpa_metric_spec){
+        .type = HPA_RESOURCE, .name = "cpu", .target = HPA_TARGET_UTILIZATION, .utilization = cpu};
     return PP_OK;
 }
 
@@ -158,20 +163,21 @@ enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
     const bool v1 = strcmp(d->api, "autoscaling/v1") == 0;
     if (!v1 && strcmp(d->api, "autoscaling/v2") != 0 && strcmp(d->api, "autoscaling/v2beta2") != 0)
         return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "apiVersion"), "apiVersion",
-                       "%s is not read; autoscaling/v2 (and v2beta2, v1) are", d->api);
+                         "%s is not read; autoscaling/v2 (and v2beta2, v1) are", d->api);
     if (!d->name)
         return ydoc_fail(b->err, &d->yd, d->yd.root, "metadata.name", "not set");
     const yaml_node_t *spec = ydoc_get(&d->yd, d->yd.root, "spec");
     const yaml_node_t *ref = ydoc_get(&d->yd, spec, "scaleTargetRef");
-    const char *kind = ydoc_scalar(ydoc_get(&d->yd, ref, "kind")), *name = ydoc_scalar(ydoc_get(&d->yd, ref, "name"));
+    const char *kind = ydoc_scalar(ydoc_get(&d->yd, ref, "kind")),
+               *name = ydoc_scalar(ydoc_get(&d->yd, ref, "name"));
     if (!kind || !name)
         return ydoc_fail(b->err, &d->yd, ref ? ref : spec, "spec.scaleTargetRef",
-                       "Required value: kind and name");
+                         "Required value: kind and name");
     struct hpa_spec h = {0};
-    if (ydoc_get_i32(b->err, &d->yd, spec, "minReplicas", "spec.minReplicas", INT32_MIN, &h.min_replicas,
-                &h.min_set) != PP_OK ||
-        ydoc_get_i32(b->err, &d->yd, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN, &h.max_replicas,
-                NULL) != PP_OK)
+    if (ydoc_get_i32(b->err, &d->yd, spec, "minReplicas", "spec.minReplicas", INT32_MIN,
+                     &h.min_replicas, &h.min_set) != PP_OK ||
+        ydoc_get_i32(b->err, &d->yd, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN,
+                     &h.max_replicas, NULL) != PP_OK)
         return PP_ERR_INVALID;
     if (!ydoc_get(&d->yd, spec, "maxReplicas"))
         return ydoc_fail(b->err, &d->yd, spec, "spec.maxReplicas", "Required value");
@@ -182,14 +188,17 @@ enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
         const yaml_node_t *metrics = ydoc_get(&d->yd, spec, "metrics");
         if (ydoc_seq_len(metrics) > HPA_MAX_METRICS)
             return ydoc_fail(b->err, &d->yd, metrics, "spec.metrics", "at most %d metrics are read",
-                           HPA_MAX_METRICS);
+                             HPA_MAX_METRICS);
         for (size_t i = 0; i < ydoc_seq_len(metrics); i++)
-            if (hpa_metric(b, d, ydoc_seq_at(&d->yd, metrics, i), i, &h.metrics[h.n_metrics++]) != PP_OK)
+            if (hpa_metric(b, d, ydoc_seq_at(&d->yd, metrics, i), i, &h.metrics[h.n_metrics++]) !=
+                PP_OK)
                 return PP_ERR_INVALID;
         const yaml_node_t *beh = ydoc_get(&d->yd, spec, "behavior");
         h.behavior_set = beh != NULL;
-        if (hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleUp"), "spec.behavior.scaleUp", &h.up) != PP_OK ||
-            hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleDown"), "spec.behavior.scaleDown", &h.down) != PP_OK)
+        if (hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleUp"), "spec.behavior.scaleUp", &h.up) !=
+                PP_OK ||
+            hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleDown"), "spec.behavior.scaleDown",
+                      &h.down) != PP_OK)
             return PP_ERR_INVALID;
     }
     struct pp_error e = {0};
@@ -200,16 +209,16 @@ enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
         return b->err && b->err->message[0]
                    ? PP_ERR_INVALID
                    : ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
-                             "no %s named %s in these manifests", kind, name);
+                               "no %s named %s in these manifests", kind, name);
     if (s->cls == SVC_KPA)
         return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
-                       "%s is scaled by Knative's KPA (%s); an HPA on it would fight it", name,
-                       s->origin);
+                         "%s is scaled by Knative's KPA (%s); an HPA on it would fight it", name,
+                         s->origin);
     if (s->cls == SVC_HPA || s->cls == SVC_LAG)
         return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
-                       "%s already has an autoscaler (%s%s%s); two would fight", name,
-                       s->scaler_name[0] ? s->scaler_name : "declared at ",
-                       s->scaler_name[0] ? " from " : "", s->origin);
+                         "%s already has an autoscaler (%s%s%s); two would fight", name,
+                         s->scaler_name[0] ? s->scaler_name : "declared at ",
+                         s->scaler_name[0] ? " from " : "", s->origin);
     s->cls = SVC_HPA;
     s->hpa = h;
     snprintf(s->scaler_name, sizeof(s->scaler_name), "%s", d->name);

@@ -32,7 +32,7 @@ struct build {
     struct manifest *m;
     struct svc_set *set;
     struct pp_error *err;
-    struct pod_spec default_spec;   /* the Simulation's defaults: */
+    struct pod_spec default_spec;       /* the Simulation's defaults: */
     struct sim_pod_model default_model; /* every service starts from them */
     bool start_ready;
 };
@@ -45,14 +45,14 @@ const char *manifest_namespace(struct doc *d);
 void manifest_set_origin(struct svc_config *c, const struct doc *d, const yaml_node_t *n);
 /* A new service for the document's workload; fails on a name taken. */
 enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_node_t *at,
-                                  const char *name, struct svc_config **out);
+                                    const char *name, struct svc_config **out);
 enum pp_status manifest_scan_resources(struct build *b, struct doc *d, const yaml_node_t *n,
-                                     const char *path, struct pod_spec *pm, bool *cpu_set,
-                                     int depth);
+                                       const char *path, struct pod_spec *pm, bool *cpu_set,
+                                       int depth);
 enum pp_status manifest_named_service(struct build *b, struct doc *d, const yaml_node_t **spec,
-                                    struct svc_config **s);
+                                      struct svc_config **s);
 struct svc_config *manifest_target_service(struct build *b, struct doc *d, const char *kind,
-                                         const char *name);
+                                           const char *name);
 
 /* The readers: one document of their kind each. */
 enum pp_status manifest_read_deployment(struct build *b, struct doc *d);

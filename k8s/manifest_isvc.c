@@ -43,8 +43,8 @@ static void kv_put_int(struct kvlist *l, const char *key, int64_t v, const yaml_
     kv_put(l, key, text, n);
 }
 
-static void kv_annotations(struct build *b, struct doc *d, const yaml_node_t *ann,
-                           struct kvlist *l, bool drop_min_max) {
+static void kv_annotations(struct build *b, struct doc *d, const yaml_node_t *ann, struct kvlist *l,
+                           bool drop_min_max) {
     if (!ann || ann->type != YAML_MAPPING_NODE)
         return;
     for (yaml_node_pair_t *p = ann->data.mapping.pairs.start; p < ann->data.mapping.pairs.top;
@@ -57,9 +57,9 @@ static void kv_annotations(struct build *b, struct doc *d, const yaml_node_t *an
         if (drop_min_max && (strcmp(name, "min-scale") == 0 || strcmp(name, "max-scale") == 0 ||
                              strcmp(name, "minScale") == 0 || strcmp(name, "maxScale") == 0)) {
             manifest_warn(b->m, d, v,
-                 "%s is dropped: KServe sets min-scale and max-scale from minReplicas and "
-                 "maxReplicas",
-                 k);
+                          "%s is dropped: KServe sets min-scale and max-scale from minReplicas and "
+                          "maxReplicas",
+                          k);
             continue;
         }
         kv_put(l, k, ydoc_scalar(v), v);
@@ -95,24 +95,27 @@ static enum pp_status read_component(struct build *b, struct doc *d, bool kubefl
         return PP_ERR_INVALID;
     if (c->max != 0 && c->min > c->max)
         return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "minReplicas"), f,
-                       "minReplicas %d is above maxReplicas %d", c->min, c->max);
+                         "minReplicas %d is above maxReplicas %d", c->min, c->max);
     snprintf(f, sizeof(f), "%s.containerConcurrency", c->path);
-    if (ydoc_get_int(b->err, &d->yd, n, "containerConcurrency", f, 0, 1000, &c->cc, &c->cc_set) != PP_OK)
+    if (ydoc_get_int(b->err, &d->yd, n, "containerConcurrency", f, 0, 1000, &c->cc, &c->cc_set) !=
+        PP_OK)
         return PP_ERR_INVALID;
     c->min_node = ydoc_get(&d->yd, n, "minReplicas");
     c->max_node = ydoc_get(&d->yd, n, "maxReplicas");
     c->cc_node = ydoc_get(&d->yd, n, "containerConcurrency");
     if (kubeflow) {
         if (ydoc_get(&d->yd, n, "scaleTarget") || ydoc_get(&d->yd, n, "scaleMetric"))
-            manifest_warn(b->m, d, ydoc_get(&d->yd, n, "scaleTarget") ? ydoc_get(&d->yd, n, "scaleTarget")
-                                                  : ydoc_get(&d->yd, n, "scaleMetric"),
-                 "serving.kubeflow.org/v1beta1 has no scaleTarget/scaleMetric; ignored (use "
-                 "the autoscaling.knative.dev/target annotation)");
+            manifest_warn(
+                b->m, d,
+                ydoc_get(&d->yd, n, "scaleTarget") ? ydoc_get(&d->yd, n, "scaleTarget")
+                                                   : ydoc_get(&d->yd, n, "scaleMetric"),
+                "serving.kubeflow.org/v1beta1 has no scaleTarget/scaleMetric; ignored (use "
+                "the autoscaling.knative.dev/target annotation)");
         return PP_OK;
     }
     snprintf(f, sizeof(f), "%s.scaleTarget", c->path);
     if (ydoc_get_int(b->err, &d->yd, n, "scaleTarget", f, INT32_MIN, INT32_MAX, &c->target,
-                &c->target_set) != PP_OK)
+                     &c->target_set) != PP_OK)
         return PP_ERR_INVALID;
     c->target_node = ydoc_get(&d->yd, n, "scaleTarget");
     snprintf(f, sizeof(f), "%s.scaleMetric", c->path);
@@ -126,10 +129,11 @@ static const char *kpa_metric(struct build *b, struct doc *d, const struct compo
     if (!c->metric)
         return NULL;
     if (strcmp(c->metric, "qps") == 0) {
-        manifest_warn(b->m, d, c->metric_node,
-             "%s.scaleMetric: \"qps\" is not one of KServe's values (cpu, memory, concurrency, "
-             "rps) and a cluster's webhook refuses it; read as \"rps\", which it means",
-             c->path);
+        manifest_warn(
+            b->m, d, c->metric_node,
+            "%s.scaleMetric: \"qps\" is not one of KServe's values (cpu, memory, concurrency, "
+            "rps) and a cluster's webhook refuses it; read as \"rps\", which it means",
+            c->path);
         return "rps";
     }
     return c->metric;
@@ -156,12 +160,12 @@ static enum pp_status knative_hpa(struct build *b, struct doc *d, struct svc_con
     m->name = metric && strcmp(metric, "memory") == 0 ? "memory" : "cpu";
     if (metric && strcmp(metric, "cpu") != 0 && strcmp(metric, "memory") != 0)
         return ydoc_fail(b->err, &d->yd, c->metric_node ? c->metric_node : c->node, KN "metric",
-                       "the Knative HPA class scales on cpu or memory, got \"%s\"", metric);
+                         "the Knative HPA class scales on cpu or memory, got \"%s\"", metric);
     m->target = HPA_TARGET_UTILIZATION;
     double t = 80;
     if (target && (!goparse_float(target, &t) || t < 1))
         return ydoc_fail(b->err, &d->yd, c->node, KN "target", "expected a number >= 1, got \"%s\"",
-                       target);
+                         target);
     m->utilization = (int32_t)ceil(t);
     int32_t min = 1, max = INT32_MAX;
     if (mn && goparse_int32(mn, &min) && min < 1)
@@ -206,16 +210,16 @@ static enum pp_status knative_component(struct build *b, struct doc *d, struct s
     const char *metric = pp_kv_get(l.kv, l.n, KN "metric");
     if (metric && (strcmp(metric, "cpu") == 0 || strcmp(metric, "memory") == 0))
         return ydoc_fail(b->err, &d->yd, c->metric_node ? c->metric_node : c->node,
-                       c->metric_node ? "scaleMetric" : KN "metric",
-                       "%s needs the HPA class in Knative mode (annotation %sclass: "
-                       "hpa.autoscaling.knative.dev); KServe's webhook refuses it otherwise",
-                       metric, KN);
+                         c->metric_node ? "scaleMetric" : KN "metric",
+                         "%s needs the HPA class in Knative mode (annotation %sclass: "
+                         "hpa.autoscaling.knative.dev); KServe's webhook refuses it otherwise",
+                         metric, KN);
     struct pp_error e = {0};
     if (kpa_config_resolve(l.kv, l.n, &s->kpa, &e) != PP_OK)
         return kpa_error(b, d, &l, c, &e);
     if (s->kpa.metric == KPA_METRIC_RPS && c->target_set && c->target < 1)
         return ydoc_fail(b->err, &d->yd, c->target_node, "scaleTarget",
-                       "an rps target must be at least 1 (KServe's webhook)");
+                         "an rps target must be at least 1 (KServe's webhook)");
     s->cls = SVC_KPA;
     s->replicas = s->initial_ready = s->kpa.deployment_replicas;
     for (size_t i = 0; i < l.n && i < SVC_MAX_KV; i++)
@@ -235,7 +239,7 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
     }
     if (klass && strcmp(klass, "hpa") != 0)
         return ydoc_fail(b->err, &d->yd, c->node, "serving.kserve.io/autoscalerClass",
-                       "\"%s\" is not simulated (hpa, external and none are)", klass);
+                         "\"%s\" is not simulated (hpa, external and none are)", klass);
     s->cls = SVC_HPA;
     snprintf(s->scaler_name, sizeof(s->scaler_name), "%s", s->name);
     struct hpa_spec *h = &s->hpa;
@@ -247,7 +251,7 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
     if (strcmp(metric, "cpu") == 0 || (strcmp(metric, "memory") == 0 && c->target_set)) {
         if (c->target_set && strcmp(metric, "cpu") == 0 && (c->target < 1 || c->target > 100))
             return ydoc_fail(b->err, &d->yd, c->target_node, "scaleTarget",
-                           "a cpu target is a utilization between 1 and 100 (KServe's webhook)");
+                             "a cpu target is a utilization between 1 and 100 (KServe's webhook)");
         h->n_metrics = 1;
         h->metrics[0] = (struct hpa_metric_spec){
             .type = HPA_RESOURCE,
@@ -257,15 +261,16 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
         };
     } else if (strcmp(metric, "memory") != 0) {
         return ydoc_fail(b->err, &d->yd, c->metric_node, "scaleMetric",
-                       "\"%s\" is not an HPA metric: with the hpa autoscaler class KServe "
-                       "accepts cpu or memory",
-                       metric);
+                         "\"%s\" is not an HPA metric: with the hpa autoscaler class KServe "
+                         "accepts cpu or memory",
+                         metric);
     }
     return PP_OK;
 }
 
 static const char *deployment_mode(struct doc *d, bool kubeflow, const char **klass) {
-    const yaml_node_t *ann = ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "annotations");
+    const yaml_node_t *ann =
+        ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "annotations");
     *klass = ydoc_scalar(ydoc_get(&d->yd, ann, "serving.kserve.io/autoscalerClass"));
     if (kubeflow)
         return "Knative";
@@ -281,21 +286,23 @@ enum pp_status manifest_read_isvc(struct build *b, struct doc *d) {
     const bool kubeflow = manifest_api_group(d->api, "serving.kubeflow.org");
     if (strcmp(d->api, "serving.kserve.io/v1beta1") != 0 &&
         strcmp(d->api, "serving.kubeflow.org/v1beta1") != 0)
-        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "apiVersion"), "apiVersion",
-                       "%s is not read; serving.kserve.io/v1beta1 and serving.kubeflow.org/v1beta1 "
-                       "are",
-                       d->api);
+        return ydoc_fail(
+            b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "apiVersion"), "apiVersion",
+            "%s is not read; serving.kserve.io/v1beta1 and serving.kubeflow.org/v1beta1 "
+            "are",
+            d->api);
     if (!d->name)
-        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "metadata.name", "not set");
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "metadata.name",
+                         "not set");
     const yaml_node_t *spec = ydoc_get(&d->yd, d->yd.root, "spec");
     if (ydoc_want_map(b->err, &d->yd, spec, "spec") != PP_OK)
         return PP_ERR_INVALID;
     const char *klass;
     const char *mode = deployment_mode(d, kubeflow, &klass);
     if (strcmp(mode, "Knative") != 0 && strcmp(mode, "Standard") != 0)
-        return ydoc_fail(b->err, &d->yd, d->yd.root, "serving.kserve.io/deploymentMode",
-                       "\"%s\" is not simulated (Serverless/Knative and RawDeployment/Standard are)",
-                       mode);
+        return ydoc_fail(
+            b->err, &d->yd, d->yd.root, "serving.kserve.io/deploymentMode",
+            "\"%s\" is not simulated (Serverless/Knative and RawDeployment/Standard are)", mode);
     static const char *const kinds[] = {"predictor", "transformer", "explainer"};
     bool any = false;
     for (size_t k = 0; k < 3; k++) {
@@ -322,6 +329,7 @@ enum pp_status manifest_read_isvc(struct build *b, struct doc *d) {
             return st;
     }
     if (!any)
-        return ydoc_fail(b->err, &d->yd, spec, "spec.predictor", "not set: an InferenceService needs one");
+        return ydoc_fail(b->err, &d->yd, spec, "spec.predictor",
+                         "not set: an InferenceService needs one");
     return PP_OK;
 }

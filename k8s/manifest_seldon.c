@@ -23,11 +23,12 @@ enum pp_status manifest_read_seldon(struct build *b, struct doc *d) {
     struct lag_model_spec *m = &s->lag_model;
     m->name = d->name;
     m->version = 1;
-    if (ydoc_get_i32(b->err, &d->yd, spec, "replicas", "spec.replicas", INT32_MIN, &m->replicas, NULL) ||
-        ydoc_get_i32(b->err, &d->yd, spec, "minReplicas", "spec.minReplicas", INT32_MIN, &m->min_replicas,
-                NULL) ||
-        ydoc_get_i32(b->err, &d->yd, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN, &m->max_replicas,
-                NULL))
+    if (ydoc_get_i32(b->err, &d->yd, spec, "replicas", "spec.replicas", INT32_MIN, &m->replicas,
+                     NULL) ||
+        ydoc_get_i32(b->err, &d->yd, spec, "minReplicas", "spec.minReplicas", INT32_MIN,
+                     &m->min_replicas, NULL) ||
+        ydoc_get_i32(b->err, &d->yd, spec, "maxReplicas", "spec.maxReplicas", INT32_MIN,
+                     &m->max_replicas, NULL))
         return PP_ERR_INVALID;
     struct lag_model_spec check = *m;
     struct pp_error e = {0};

@@ -16,8 +16,8 @@
 /* pods: of the Simulation, into what the pods do (pm) and, where the
  * simulation overrides it, what their template says (spec). */
 static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_t *n,
-                                const char *path, struct sim_pod_model *pm,
-                                struct pod_spec *spec, int32_t *ready) {
+                                const char *path, struct sim_pod_model *pm, struct pod_spec *spec,
+                                int32_t *ready) {
     char f[200];
 #define FIELD(key) (snprintf(f, sizeof(f), "%s.%s", path, key), f)
     pp_time st = (pp_time)(pm->service_time_s * 1e9);
@@ -34,8 +34,8 @@ static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_
             pm->dist = SIM_DIST_CONSTANT;
         else
             return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "serviceTimeDistribution"),
-                           FIELD("serviceTimeDistribution"),
-                           "expected lognormal, exponential or constant, got \"%s\"", dist);
+                             FIELD("serviceTimeDistribution"),
+                             "expected lognormal, exponential or constant, got \"%s\"", dist);
     }
     const yaml_node_t *cv = ydoc_get(&d->yd, n, "serviceTimeCV");
     if (cv && !goparse_float(ydoc_scalar(cv) ? ydoc_scalar(cv) : "", &pm->service_cv))
@@ -43,25 +43,28 @@ static enum pp_status pod_model(struct build *b, struct doc *d, const yaml_node_
     if (ydoc_get_duration(b->err, &d->yd, n, "coldStart", FIELD("coldStart"), &pm->cold_start) ||
         ydoc_get_i32(b->err, &d->yd, n, "streams", FIELD("streams"), 1, &pm->streams, NULL) ||
         ydoc_get_i32(b->err, &d->yd, n, "gpus", FIELD("gpus"), 0, &spec->gpus, NULL) ||
-        ydoc_get_quantity(b->err, &d->yd, n, "cpuRequest", FIELD("cpuRequest"), &spec->cpu_request_milli) ||
+        ydoc_get_quantity(b->err, &d->yd, n, "cpuRequest", FIELD("cpuRequest"),
+                          &spec->cpu_request_milli) ||
         ydoc_get_quantity(b->err, &d->yd, n, "cpuIdle", FIELD("cpuIdle"), &pm->cpu_idle_milli) ||
-        ydoc_get_quantity(b->err, &d->yd, n, "cpuPerStream", FIELD("cpuPerStream"), &pm->cpu_stream_milli))
+        ydoc_get_quantity(b->err, &d->yd, n, "cpuPerStream", FIELD("cpuPerStream"),
+                          &pm->cpu_stream_milli))
         return PP_ERR_INVALID;
     if (ready) {
         bool start_ready = true;
-        if (ydoc_get_bool(b->err, &d->yd, n, "startReady", FIELD("startReady"), &start_ready) != PP_OK)
+        if (ydoc_get_bool(b->err, &d->yd, n, "startReady", FIELD("startReady"), &start_ready) !=
+            PP_OK)
             return PP_ERR_INVALID;
         if (!start_ready)
             *ready = 0;
     }
     struct pp_error e = {0};
     if (sim_pod_model_validate(pm, &e) != PP_OK || pod_spec_validate(spec, &e) != PP_OK)
-        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, e.field) ? ydoc_get(&d->yd, n, e.field) : n, FIELD(e.field),
-                       "%s", e.message);
+        return ydoc_fail(b->err, &d->yd,
+                         ydoc_get(&d->yd, n, e.field) ? ydoc_get(&d->yd, n, e.field) : n,
+                         FIELD(e.field), "%s", e.message);
 #undef FIELD
     return PP_OK;
 }
-
 
 static enum pp_status sim_env(struct build *b, struct doc *d, const yaml_node_t *n,
                               const char *path, struct svc_config *s) {
@@ -103,7 +106,8 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
         s->initial_ready = ready;
         char f[96];
         snprintf(f, sizeof(f), "%s.serverReplicas", path);
-        if (ydoc_get_i32(b->err, &d->yd, n, "serverReplicas", f, 1, &s->lag_server.replicas, NULL) != PP_OK)
+        if (ydoc_get_i32(b->err, &d->yd, n, "serverReplicas", f, 1, &s->lag_server.replicas,
+                         NULL) != PP_OK)
             return PP_ERR_INVALID;
         const yaml_node_t *env = ydoc_get(&d->yd, n, "seldon");
         snprintf(f, sizeof(f), "%s.seldon", path);
@@ -112,8 +116,8 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
     }
     if (!found)
         return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "name"), path,
-                       "no service, InferenceService or Model named \"%s\" in these manifests",
-                       name);
+                         "no service, InferenceService or Model named \"%s\" in these manifests",
+                         name);
     return PP_OK;
 }
 
@@ -128,7 +132,7 @@ static enum pp_status sim_loads(struct build *b, struct doc *d, const yaml_node_
         const size_t svc = svc_set_match(b->set, name);
         if (svc == b->set->n)
             return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "service"), f,
-                           "no service named \"%s\" in these manifests", name);
+                             "no service named \"%s\" in these manifests", name);
         snprintf(f, sizeof(f), "loads[%zu].hey", i);
         const char *hey = ydoc_scalar(ydoc_get(&d->yd, n, "hey"));
         if (!hey)
@@ -146,7 +150,8 @@ static enum pp_status sim_loads(struct build *b, struct doc *d, const yaml_node_
 
 enum pp_status manifest_read_sim_globals(struct build *b, struct doc *d) {
     int64_t seed = (int64_t)b->set->seed;
-    if (ydoc_get_int(b->err, &d->yd, d->yd.root, "seed", "seed", 0, INT64_MAX, &seed, NULL) != PP_OK)
+    if (ydoc_get_int(b->err, &d->yd, d->yd.root, "seed", "seed", 0, INT64_MAX, &seed, NULL) !=
+        PP_OK)
         return PP_ERR_INVALID;
     b->set->seed = (uint64_t)seed;
     const yaml_node_t *start = ydoc_get(&d->yd, d->yd.root, "start");
@@ -157,12 +162,13 @@ enum pp_status manifest_read_sim_globals(struct build *b, struct doc *d) {
         if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &da, &h, &mi, &s, &z) != 7 ||
             z != 'Z')
             return ydoc_fail(b->err, &d->yd, start, "start",
-                           "expected an RFC 3339 UTC time like 2026-01-05T10:29:00Z");
+                             "expected an RFC 3339 UTC time like 2026-01-05T10:29:00Z");
         struct tz *utc = tz_utc();
         b->set->start = PP_SEC(tz_date(utc, y, mo, da, h, mi, s));
         tz_destroy(utc);
     }
-    if (ydoc_get_duration(b->err, &d->yd, d->yd.root, "duration", "duration", &b->set->duration) != PP_OK)
+    if (ydoc_get_duration(b->err, &d->yd, d->yd.root, "duration", "duration", &b->set->duration) !=
+        PP_OK)
         return PP_ERR_INVALID;
     const yaml_node_t *defs = ydoc_get(&d->yd, d->yd.root, "defaults");
     if (defs && (ydoc_want_map(b->err, &d->yd, defs, "defaults") ||

@@ -54,7 +54,7 @@ yaml_node_t *ydoc_seq_at(const struct ydoc *d, const yaml_node_t *n, size_t i) {
 }
 
 enum pp_status ydoc_fail(struct pp_error *err, const struct ydoc *d, const yaml_node_t *n,
-                              const char *field, const char *fmt, ...) {
+                         const char *field, const char *fmt, ...) {
     if (!err)
         return PP_ERR_INVALID;
     memset(err, 0, sizeof(*err));
@@ -98,14 +98,14 @@ const yaml_node_t *ydoc_find(const struct ydoc *d, const char *path) {
 }
 
 enum pp_status ydoc_want_map(struct pp_error *err, const struct ydoc *d, const yaml_node_t *n,
-                               const char *field) {
+                             const char *field) {
     if (n && n->type != YAML_MAPPING_NODE)
         return ydoc_fail(err, d, n, field, "expected a mapping");
     return PP_OK;
 }
 
 enum pp_status ydoc_get_str(struct pp_error *err, const struct ydoc *d, const yaml_node_t *map,
-                              const char *key, const char *field, const char **out) {
+                            const char *key, const char *field, const char **out) {
     const yaml_node_t *n = ydoc_get(d, map, key);
     *out = NULL;
     if (!n)
@@ -117,8 +117,8 @@ enum pp_status ydoc_get_str(struct pp_error *err, const struct ydoc *d, const ya
 }
 
 enum pp_status ydoc_get_int(struct pp_error *err, const struct ydoc *d, const yaml_node_t *map,
-                              const char *key, const char *field, int64_t lo, int64_t hi,
-                              int64_t *out, bool *present) {
+                            const char *key, const char *field, int64_t lo, int64_t hi,
+                            int64_t *out, bool *present) {
     const yaml_node_t *n = ydoc_get(d, map, key);
     if (present)
         *present = n != NULL;
@@ -128,17 +128,17 @@ enum pp_status ydoc_get_int(struct pp_error *err, const struct ydoc *d, const ya
     int64_t v;
     if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !goparse_int64(s, &v))
         return ydoc_fail(err, d, n, field, "expected an integer, got %s%s%s", s ? "\"" : "",
-                       s ? s : "a collection", s ? "\"" : "");
+                         s ? s : "a collection", s ? "\"" : "");
     if (v < lo || v > hi)
-        return ydoc_fail(err, d, n, field, "must be between %lld and %lld, got %lld",
-                       (long long)lo, (long long)hi, (long long)v);
+        return ydoc_fail(err, d, n, field, "must be between %lld and %lld, got %lld", (long long)lo,
+                         (long long)hi, (long long)v);
     *out = v;
     return PP_OK;
 }
 
 enum pp_status ydoc_get_i32(struct pp_error *err, const struct ydoc *d, const yaml_node_t *map,
-                              const char *key, const char *field, int32_t lo, int32_t *out,
-                              bool *present) {
+                            const char *key, const char *field, int32_t lo, int32_t *out,
+                            bool *present) {
     int64_t v = *out;
     enum pp_status s = ydoc_get_int(err, d, map, key, field, lo, INT32_MAX, &v, present);
     *out = (int32_t)v;
@@ -164,7 +164,7 @@ enum pp_status ydoc_bool(struct pp_error *err, const struct ydoc *d, const yaml_
 }
 
 enum pp_status ydoc_get_duration(struct pp_error *err, const struct ydoc *d, const yaml_node_t *map,
-                                   const char *key, const char *field, pp_time *out) {
+                                 const char *key, const char *field, pp_time *out) {
     const yaml_node_t *n = ydoc_get(d, map, key);
     if (!n)
         return PP_OK;
@@ -172,7 +172,7 @@ enum pp_status ydoc_get_duration(struct pp_error *err, const struct ydoc *d, con
     char msg[160];
     if (!s || !goparse_duration_msg(s, out, msg, sizeof(msg)))
         return ydoc_fail(err, d, n, field, "expected a duration like 10s or 2m: %s",
-                       s ? msg : "not a string");
+                         s ? msg : "not a string");
     if (*out < 0)
         return ydoc_fail(err, d, n, field, "must not be negative");
     return PP_OK;
@@ -214,17 +214,16 @@ bool ydoc_quantity_milli(const char *s, int64_t *milli) {
 }
 
 enum pp_status ydoc_get_quantity(struct pp_error *err, const struct ydoc *d, const yaml_node_t *map,
-                                   const char *key, const char *field, int64_t *out) {
+                                 const char *key, const char *field, int64_t *out) {
     const yaml_node_t *n = ydoc_get(d, map, key);
     if (!n)
         return PP_OK;
     const char *s = ydoc_scalar(n);
     if (!s || !ydoc_quantity_milli(s, out))
-        return ydoc_fail(err, d, n, field,
-                       "expected a quantity like 500m, 1, 2Gi, got \"%s\"", s ? s : "");
+        return ydoc_fail(err, d, n, field, "expected a quantity like 500m, 1, 2Gi, got \"%s\"",
+                         s ? s : "");
     return PP_OK;
 }
-
 
 enum pp_status ydoc_parse_error(struct pp_error *err, const char *file, const yaml_parser_t *p) {
     const struct ydoc tmp = {.file = file};

@@ -53,13 +53,11 @@ enum pp_status ydoc_get_bool(struct pp_error *err, const struct ydoc *d, const y
 enum pp_status ydoc_bool(struct pp_error *err, const struct ydoc *d, const yaml_node_t *n,
                          const char *field, bool *out);
 /* A Go duration (10s, 2m), not negative. */
-enum pp_status ydoc_get_duration(struct pp_error *err, const struct ydoc *d,
-                                 const yaml_node_t *map, const char *key, const char *field,
-                                 pp_time *out);
+enum pp_status ydoc_get_duration(struct pp_error *err, const struct ydoc *d, const yaml_node_t *map,
+                                 const char *key, const char *field, pp_time *out);
 /* A Kubernetes quantity, in milli-units. */
-enum pp_status ydoc_get_quantity(struct pp_error *err, const struct ydoc *d,
-                                 const yaml_node_t *map, const char *key, const char *field,
-                                 int64_t *out);
+enum pp_status ydoc_get_quantity(struct pp_error *err, const struct ydoc *d, const yaml_node_t *map,
+                                 const char *key, const char *field, int64_t *out);
 
 /* A Kubernetes quantity ("500m", "1", "12Gi", "1.5k") in milli-units,
  * rounded up as Quantity.MilliValue() does. */

@@ -54,8 +54,8 @@ static enum pp_status bad_value(struct pp_error *err, const char *flag, const ch
                    flag);
 }
 
-static const char *const ignored_with_value[] = {"-H", "-A", "-d", "-D", "-T", "-U", "-a",
-                                                 "-x", "-o", "-cpus"};
+static const char *const ignored_with_value[] = {"-H", "-A", "-d", "-D", "-T",
+                                                 "-U", "-a", "-x", "-o", "-cpus"};
 static const char *const ignored_bool[] = {"-h2", "-disable-compression", "-disable-keepalive",
                                            "-disable-redirects"};
 
@@ -109,8 +109,8 @@ static enum pp_status one_flag(struct hey_args *a, const char *f, const char *v,
 }
 
 static bool takes_value(const char *f) {
-    static const char *const valued[] = {"-n", "-c", "-q", "-z", "-t", "-m", "-host",
-                                         "--rate", "--trace", "--after"};
+    static const char *const valued[] = {"-n", "-c",    "-q",     "-z",      "-t",
+                                         "-m", "-host", "--rate", "--trace", "--after"};
     return in(f, valued, sizeof(valued) / sizeof(valued[0])) ||
            in(f, ignored_with_value, sizeof(ignored_with_value) / sizeof(ignored_with_value[0]));
 }

@@ -46,7 +46,7 @@ static void test_parse_gives_canonical_text(void **state) {
 static void test_every_verb_is_one_table_row(void **state) {
     (void)state;
     static const char *const filled[] = {
-        "pin web 3", "unpin web", "target web 5", "pause web",
+        "pin web 3",  "unpin web",          "target web 5",         "pause web",
         "resume web", "set web window 30s", "load web -z 30s -c 5", "stop web",
     };
     assert_int_equal(command_count, sizeof(filled) / sizeof(filled[0]));
@@ -172,8 +172,7 @@ static void submit(struct fixture *f, const char *line) {
     struct pp_error err = {0};
     assert_int_equal(command_parse(line, &c, &err), PP_OK);
     if (c.kind == CMD_LOAD) {
-        c.load = (struct load_spec){.kind = LOAD_WORKERS, .duration = PP_SEC(60),
-                                   .workers = 5};
+        c.load = (struct load_spec){.kind = LOAD_WORKERS, .duration = PP_SEC(60), .workers = 5};
         c.load_ready = true;
     }
     assert_int_equal(loop_submit(f->loop, &c, &err), PP_OK);
@@ -328,8 +327,8 @@ int main(void) {
         cmocka_unit_test(test_parse_gives_canonical_text),
         cmocka_unit_test(test_every_verb_is_one_table_row),
         cmocka_unit_test(test_parse_errors_say_what_is_wrong),
-        cmocka_unit_test_setup_teardown(test_pin_holds_replicas_while_the_kpa_keeps_deciding,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_holds_replicas_while_the_kpa_keeps_deciding, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(
             test_target_override_changes_the_decision_and_reset_restores, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_commands_change_nothing, setup, teardown),

@@ -129,7 +129,8 @@ static void test_transformer_and_predictor_scale_apart(void **state) {
 
 static void test_sklearn_iris_scales_up_then_back_to_one(void **state) {
     (void)state;
-    struct outcome o = run("sklearn-iris-hpa.yaml", "New size: 1; reason: All metrics below target");
+    struct outcome o =
+        run("sklearn-iris-hpa.yaml", "New size: 1; reason: All metrics below target");
     assert_int_equal(o.max_actual[0], 10);
     assert_int_equal(o.last_actual[0], 1);
     assert_int_equal(o.events_matching, 1);

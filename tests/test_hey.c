@@ -63,8 +63,7 @@ static char *report(const struct hey_results *r) {
 static void test_report_has_heys_layout(void **state) {
     (void)state;
     const double lat[] = {0.4, 0.1, 0.2, 0.3, 1.1};
-    const struct hey_results r = {.total_s = 2, .lat_s = lat, .n_lat = 5, .n_ok = 5,
-                                  .status = 200};
+    const struct hey_results r = {.total_s = 2, .lat_s = lat, .n_lat = 5, .n_ok = 5, .status = 200};
     char *t = report(&r);
     assert_non_null(strstr(t, "\nSummary:\n  Total:\t2.0000 secs\n  Slowest:\t1.1000 secs\n"
                               "  Fastest:\t0.1000 secs\n  Average:\t0.4200 secs\n"

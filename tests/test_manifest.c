@@ -112,16 +112,17 @@ static void test_hpa_attaches_to_its_target_and_names_bad_fields(void **state) {
     (void)state;
     struct svc_set set;
     struct pp_error err;
-    static const char hpa[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
-                      "spec:\n  replicas: 2\n---\n"
-                      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
-                      "metadata:\n  name: h\nspec:\n"
-                      "  scaleTargetRef:\n    kind: Deployment\n    name: d\n"
-                      "  minReplicas: 1\n  maxReplicas: 3\n  metrics:\n  - type: Pods\n"
-                      "    pods:\n      metric:\n        name: m\n"
-                      "      target:\n        type: AverageValue\n        averageValue: 500m\n"
-                      "  behavior:\n    scaleUp:\n      policies:\n"
-                      "      - type: ";
+    static const char hpa[] =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+        "spec:\n  replicas: 2\n---\n"
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+        "metadata:\n  name: h\nspec:\n"
+        "  scaleTargetRef:\n    kind: Deployment\n    name: d\n"
+        "  minReplicas: 1\n  maxReplicas: 3\n  metrics:\n  - type: Pods\n"
+        "    pods:\n      metric:\n        name: m\n"
+        "      target:\n        type: AverageValue\n        averageValue: 500m\n"
+        "  behavior:\n    scaleUp:\n      policies:\n"
+        "      - type: ";
     static const char hpa_tail[] = "\n        value: 1\n        periodSeconds: 15\n";
     char text[1024];
     snprintf(text, sizeof(text), "%s%s%s", hpa, "Pods", hpa_tail);

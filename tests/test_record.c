@@ -30,7 +30,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     (void)state;
-    if (!getenv("KEEP")) unlink(path);
+    if (!getenv("KEEP"))
+        unlink(path);
     return 0;
 }
 
@@ -61,13 +62,24 @@ static void write_ticks(struct record_writer *w, int ticks) {
         const int64_t ops[3] = {LOOP_LAG_OP(1767600000 + t - 1, 3, false),
                                 LOOP_LAG_OP(1767600000 + t, 3, true),
                                 LOOP_LAG_OP(1767600000 + t, 1000, false)};
-        const struct loop_obs a = {.ready = t, .starting = 1, .demand = 0.1 * t, .rps = 1.0 / 3,
-                                   .busy = 1e-17, .gpu_util = NAN,
+        const struct loop_obs a = {.ready = t,
+                                   .starting = 1,
+                                   .demand = 0.1 * t,
+                                   .rps = 1.0 / 3,
+                                   .busy = 1e-17,
+                                   .gpu_util = NAN,
                                    .pods = {.concurrency = 2.0 / 3, .rps = 7},
                                    .activator = {.concurrency = 1e300, .rps = -0.0},
-                                   .n_lag = 3, .lag_ops = ops};
-        const struct loop_obs b = {.ready = 1, .starting = 1, .gpu_util = 42.5, .hpa = t % 2 == 0,
-                                   .n_pods = 2, .hpa_pods = pods, .n_metrics = 2, .metrics = m};
+                                   .n_lag = 3,
+                                   .lag_ops = ops};
+        const struct loop_obs b = {.ready = 1,
+                                   .starting = 1,
+                                   .gpu_util = 42.5,
+                                   .hpa = t % 2 == 0,
+                                   .n_pods = 2,
+                                   .hpa_pods = pods,
+                                   .n_metrics = 2,
+                                   .metrics = m};
         if (t == 2)
             record_command(w, t, "pin \"quoted\" 3");
         static const char line[] = "{\"t\":1,\"service\":\"a\"}\n";
@@ -258,8 +270,8 @@ static void test_whatif_pods_cold_start_and_shrink_starting_first(void **state) 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_what_is_written_reads_back_exactly, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_damaged_end_replays_to_the_last_complete_tick,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_damaged_end_replays_to_the_last_complete_tick, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_not_a_recording_is_refused_naming_the_file, setup,
                                         teardown),
         cmocka_unit_test(test_record_create_fails_cleanly),

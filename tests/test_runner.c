@@ -13,18 +13,17 @@
 #include "engine/runner.h"
 #include "k8s/manifest.h"
 
-static const char manifests[] =
-    "apiVersion: serving.kserve.io/v1beta1\n"
-    "kind: InferenceService\n"
-    "metadata: {name: flowers-sample}\n"
-    "spec:\n"
-    "  predictor:\n"
-    "    scaleTarget: 1\n"
-    "    model: {modelFormat: {name: tensorflow}}\n"
-    "---\n"
-    "apiVersion: podpilot.io/v1alpha1\n"
-    "kind: Simulation\n"
-    "loads: [{service: flowers-sample, hey: \"-z 60s -c 5\"}]\n";
+static const char manifests[] = "apiVersion: serving.kserve.io/v1beta1\n"
+                                "kind: InferenceService\n"
+                                "metadata: {name: flowers-sample}\n"
+                                "spec:\n"
+                                "  predictor:\n"
+                                "    scaleTarget: 1\n"
+                                "    model: {modelFormat: {name: tensorflow}}\n"
+                                "---\n"
+                                "apiVersion: podpilot.io/v1alpha1\n"
+                                "kind: Simulation\n"
+                                "loads: [{service: flowers-sample, hey: \"-z 60s -c 5\"}]\n";
 
 static void build(struct svc_set *set) {
     struct manifest *m = manifest_create();
@@ -34,8 +33,8 @@ static void build(struct svc_set *set) {
     assert_int_equal(manifest_build(m, set, &err), PP_OK);
     manifest_destroy(m);
     set->loads[0].parsed = true;
-    set->loads[0].load = (struct load_spec){.kind = LOAD_WORKERS, .duration = PP_SEC(60),
-                                           .workers = 5};
+    set->loads[0].load =
+        (struct load_spec){.kind = LOAD_WORKERS, .duration = PP_SEC(60), .workers = 5};
 }
 
 /* Waits (bounded) for a snapshot at or past second `at`; fails the test

@@ -60,8 +60,8 @@ static void test_shrinking_removes_starting_pods_first(void **state) {
 static void test_hey_workers_send_n_over_c_each(void **state) {
     (void)state;
     struct sim *s = one(model(0.02, 4), 2);
-    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .requests = 103,
-                               .workers = 5, .timeout = PP_SEC(20)};
+    const struct load_spec l = {
+        .kind = LOAD_WORKERS, .start = T0, .requests = 103, .workers = 5, .timeout = PP_SEC(20)};
     const size_t id = sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(10));
     struct load_result r;
@@ -79,8 +79,8 @@ static void test_hey_workers_send_n_over_c_each(void **state) {
 static void test_rate_limit_is_per_worker(void **state) {
     (void)state;
     struct sim *s = one(model(0.02, 4), 1);
-    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(10),
-                               .workers = 2, .qps = 10};
+    const struct load_spec l = {
+        .kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(10), .workers = 2, .qps = 10};
     const size_t id = sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(11));
     struct load_result r;
@@ -95,8 +95,8 @@ static void test_activator_holds_requests_until_a_pod_is_ready(void **state) {
     struct sim *s = one(model(0.02, 4), 0);
     sim_set_activator(s, 0, true, T0);
     sim_scale(s, 0, 1, T0);
-    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .requests = 5,
-                               .workers = 5, .timeout = PP_SEC(20)};
+    const struct load_spec l = {
+        .kind = LOAD_WORKERS, .start = T0, .requests = 5, .workers = 5, .timeout = PP_SEC(20)};
     const size_t id = sim_load_start(s, 0, &l);
     struct sim_pod_sample pods[4];
     struct sim_service_sample ss;
@@ -118,8 +118,8 @@ static void test_container_concurrency_caps_each_pod_through_the_activator(void 
     spec.concurrency_limit = 1;
     struct sim *s = one_with(model(0.5, 4), spec, 2);
     sim_set_activator(s, 0, true, T0);
-    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(10),
-                               .workers = 6};
+    const struct load_spec l = {
+        .kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(10), .workers = 6};
     sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(5));
     struct sim_pod_sample pods[4];
@@ -140,8 +140,8 @@ static void test_pods_report_cpu_gpu_and_streams_ratio(void **state) {
     struct pod_spec spec = pod_spec_default();
     spec.gpus = 1;
     struct sim *s = one_with(m, spec, 1);
-    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(20),
-                               .workers = 2};
+    const struct load_spec l = {
+        .kind = LOAD_WORKERS, .start = T0, .duration = PP_SEC(20), .workers = 2};
     sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(10));
     struct sim_pod_sample p;
@@ -164,8 +164,8 @@ static void test_poisson_load_is_deterministic_per_seed(void **state) {
         int32_t ready = 4;
         const struct pod_spec spec = pod_spec_default();
         struct sim *s = sim_create(seeds[k], &m, &spec, &ready, 1, T0);
-        const struct load_spec l = {.kind = LOAD_POISSON, .start = T0,
-                                   .duration = PP_SEC(60), .rate = 50};
+        const struct load_spec l = {
+            .kind = LOAD_POISSON, .start = T0, .duration = PP_SEC(60), .rate = 50};
         const size_t id = sim_load_start(s, 0, &l);
         sim_run(s, T0 + PP_SEC(61));
         struct load_result r;
@@ -181,8 +181,8 @@ static void test_poisson_load_is_deterministic_per_seed(void **state) {
 static void test_timeouts_count_as_errors(void **state) {
     (void)state;
     struct sim *s = one(model(2.0, 1), 1);
-    const struct load_spec l = {.kind = LOAD_WORKERS, .start = T0, .requests = 4,
-                               .workers = 2, .timeout = PP_SEC(1)};
+    const struct load_spec l = {
+        .kind = LOAD_WORKERS, .start = T0, .requests = 4, .workers = 2, .timeout = PP_SEC(1)};
     const size_t id = sim_load_start(s, 0, &l);
     sim_run(s, T0 + PP_SEC(30));
     struct load_result r;

@@ -29,8 +29,8 @@ static void test_rows_stack_and_small_values_show_a_pixel(void **state) {
     (void)state;
     const double v[] = {8, 0.01};
     chart_render(v, 2, 8, 2, 1, CHART_BRAILLE, &out[0][0], sizeof(out[0]));
-    assert_string_equal(out[0], "⡇");  /* top row: the 8 fills it, 0.01 does not reach */
-    assert_string_equal(out[1], "⣇");  /* bottom row: full on the left, one pixel right */
+    assert_string_equal(out[0], "⡇"); /* top row: the 8 fills it, 0.01 does not reach */
+    assert_string_equal(out[1], "⣇"); /* bottom row: full on the left, one pixel right */
 }
 
 static void test_ascii_fallback_and_right_alignment(void **state) {

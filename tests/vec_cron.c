@@ -141,9 +141,7 @@ static void read_spec(const cJSON *cr, struct cron_spec *spec, struct cron_job_s
         i++;
     }
     i = 0;
-    cJSON_ArrayForEach(j, ex) {
-        (*excl)[i++] = cJSON_IsString(j) ? j->valuestring : "";
-    }
+    cJSON_ArrayForEach(j, ex) { (*excl)[i++] = cJSON_IsString(j) ? j->valuestring : ""; }
     *spec = (struct cron_spec){
         .target_api_version = str(ref, "apiVersion"),
         .target_kind = str(ref, "kind"),

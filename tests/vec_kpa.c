@@ -21,9 +21,7 @@ struct run {
     cJSON *last_pa;
 };
 
-static pp_time at(int t) {
-    return PP_SEC((int64_t)EPOCH + t);
-}
+static pp_time at(int t) { return PP_SEC((int64_t)EPOCH + t); }
 
 static int int_field(const cJSON *o, const char *name, int dflt) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);

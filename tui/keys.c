@@ -168,8 +168,9 @@ static bool replay_key(struct tui *t, int ch) {
     case 'z':
     case 'b':
     case ':':
-        tui_say(t, true, "replay plays the recorded commands; for what-if: podpilot replay FILE "
-                     "--with CONFIG");
+        tui_say(t, true,
+                "replay plays the recorded commands; for what-if: podpilot replay FILE "
+                "--with CONFIG");
         return true;
     default:
         return false;
@@ -269,7 +270,7 @@ void tui_key(struct tui *t, int ch) {
         if (v) {
             t->prompt = P_CONFIRM_PAUSE;
             tui_say(t, false, "%s autoscaling of %s? (y/n)", v->paused ? "Resume" : "Pause",
-                v->service);
+                    v->service);
         }
         break;
     }
@@ -319,4 +320,3 @@ void tui_key(struct tui *t, int ch) {
         break;
     }
 }
-

@@ -29,8 +29,8 @@ void layout_overview(int cols, struct layout *out) {
     }
     static const enum col shrink[] = {COL_SERVICE, COL_METRIC};
     for (size_t i = 0; i < sizeof(shrink) / sizeof(shrink[0]) && need > cols; i++) {
-        const int give = need - cols < out->width[shrink[i]] - 16 ? need - cols
-                                                                   : out->width[shrink[i]] - 16;
+        const int give =
+            need - cols < out->width[shrink[i]] - 16 ? need - cols : out->width[shrink[i]] - 16;
         out->width[shrink[i]] -= give;
         need -= give;
     }
@@ -40,8 +40,8 @@ void layout_overview(int cols, struct layout *out) {
     }
     int spare = cols - need;
     if (spare > 0) { /* the name first (up to 48), then the last column */
-        const int grow = spare < 48 - out->width[COL_SERVICE] ? spare
-                                                               : 48 - out->width[COL_SERVICE];
+        const int grow =
+            spare < 48 - out->width[COL_SERVICE] ? spare : 48 - out->width[COL_SERVICE];
         out->width[COL_SERVICE] += grow;
         spare -= grow;
         enum col last = out->shown[COL_CONDITION] ? COL_CONDITION : COL_REPLICAS;

@@ -7,13 +7,13 @@
 #include <stddef.h>
 
 enum col {
-    COL_MARK,      /* marks: * marked, P pinned, Z paused, L load, R recording */
-    COL_SERVICE,   /* namespace/name */
-    COL_CLASS,     /* KPA HPA LAG CRON */
-    COL_METRIC,    /* metric and target */
+    COL_MARK,    /* marks: * marked, P pinned, Z paused, L load, R recording */
+    COL_SERVICE, /* namespace/name */
+    COL_CLASS,   /* KPA HPA LAG CRON */
+    COL_METRIC,  /* metric and target */
     COL_STABLE,
-    COL_PANIC,     /* value, and PANIC in panic mode */
-    COL_REPLICAS,  /* ready/actual/desired */
+    COL_PANIC,    /* value, and PANIC in panic mode */
+    COL_REPLICAS, /* ready/actual/desired */
     COL_GPU,
     COL_CONDITION, /* the HPA condition or the reason that matters most */
     COL_COUNT

@@ -101,10 +101,10 @@ static void header(struct tui *t) {
     const struct snapshot *s = t->snap;
     const int64_t secs = s ? s->t : 0;
     snprintf(left, sizeof(left), " podpilot%s  t=%lld:%02lld:%02lld  services %zu%s%s%s%s",
-             t->opt->replay ? " replay" : "", (long long)(secs / 3600),
-             (long long)(secs / 60 % 60), (long long)(secs % 60), s ? s->n : 0,
-             t->filter[0] ? "  filter /" : "", t->filter, s && s->recording ? "  REC" : "",
-             t->frozen                      ? "  FROZEN (Z)"
+             t->opt->replay ? " replay" : "", (long long)(secs / 3600), (long long)(secs / 60 % 60),
+             (long long)(secs % 60), s ? s->n : 0, t->filter[0] ? "  filter /" : "", t->filter,
+             s && s->recording ? "  REC" : "",
+             t->frozen                         ? "  FROZEN (Z)"
              : s && s->done && !t->opt->replay ? "  (run ended)"
                                                : "");
     tui_fill_line(0, tui_role(t, R_HEADER));
@@ -117,7 +117,7 @@ static void footer(struct tui *t) {
     clrtoeol();
     if (t->prompt != P_NONE) {
         static const char *const labels[] = {
-            [P_FILTER] = "/", [P_COMMAND] = ":", [P_VERB] = "",
+            [P_FILTER] = "/",       [P_COMMAND] = ":",     [P_VERB] = "",
             [P_CONFIRM_PAUSE] = "", [P_CONFIRM_QUIT] = "",
         };
         char line[512];
@@ -125,8 +125,8 @@ static void footer(struct tui *t) {
             snprintf(line, sizeof(line), "%s", t->message);
         else
             snprintf(line, sizeof(line), "%s%.*s",
-                     t->prompt == P_VERB ? t->verb->prompt : labels[t->prompt],
-                     (int)t->input_len, t->input);
+                     t->prompt == P_VERB ? t->verb->prompt : labels[t->prompt], (int)t->input_len,
+                     t->input);
         tui_put(y, 0, tui_role(t, R_TITLE), line);
         return;
     }
@@ -141,10 +141,12 @@ static void footer(struct tui *t) {
         const int at = (int)(now * width / end);
         size_t used = 0;
         for (int i = 0; i < width; i++) {
-            const char *g = t->opt->ascii ? (i < at ? "=" : i == at ? ">" : "-")
-                            : i < at     ? "━"
-                            : i == at    ? "●"
-                                         : "─";
+            const char *g = t->opt->ascii ? (i < at    ? "="
+                                             : i == at ? ">"
+                                                       : "-")
+                            : i < at      ? "━"
+                            : i == at     ? "●"
+                                          : "─";
             const size_t n = strlen(g);
             memcpy(bar + used, g, n);
             used += n;
@@ -161,11 +163,11 @@ static void footer(struct tui *t) {
         return;
     }
     tui_put(y, 0, tui_role(t, R_DIM),
-        t->view == V_OVERVIEW
-            ? " ?:help  enter:detail  d:describe  /:filter  ::command  s:pin  u:unpin  "
-              "t:target  z:pause  b:load  r:record  space:mark  N/C/S/R:sort  q:quit"
-            : " esc:back  ?:help  d:describe  s:pin  u:unpin  t:target  z:pause  b:load  "
-              "1-5:span  q:quit");
+            t->view == V_OVERVIEW
+                ? " ?:help  enter:detail  d:describe  /:filter  ::command  s:pin  u:unpin  "
+                  "t:target  z:pause  b:load  r:record  space:mark  N/C/S/R:sort  q:quit"
+                : " esc:back  ?:help  d:describe  s:pin  u:unpin  t:target  z:pause  b:load  "
+                  "1-5:span  q:quit");
 }
 
 static void too_small(void) {

@@ -12,7 +12,7 @@
 #endif
 
 static const char *const role_names[TR_COUNT] = {
-    "header", "title", "select", "panic", "override",
+    "header", "title", "select", "panic",     "override",
     "warn",   "dim",   "stable", "panicLine", "replicas",
 };
 static const char *const color_names[8] = {"black", "red",     "green", "yellow",
@@ -23,7 +23,9 @@ static const uint32_t basic_rgb[8] = {0x000000, 0xcd0000, 0x00cd00, 0xcdcd00,
 
 const char *theme_role_name(enum theme_role r) { return role_names[r]; }
 
-static struct theme_color named(int n) { return (struct theme_color){.kind = TC_NAMED, .named = n}; }
+static struct theme_color named(int n) {
+    return (struct theme_color){.kind = TC_NAMED, .named = n};
+}
 
 void theme_default(struct theme *t) {
     memset(t, 0, sizeof(*t));
@@ -70,16 +72,16 @@ static enum pp_status parse_color(struct reader *r, const yaml_node_t *n, const 
         }
     }
     return ydoc_fail(r->err, &r->yd, n, field,
-                   "expected black, red, green, yellow, blue, magenta, cyan, white, default "
-                   "or \"#rrggbb\", got \"%s\"",
-                   s);
+                     "expected black, red, green, yellow, blue, magenta, cyan, white, default "
+                     "or \"#rrggbb\", got \"%s\"",
+                     s);
 }
 
 static enum pp_status parse_style(struct reader *r, const yaml_node_t *n, const char *role,
                                   struct theme_style *st) {
     if (n->type != YAML_MAPPING_NODE)
         return ydoc_fail(r->err, &r->yd, n, role,
-                       "expected a mapping of fgColor, bgColor, bold, underline, reverse");
+                         "expected a mapping of fgColor, bgColor, bold, underline, reverse");
     *st = (struct theme_style){0};
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         const yaml_node_t *k = ydoc_child(&r->yd, p->key);
@@ -100,7 +102,7 @@ static enum pp_status parse_style(struct reader *r, const yaml_node_t *n, const 
             s = ydoc_bool(r->err, &r->yd, v, field, &st->reverse);
         else
             s = ydoc_fail(r->err, &r->yd, k, field,
-                        "unknown key (fgColor, bgColor, bold, underline, reverse)");
+                          "unknown key (fgColor, bgColor, bold, underline, reverse)");
         if (s != PP_OK)
             return s;
     }
@@ -125,8 +127,8 @@ static enum pp_status parse_theme(struct reader *r, struct theme *t) {
                 return PP_ERR_PARSE;
         } else if (key && strcmp(key, "roles") == 0 && v->type == YAML_MAPPING_NODE) {
             any_role = true;
-            for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-                 q < v->data.mapping.pairs.top; q++) {
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top;
+                 q++) {
                 const yaml_node_t *rk = ydoc_child(&r->yd, q->key);
                 const char *role = ydoc_scalar(rk);
                 int idx = -1;
@@ -135,15 +137,15 @@ static enum pp_status parse_theme(struct reader *r, struct theme *t) {
                         idx = i;
                 if (idx < 0)
                     return ydoc_fail(r->err, &r->yd, rk, "roles",
-                                   "unknown role \"%s\" (header, title, select, panic, "
-                                   "override, warn, dim, stable, panicLine, replicas)",
-                                   role ? role : "");
-                if (parse_style(r, ydoc_child(&r->yd, q->value), role,
-                                &t->roles[idx]) != PP_OK)
+                                     "unknown role \"%s\" (header, title, select, panic, "
+                                     "override, warn, dim, stable, panicLine, replicas)",
+                                     role ? role : "");
+                if (parse_style(r, ydoc_child(&r->yd, q->value), role, &t->roles[idx]) != PP_OK)
                     return PP_ERR_PARSE;
             }
         } else {
-            return ydoc_fail(r->err, &r->yd, k, key ? key : "", "unknown key (name, monochrome, roles)");
+            return ydoc_fail(r->err, &r->yd, k, key ? key : "",
+                             "unknown key (name, monochrome, roles)");
         }
     }
     if (!any_role)
@@ -234,8 +236,8 @@ int theme_terminal_color(const struct theme_color *c, int colors) {
         static const int level[6] = {0, 95, 135, 175, 215, 255};
         const int r = cube((int)(v >> 16 & 255)), g = cube((int)(v >> 8 & 255)),
                   b = cube((int)(v & 255));
-        const uint32_t in_cube = (uint32_t)level[r] << 16 | (uint32_t)level[g] << 8 |
-                                 (uint32_t)level[b];
+        const uint32_t in_cube =
+            (uint32_t)level[r] << 16 | (uint32_t)level[g] << 8 | (uint32_t)level[b];
         const int avg = (int)(((v >> 16 & 255) + (v >> 8 & 255) + (v & 255)) / 3);
         const int gi = avg > 238 ? 23 : avg < 8 ? 0 : (avg - 8) / 10;
         const uint32_t grey = (uint32_t)(8 + 10 * gi) * 0x010101u;

@@ -25,8 +25,8 @@ enum theme_color_kind { TC_DEFAULT, TC_NAMED, TC_RGB };
 
 struct theme_color {
     enum theme_color_kind kind;
-    int named;      /* 0..7: black red green yellow blue magenta cyan white */
-    uint32_t rgb;   /* 0xrrggbb */
+    int named;    /* 0..7: black red green yellow blue magenta cyan white */
+    uint32_t rgb; /* 0xrrggbb */
 };
 
 struct theme_style {

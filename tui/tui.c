@@ -235,4 +235,3 @@ int tui_bench(struct runner *r, const struct tui_options *opt, int cols, int lin
     tui_fini(&t);
     return 0;
 }
-

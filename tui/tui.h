@@ -14,7 +14,7 @@ typedef enum pp_status (*tui_parse_fn)(void *ctx, const char *line, struct comma
 struct tui_options {
     const struct theme *theme; /* NULL: the built-in default */
     bool monochrome;           /* NO_COLOR set and not empty: attributes only */
-    bool ascii;      /* no UTF-8: ASCII charts */
+    bool ascii;                /* no UTF-8: ASCII charts */
     tui_parse_fn parse;
     void *parse_ctx;
     /* r: starts or stops a recording; says what it did in msg */
@@ -22,7 +22,7 @@ struct tui_options {
     void *record_ctx;
     /* replay: the runner plays a recording; these keys drive it */
     bool replay;
-    int64_t replay_end; /* the recording's last second */
+    int64_t replay_end;     /* the recording's last second */
     const int64_t *markers; /* seconds of commands and panic starts and ends */
     size_t n_markers;
 };
@@ -34,9 +34,9 @@ int tui_run(struct runner *r, const struct tui_options *opt);
  * writes to a file, once per new snapshot for `frames` snapshots, then once
  * more with nothing changed. */
 struct tui_bench {
-    double frame_ms;   /* mean time of a frame on a new snapshot */
+    double frame_ms;    /* mean time of a frame on a new snapshot */
     double frame_bytes; /* mean bytes written per such frame */
-    size_t idle_bytes; /* written by a frame with nothing new */
+    size_t idle_bytes;  /* written by a frame with nothing new */
 };
 int tui_bench(struct runner *r, const struct tui_options *opt, int cols, int lines, int frames,
               struct tui_bench *out);

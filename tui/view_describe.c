@@ -16,10 +16,8 @@ void tui_describe(struct tui *t) {
     char line[1024];
     while (*p && y < LINES - 1) {
         const size_t n = strcspn(p, "\n");
-        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1),
-                 p);
+        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1), p);
         mvaddnstr(y++, 0, line, COLS);
         p += n + (p[n] == '\n');
     }
 }
-

@@ -113,18 +113,14 @@ void tui_detail(struct tui *t) {
                     R_STABLE, rows, at_target, kpa ? "target x ready pods" : "target");
     if (kpa)
         y = chart_block(t, y, v->panic_mode ? "panic window  PANIC" : "panic window", h->panic,
-                        h->n, R_PANICLINE, rows, v->panic_threshold * at_target,
-                        "panic threshold");
+                        h->n, R_PANICLINE, rows, v->panic_threshold * at_target, "panic threshold");
     y = chart_block(t, y, "replicas asked", h->actual, h->n, R_REPLICAS, rows, v->desired,
                     "desired");
-    snprintf(line, sizeof(line), " replicas: ready %d  actual %d  desired %d  recommended %d%s%s",
-             v->ready, v->actual, v->desired, v->recommended,
-             isnan(v->gpu_util) ? "" : "  GPU ", "");
-    if (!isnan(v->gpu_util)) {
-        char g[40];
-        snprintf(g, sizeof(g), "%.0f%%", v->gpu_util);
-        strncat(line, g, sizeof(line) - strlen(line) - 1);
-    }
+    char gpu[40] = "";
+    if (!isnan(v->gpu_util))
+        snprintf(gpu, sizeof(gpu), "  GPU %.0f%%", v->gpu_util);
+    snprintf(line, sizeof(line), " replicas: ready %d  actual %d  desired %d  recommended %d%s",
+             v->ready, v->actual, v->desired, v->recommended, gpu);
     tui_put(y++, 0, A_NORMAL, line);
     snprintf(line, sizeof(line), " why: %s", v->reason[0] ? v->reason : "(no limit applied)");
     tui_put(y++, 0, tui_role(t, v->override[0] ? R_OVERRIDE : R_NORMAL), line);
@@ -156,4 +152,3 @@ void tui_detail(struct tui *t) {
             break;
     }
 }
-

@@ -15,4 +15,3 @@ void tui_events(struct tui *t) {
         tui_put(y++, 0, tui_role(t, ev->warning ? R_WARN : R_NORMAL), line);
     }
 }
-

@@ -9,14 +9,16 @@ void tui_overview(struct tui *t) {
     struct layout lay;
     layout_overview(COLS, &lay);
     char cell[256];
-    static const enum col sorted_col[] = {[SORT_NONE] = COL_COUNT, [SORT_NAME] = COL_SERVICE,
-                                          [SORT_CLASS] = COL_CLASS, [SORT_STABLE] = COL_STABLE,
+    static const enum col sorted_col[] = {[SORT_NONE] = COL_COUNT,
+                                          [SORT_NAME] = COL_SERVICE,
+                                          [SORT_CLASS] = COL_CLASS,
+                                          [SORT_STABLE] = COL_STABLE,
                                           [SORT_REPLICAS] = COL_REPLICAS};
     attron(tui_role(t, R_TITLE));
     for (int c = 0; c < COL_COUNT; c++)
         if (lay.shown[c]) {
             const bool sorted = (enum col)c == sorted_col[t->sort];
-            const char *arrow = t->opt->ascii ? (t->sort_desc ? "v" : "^")
+            const char *arrow = t->opt->ascii  ? (t->sort_desc ? "v" : "^")
                                 : t->sort_desc ? "↓"
                                                : "↑";
             char title[64];
@@ -50,8 +52,7 @@ void tui_overview(struct tui *t) {
         tui_fmt_value(v->stable, text[COL_STABLE], sizeof(text[0]));
         tui_fmt_value(v->panic, b, sizeof(b));
         snprintf(text[COL_PANIC], sizeof(text[0]), "%s%s", b, v->panic_mode ? " PANIC" : "");
-        snprintf(text[COL_REPLICAS], sizeof(text[0]), "%d/%d/%d", v->ready, v->actual,
-                 v->desired);
+        snprintf(text[COL_REPLICAS], sizeof(text[0]), "%d/%d/%d", v->ready, v->actual, v->desired);
         tui_fmt_value(v->gpu_util, text[COL_GPU], sizeof(text[0]));
         snprintf(text[COL_CONDITION], sizeof(text[0]), "%s",
                  v->override[0] ? v->override : v->reason);
@@ -68,6 +69,6 @@ void tui_overview(struct tui *t) {
         }
     }
     if (t->n_rows == 0)
-        tui_put(3, 2, tui_role(t, R_DIM), t->filter[0] ? "no service matches the filter" : "no services");
+        tui_put(3, 2, tui_role(t, R_DIM),
+                t->filter[0] ? "no service matches the filter" : "no services");
 }
-

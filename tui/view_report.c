@@ -13,10 +13,8 @@ void tui_report(struct tui *t) {
     int y = 2;
     for (const char *p = s->report; *p && y < LINES - 1;) {
         const size_t n = strcspn(p, "\n");
-        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1),
-                 p);
+        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1), p);
         mvaddnstr(y++, 1, line, COLS - 1);
         p += n + (p[n] == '\n');
     }
 }
-

@@ -1,5 +1,6 @@
 /* podpilot: watch and steer autoscaling of model-serving workloads. */
 #include "app/build.h"
+#include "app/cli.h"
 #include "app/console.h"
 #include "app/demo.h"
 #include "app/headless.h"
@@ -88,17 +89,7 @@ static void wrap_commands(char *buf, size_t size) {
     }
 }
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "podpilot: ");
-    vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
-    fprintf(stderr, "\nTry 'podpilot --help'.\n");
-    va_end(ap);
-    return 2;
-}
+static const char prog[] = "podpilot";
 
 static const char *value_of(int argc, char **argv, int *i) {
     const char *eq = strchr(argv[*i], '=');
@@ -145,9 +136,10 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             const char *v = value_of(argc, argv, &i);
             pp_time d;
             if (!v || !goparse_duration(v, &d) || d < PP_NS_PER_SEC || d > PP_SEC(86400 * 7))
-                return fail("--duration: expected a duration like 300s or 5m (1s to 168h), "
-                            "got \"%s\"",
-                            v ? v : "");
+                return cli_fail(prog,
+                                "--duration: expected a duration like 300s or 5m (1s to 168h), "
+                                "got \"%s\"",
+                                v ? v : "");
             c->opt.duration_s = d / PP_NS_PER_SEC;
         } else if (flag_is(a, "--speed")) {
             const char *v = value_of(argc, argv, &i);
@@ -157,42 +149,44 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             else if (v && goparse_float(v, &x) && x > 0 && x <= 1e6)
                 c->opt.speed = x;
             else
-                return fail("--speed: expected a positive number or \"max\", got \"%s\"",
-                            v ? v : "");
+                return cli_fail(prog, "--speed: expected a positive number or \"max\", got \"%s\"",
+                                v ? v : "");
             c->speed_set = true;
         } else if (flag_is(a, "--theme")) {
             const char *v = value_of(argc, argv, &i);
             if (!v || !*v)
-                return fail("--theme: expected a theme name or file");
+                return cli_fail(prog, "--theme: expected a theme name or file");
             c->theme = v;
         } else if (flag_is(a, "--seed")) {
             const char *v = value_of(argc, argv, &i);
             int64_t s;
             if (!v || !goparse_int64(v, &s) || s < 0)
-                return fail("--seed: expected a non-negative integer, got \"%s\"", v ? v : "");
+                return cli_fail(prog, "--seed: expected a non-negative integer, got \"%s\"",
+                                v ? v : "");
             c->seed = (uint64_t)s;
             c->seed_set = true;
         } else if (flag_is(a, "--load")) {
             const char *v = value_of(argc, argv, &i);
             if (!v || !strchr(v, ':'))
-                return fail("--load: expected 'SERVICE: HEY-FLAGS', e.g. 'flowers-sample: -z "
-                            "30s -c 5', got \"%s\"",
-                            v ? v : "");
+                return cli_fail(prog,
+                                "--load: expected 'SERVICE: HEY-FLAGS', e.g. 'flowers-sample: -z "
+                                "30s -c 5', got \"%s\"",
+                                v ? v : "");
             if (c->n_loads == MAX_LOADS)
-                return fail("--load: at most %d loads", MAX_LOADS);
+                return cli_fail(prog, "--load: at most %d loads", MAX_LOADS);
             c->loads[c->n_loads++] = v;
         } else if (flag_is(a, "--commands")) {
             const char *v = value_of(argc, argv, &i);
             if (!v || !*v)
-                return fail("--commands: expected a file of commands");
+                return cli_fail(prog, "--commands: expected a file of commands");
             c->commands_file = v;
         } else if (flag_is(a, "--record")) {
             const char *v = value_of(argc, argv, &i);
             if (!v || !*v)
-                return fail("--record: expected a file to record to");
+                return cli_fail(prog, "--record: expected a file to record to");
             c->opt.record_path = v;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return fail("unknown option \"%s\"", a);
+            return cli_fail(prog, "unknown option \"%s\"", a);
         } else {
             c->files[c->n_files++] = a;
         }

@@ -1,6 +1,7 @@
 #include "app/replay.h"
 
 #include "app/build.h"
+#include "app/cli.h"
 #include "app/commands.h"
 #include "app/headless.h"
 #include "engine/jsonl.h"
@@ -62,16 +63,7 @@ struct replay_cli {
     int64_t from, to;
 };
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "podpilot replay: ");
-    vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
-    fprintf(stderr, "\nTry 'podpilot replay --help'.\n");
-    va_end(ap);
-    return 2;
-}
+static const char prog[] = "podpilot replay";
 
 static bool seconds_arg(const char *v, int64_t *out) {
     pp_time d;
@@ -97,35 +89,37 @@ static int parse_args(int argc, char **argv, struct replay_cli *c) {
             c->json = true;
         } else if (strcmp(a, "--with") == 0) {
             if (!v)
-                return fail("--with: expected a configuration file");
+                return cli_fail(prog, "--with: expected a configuration file");
             c->with[c->n_with++] = v;
             i++;
         } else if (strcmp(a, "--speed") == 0) {
             if (v && strcmp(v, "max") == 0)
                 c->speed = 0;
             else if (!v || !goparse_float(v, &c->speed) || !(c->speed > 0) || c->speed > 1e6)
-                return fail("--speed: expected a positive number or \"max\", got \"%s\"",
-                            v ? v : "");
+                return cli_fail(prog, "--speed: expected a positive number or \"max\", got \"%s\"",
+                                v ? v : "");
             c->speed_set = true;
             i++;
         } else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
             int64_t *dst = a[2] == 'f' ? &c->from : &c->to;
             if (!v || !seconds_arg(v, dst))
-                return fail("%s: expected seconds since the start (90, 90s, 2m), got \"%s\"", a,
-                            v ? v : "");
+                return cli_fail(prog,
+                                "%s: expected seconds since the start (90, 90s, 2m), got \"%s\"", a,
+                                v ? v : "");
             i++;
         } else if (a[0] == '-' && a[1]) {
-            return fail("unknown option \"%s\"", a);
+            return cli_fail(prog, "unknown option \"%s\"", a);
         } else if (!c->file) {
             c->file = a;
         } else {
-            return fail("one recording at a time (got \"%s\" and \"%s\")", c->file, a);
+            return cli_fail(prog, "one recording at a time (got \"%s\" and \"%s\")", c->file, a);
         }
     }
     if (!c->file)
-        return fail("expected a recording file");
+        return cli_fail(prog, "expected a recording file");
     if (c->to >= 0 && c->to < c->from)
-        return fail("--to %lld is before --from %lld", (long long)c->to, (long long)c->from);
+        return cli_fail(prog, "--to %lld is before --from %lld", (long long)c->to,
+                        (long long)c->from);
     return -1;
 }
 

@@ -1,6 +1,7 @@
 /* bench/sim: how much faster than real time the engine runs a cluster.
  * 100 KPA services at 50 rps each (Poisson) for one simulated hour, through
  * the whole loop (simulated pods, queue-proxy scrapes, KPA and reconciler). */
+#include "bench/common.h"
 #include "engine/loop.h"
 #include "engine/source_sim.h"
 
@@ -23,20 +24,7 @@ static double wall(void) {
 
 int main(void) {
     struct svc_set set;
-    svc_set_init(&set);
-    for (int i = 0; i < SERVICES; i++) {
-        char name[32];
-        snprintf(name, sizeof(name), "svc-%03d", i);
-        struct svc_config *s = svc_set_add(&set, name, "bench");
-        const struct pp_kv kv[] = {{"autoscaling.knative.dev/target", "1"}};
-        kpa_config_resolve(kv, 1, &s->kpa, NULL);
-        s->replicas = s->initial_ready = 1;
-    }
-    for (int i = 0; i < SERVICES; i++) {
-        struct svc_load *l = svc_set_add_load(&set, (size_t)i);
-        l->load = (struct load_spec){.kind = LOAD_POISSON, .duration = PP_SEC(SECONDS), .rate = 50};
-        l->parsed = true;
-    }
+    bench_kpa_services(&set, SERVICES, 50, PP_SEC(SECONDS));
     size_t decisions = 0;
     struct source *src = source_sim_create(&set, NULL);
     struct loop *l = loop_create(&set, src, count, &decisions, NULL);

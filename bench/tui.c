@@ -2,6 +2,7 @@
  * frame on a new snapshot, and bytes written to the terminal per frame and
  * per idle frame (nothing new). The terminal is xterm-256color, 200x50,
  * writing to a file. */
+#include "bench/common.h"
 #include "engine/runner.h"
 #include "tui/tui.h"
 
@@ -12,18 +13,7 @@
 
 int main(void) {
     struct svc_set set;
-    svc_set_init(&set);
-    for (int i = 0; i < SERVICES; i++) {
-        char name[32];
-        snprintf(name, sizeof(name), "svc-%04d", i);
-        struct svc_config *s = svc_set_add(&set, name, "bench");
-        const struct pp_kv kv[] = {{"autoscaling.knative.dev/target", "1"}};
-        kpa_config_resolve(kv, 1, &s->kpa, NULL);
-        s->replicas = s->initial_ready = 1;
-        struct svc_load *l = svc_set_add_load(&set, (size_t)i);
-        l->load = (struct load_spec){.kind = LOAD_POISSON, .duration = PP_SEC(3600), .rate = 5};
-        l->parsed = true;
-    }
+    bench_kpa_services(&set, SERVICES, 5, PP_SEC(3600));
     const struct runner_options ro = {.speed = 0, .duration_s = FRAMES + 10};
     struct runner *r = runner_start(&set, &ro, NULL, NULL, NULL);
     if (!r)

@@ -14,14 +14,20 @@ const char *pp_kv_get(const struct pp_kv *kv, size_t n, const char *key) {
     return NULL;
 }
 
-enum pp_status pp_fail(struct pp_error *err, enum pp_status status, const char *field,
-                       const char *fmt, ...) {
+enum pp_status pp_vfail(struct pp_error *err, enum pp_status status, const char *field,
+                        const char *fmt, va_list ap) {
     if (!err)
         return status;
     snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    return status;
+}
+
+enum pp_status pp_fail(struct pp_error *err, enum pp_status status, const char *field,
+                       const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    pp_vfail(err, status, field, fmt, ap);
     va_end(ap);
     return status;
 }

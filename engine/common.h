@@ -3,6 +3,7 @@
 #ifndef PODPILOT_COMMON_H
 #define PODPILOT_COMMON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,8 @@ const char *pp_kv_get(const struct pp_kv *kv, size_t n, const char *key);
 /* Fills err (if not NULL) and returns status; message is printf-style. */
 enum pp_status pp_fail(struct pp_error *err, enum pp_status status, const char *field,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+enum pp_status pp_vfail(struct pp_error *err, enum pp_status status, const char *field,
+                        const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* Formats err as "file:line:column: field: message" into buf. */
 void pp_error_format(const struct pp_error *err, char *buf, size_t size);

@@ -64,10 +64,9 @@ enum pp_status ydoc_fail(struct pp_error *err, const struct ydoc *d, const yaml_
         err->line = (int)at->start_mark.line + 1;
         err->column = (int)at->start_mark.column + 1;
     }
-    snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    pp_vfail(err, PP_ERR_INVALID, field, fmt, ap);
     va_end(ap);
     return PP_ERR_INVALID;
 }

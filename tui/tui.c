@@ -27,11 +27,9 @@ static void take_snapshot(struct tui *t) {
     }
     if (!t->hist) {
         t->n = s->n;
-        t->hist = calloc(s->n ? s->n : 1, sizeof(*t->hist));
-        t->marked = calloc(s->n ? s->n : 1, sizeof(*t->marked));
-        t->rows = calloc(s->n ? s->n : 1, sizeof(*t->rows));
-        if (!t->hist || !t->marked || !t->rows)
-            abort();
+        t->hist = xcalloc(s->n ? s->n : 1, sizeof(*t->hist));
+        t->marked = xcalloc(s->n ? s->n : 1, sizeof(*t->marked));
+        t->rows = xcalloc(s->n ? s->n : 1, sizeof(*t->rows));
     }
     if (s->t != t->last_t || !t->snap) {
         for (size_t i = 0; i < s->n && i < t->n; i++) {
@@ -112,6 +110,15 @@ const struct loop_view *tui_selected(const struct tui *t) {
     return &t->snap->svcs[t->rows[t->sel]].view;
 }
 
+/* A console on the current screen: colours, the first snapshot, drawn. */
+static void tui_start(struct tui *t, struct runner *r, const struct tui_options *opt) {
+    *t = (struct tui){.runner = r, .opt = opt, .span_s = 300, .last_t = -1};
+    tui_colours(t);
+    t->chart_buf = xcalloc(8, 1000 * 3 + 1);
+    take_snapshot(t);
+    tui_draw(t);
+}
+
 static void tui_fini(struct tui *t) {
     runner_release(t->runner, t->snap);
     free(t->hist);
@@ -136,13 +143,8 @@ int tui_run(struct runner *r, const struct tui_options *opt) {
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
-    struct tui t = {.runner = r, .opt = opt, .span_s = 300, .last_t = -1};
-    tui_colours(&t);
-    t.chart_buf = calloc(8, 1000 * 3 + 1);
-    if (!t.chart_buf)
-        abort();
-    take_snapshot(&t);
-    tui_draw(&t);
+    struct tui t;
+    tui_start(&t, r, opt);
     while (!t.quit) {
         struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
                               {.fd = runner_wake_fd(r), .events = POLLIN}};
@@ -200,13 +202,8 @@ int tui_bench(struct runner *r, const struct tui_options *opt, int cols, int lin
         return 1;
     }
     set_term(scr);
-    struct tui t = {.runner = r, .opt = opt, .span_s = 300, .last_t = -1};
-    tui_colours(&t);
-    t.chart_buf = calloc(8, 1000 * 3 + 1);
-    if (!t.chart_buf)
-        abort();
-    take_snapshot(&t);
-    tui_draw(&t);
+    struct tui t;
+    tui_start(&t, r, opt);
     double ms = 0;
     size_t bytes = 0;
     for (int i = 0; i < frames; i++) {

@@ -165,8 +165,11 @@ enum pp_status command_parse(const char *line, struct command *out, struct pp_er
         return PP_ERR_PARSE;
     if (*rest(p))
         return pp_fail(err, PP_ERR_PARSE, verb, "unexpected \"%s\" after the command", rest(p));
-    /* The canonical text, one space between words. */
-    snprintf(out->text, sizeof(out->text), "%s %s%s%s", e->name, out->service, canon[0] ? " " : "",
-             canon);
+    /* The canonical text, one space between words; never cut. */
+    const int n = snprintf(out->text, sizeof(out->text), "%s %s%s%s", e->name, out->service,
+                           canon[0] ? " " : "", canon);
+    if (n < 0 || (size_t)n >= sizeof(out->text))
+        return pp_fail(err, PP_ERR_PARSE, verb, "command longer than %zu characters",
+                       sizeof(out->text) - 1);
     return PP_OK;
 }

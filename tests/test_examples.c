@@ -21,7 +21,7 @@ struct outcome {
     double max_gpu;
     int events_matching;
     const char *want_event;
-    char last_limited[40]; /* ScalingLimited reason at the last HPA decision */
+    char last_limited[64]; /* ScalingLimited status and reason at the last HPA decision */
     size_t loads_done;
     size_t cold_tail; /* requests slower than 5 s */
     size_t warnings;

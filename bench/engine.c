@@ -261,7 +261,11 @@ static int bench_hpa(int n) {
             for (int p = 0; p < PODS_PER; p++)
                 usage[p] = (int64_t)(400 + 300 * sin(t / 300.0 + i)) + p;
             m.timestamp = PP_SEC(T0 + t);
-            struct hpa_obs obs = {replicas[i], replicas[i], pods, (size_t)r, &m};
+            struct hpa_obs obs = {.spec_replicas = replicas[i],
+                                  .status_replicas = replicas[i],
+                                  .pods = pods,
+                                  .n_pods = (size_t)r,
+                                  .metrics = &m};
             double a = now_ns();
             hpa_sync(h[i], &obs, PP_SEC(T0 + t), &replicas[i]);
             t_sync += now_ns() - a;

@@ -1,5 +1,8 @@
 #include "engine/hpa_internal.h"
 
+/* A sync emits at most one event per metric and three of its own. */
+#define HPA_MAX_SYNC_EVENTS (HPA_MAX_METRICS + 4)
+
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -13,6 +16,7 @@ void hpa_controller_defaults(struct hpa_controller *c) {
     c->downscale_stabilization = PP_SEC(300);
     c->cpu_initialization_period = PP_SEC(300);
     c->initial_readiness_delay = PP_SEC(30);
+    c->configurable_tolerance = true; /* beta, on, from v1.35 */
 }
 
 /* ---- the controller's state ---- */
@@ -36,6 +40,8 @@ struct hpa {
     struct hpa_status status;
     struct hpa_event events[HPA_MAX_EVENTS]; /* oldest first */
     size_t n_events;
+    uint8_t sync_events[HPA_MAX_SYNC_EVENTS]; /* emitted by the last sync, in order */
+    size_t n_sync_events;
 };
 
 static void history_put(struct history *h, size_t reuse, bool found, struct stamped s) {
@@ -79,10 +85,11 @@ static void resolve_spec(struct hpa *h, const struct hpa_spec *spec) {
         hpa_default_rules(&h->spec.up, true);
         hpa_default_rules(&h->spec.down, false);
     }
-    h->calc.tol_up =
-        h->spec.behavior_set && h->spec.up.tolerance_set ? h->spec.up.tolerance : h->ctl.tolerance;
-    h->calc.tol_down = h->spec.behavior_set && h->spec.down.tolerance_set ? h->spec.down.tolerance
-                                                                          : h->ctl.tolerance;
+    /* tolerancesForHpa: behavior's own tolerance only with the gate on */
+    const bool own = h->spec.behavior_set && h->ctl.configurable_tolerance;
+    h->calc.tol_up = own && h->spec.up.tolerance_set ? h->spec.up.tolerance : h->ctl.tolerance;
+    h->calc.tol_down =
+        own && h->spec.down.tolerance_set ? h->spec.down.tolerance : h->ctl.tolerance;
     h->calc.cpu_initialization_period = h->ctl.cpu_initialization_period;
     h->calc.initial_readiness_delay = h->ctl.initial_readiness_delay;
 }
@@ -100,6 +107,7 @@ void hpa_set_spec(struct hpa *h, const struct hpa_spec *spec) { resolve_spec(h, 
 void hpa_destroy(struct hpa *h) {
     if (!h)
         return;
+    free(h->calc.samples);
     free(h->recs.v);
     free(h->ups.v);
     free(h->downs.v);
@@ -143,31 +151,48 @@ static void record_event(struct hpa *h, bool warning, const char *reason, pp_tim
 
 static void record_event(struct hpa *h, bool warning, const char *reason, pp_time now,
                          const char *fmt, ...) {
-    char msg[256];
+    char msg[HPA_TEXT];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    for (size_t k = 0; k < h->n_events; k++) {
-        struct hpa_event *e = &h->events[k];
-        if (e->warning == warning && strcmp(e->reason, reason) == 0 &&
-            strcmp(e->message, msg) == 0) {
-            e->count++;
-            e->last = now;
-            return;
-        }
+    size_t k = 0;
+    while (k < h->n_events &&
+           !(h->events[k].warning == warning && strcmp(h->events[k].reason, reason) == 0 &&
+             strcmp(h->events[k].message, msg) == 0))
+        k++;
+    if (k < h->n_events) {
+        h->events[k].count++;
+        h->events[k].last = now;
+    } else {
+        struct hpa_event *e = &h->events[h->n_events++];
+        e->warning = warning;
+        snprintf(e->reason, sizeof(e->reason), "%s", reason);
+        snprintf(e->message, sizeof(e->message), "%s", msg);
+        e->count = 1;
+        e->first = e->last = now;
     }
-    if (h->n_events == HPA_MAX_EVENTS) {
-        memmove(h->events, h->events + 1, (HPA_MAX_EVENTS - 1) * sizeof(h->events[0]));
-        h->n_events--;
-    }
-    struct hpa_event *e = &h->events[h->n_events++];
-    e->warning = warning;
-    snprintf(e->reason, sizeof(e->reason), "%s", reason);
-    snprintf(e->message, sizeof(e->message), "%s", msg);
-    e->count = 1;
-    e->first = e->last = now;
+    if (h->n_sync_events < HPA_MAX_SYNC_EVENTS)
+        h->sync_events[h->n_sync_events++] = (uint8_t)k;
 }
+
+/* Room for a sync's events: the oldest go first, before any index is handed out. */
+static void begin_events(struct hpa *h) {
+    h->n_sync_events = 0;
+    const size_t keep = HPA_MAX_EVENTS - HPA_MAX_SYNC_EVENTS;
+    if (h->n_events <= keep)
+        return;
+    const size_t drop = h->n_events - keep;
+    memmove(h->events, h->events + drop, keep * sizeof(h->events[0]));
+    h->n_events = keep;
+}
+
+size_t hpa_sync_events(const struct hpa *h, const uint8_t **index) {
+    *index = h->sync_events;
+    return h->n_sync_events;
+}
+
+void hpa_restart(struct hpa *h) { h->recs.n = h->ups.n = h->downs.n = 0; }
 
 size_t hpa_events(const struct hpa *h, const struct hpa_event **events) {
     *events = h->events;
@@ -181,102 +206,195 @@ static const char *failed_reason(enum hpa_metric_type t) {
     return r[t];
 }
 
+/* Upstream's layered messages, each cut at HPA_TEXT (far above what
+ * upstream writes). */
+static void say(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *buf, size_t size, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+/* The metrics client's words for a failed or empty answer (metrics/client.go). */
+static void client_error(const struct hpa_metric_obs *o, const char *api, char *buf, size_t size) {
+    if (o->error)
+        say(buf, size, "unable to fetch metrics from %s metrics API: %s", api, o->error);
+    else
+        say(buf, size, "no metrics returned from %s metrics API", api);
+}
+
+/* One metric's answer: the calculator's replicas, or its error worded at
+ * two depths as upstream's computeStatusFor*Metric (cond: the condition
+ * and the per-metric event) and computeReplicasForMetric (ret: what the
+ * sync's error and FailedComputeMetricsReplicas carry). */
+struct metric_result {
+    struct hpa_calc_result calc;
+    char cond[HPA_TEXT], ret[HPA_TEXT];
+};
+
+static bool resource_replicas(struct hpa *h, const struct hpa_metric_spec *m,
+                              const struct hpa_metric_obs *o, const struct hpa_obs *obs,
+                              pp_time now, struct metric_result *out) {
+    bool ok = true;
+    if (o->error || o->empty) {
+        char client[HPA_TEXT];
+        client_error(o, "resource", client, sizeof(client));
+        say(out->calc.error, sizeof(out->calc.error), "unable to get metrics for resource %s: %s",
+            m->name, client);
+        ok = false;
+    } else {
+        ok = hpa_calc_pods(&h->calc, m, o, obs, obs->spec_replicas, now, &out->calc);
+    }
+    if (ok)
+        return true;
+    say(out->cond, sizeof(out->cond),
+        m->target == HPA_TARGET_UTILIZATION ? "failed to get %s utilization: %s"
+                                            : "failed to get %s usage: %s",
+        m->name, out->calc.error);
+    if (m->type == HPA_CONTAINER_RESOURCE)
+        say(out->ret, sizeof(out->ret), "failed to get %s container metric value: %s",
+            m->container ? m->container : "", out->cond);
+    else
+        say(out->ret, sizeof(out->ret), "failed to get %s resource metric value: %s", m->name,
+            out->cond);
+    return false;
+}
+
+static bool pods_replicas(struct hpa *h, const struct hpa_metric_spec *m,
+                          const struct hpa_metric_obs *o, const struct hpa_obs *obs, pp_time now,
+                          struct metric_result *out) {
+    bool ok = true;
+    if (o->error || o->empty) {
+        char client[HPA_TEXT];
+        client_error(o, "custom", client, sizeof(client));
+        say(out->calc.error, sizeof(out->calc.error), "unable to get metric %s: %s", m->name,
+            client);
+        ok = false;
+    } else {
+        ok = hpa_calc_pods(&h->calc, m, o, obs, obs->spec_replicas, now, &out->calc);
+    }
+    if (ok)
+        return true;
+    say(out->cond, sizeof(out->cond), "%s", out->calc.error);
+    say(out->ret, sizeof(out->ret), "failed to get pods metric value: %s", out->cond);
+    return false;
+}
+
+/* Object and External: a Value target against the ready pods, an
+ * AverageValue against scale.status.replicas. */
+static bool value_replicas(struct hpa *h, const struct hpa_metric_spec *m,
+                           const struct hpa_metric_obs *o, const struct hpa_obs *obs,
+                           struct metric_result *out) {
+    const bool object = m->type == HPA_OBJECT;
+    const char *sel = m->selector ? m->selector : "nil";
+    bool ok = true;
+    if (o->error || (o->empty && !object)) {
+        char client[HPA_TEXT];
+        client_error(o, object ? "custom" : "external", client, sizeof(client));
+        if (object)
+            say(out->calc.error, sizeof(out->calc.error), "unable to get metric %s: %s on %s %s/%s",
+                m->name, client, m->object_kind ? m->object_kind : "",
+                h->spec.namespace_ ? h->spec.namespace_ : "", m->object_name ? m->object_name : "");
+        else
+            say(out->calc.error, sizeof(out->calc.error),
+                "unable to get external metric %s/%s/%s: %s",
+                h->spec.namespace_ ? h->spec.namespace_ : "", m->name, sel, client);
+        ok = false;
+    } else if (m->target == HPA_TARGET_VALUE) {
+        out->calc.usage = o->value_milli;
+        ok = hpa_calc_usage_ratio(&h->calc, (double)o->value_milli / (double)m->milli,
+                                  obs->spec_replicas, obs, &out->calc);
+    } else {
+        hpa_calc_per_pod(&h->calc, o->value_milli, m->milli, obs->status_replicas, &out->calc);
+    }
+    if (ok)
+        return true;
+    say(out->cond, sizeof(out->cond), "%s", out->calc.error);
+    const bool avg = m->target == HPA_TARGET_AVERAGE_VALUE;
+    if (object && avg)
+        say(out->ret, sizeof(out->ret),
+            "failed to get object metric value: failed to get %s object metric: %s", m->name,
+            out->cond);
+    else if (object)
+        say(out->ret, sizeof(out->ret), "failed to get object metric value: %s", out->cond);
+    else
+        say(out->ret, sizeof(out->ret),
+            avg ? "failed to get %s external metric value: failed to get %s external metric: %s"
+                : "failed to get %s external metric value: failed to get external metric %s: %s",
+            m->name, m->name, out->cond);
+    return false;
+}
+
 /* computeReplicasForMetric for spec.metrics[i]. */
 static bool metric_replicas(struct hpa *h, size_t i, const struct hpa_obs *obs, pp_time now,
-                            struct hpa_calc_result *out) {
+                            struct metric_result *out) {
     const struct hpa_metric_spec *m = &h->spec.metrics[i];
     const struct hpa_metric_obs *o = &obs->metrics[i];
-    memset(out, 0, sizeof(*out));
-    if (o->error) {
-        if (m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE)
-            snprintf(out->error, sizeof(out->error), "unable to get metrics for resource %s: %s",
-                     m->name, o->error);
-        else if (m->type == HPA_EXTERNAL)
-            snprintf(out->error, sizeof(out->error), "unable to get external metric %s: %s",
-                     m->name, o->error);
-        else
-            snprintf(out->error, sizeof(out->error), "unable to get metric %s: %s", m->name,
-                     o->error);
-        return false;
-    }
+    memset(&out->calc, 0, sizeof(out->calc));
+    out->cond[0] = out->ret[0] = '\0';
     switch (m->type) {
     case HPA_RESOURCE:
     case HPA_CONTAINER_RESOURCE:
+        return resource_replicas(h, m, o, obs, now, out);
     case HPA_PODS:
-        return hpa_calc_pods(&h->calc, m, o, obs, obs->spec_replicas, now, out);
+        return pods_replicas(h, m, o, obs, now, out);
     case HPA_OBJECT:
     case HPA_EXTERNAL:
-        if (m->target == HPA_TARGET_VALUE) {
-            out->usage = o->value_milli;
-            return hpa_calc_usage_ratio(&h->calc, (double)o->value_milli / (double)m->milli,
-                                        obs->spec_replicas, obs, out);
-        }
-        hpa_calc_per_pod(&h->calc, o->value_milli, m->milli, obs->status_replicas, out);
-        return true;
+        return value_replicas(h, m, o, obs, out);
     }
     return false;
 }
 
-/* The computeStatusFor*Metric wrappers around a calculator error. */
-static void wrap_error(const struct hpa_metric_spec *m, const char *err, char *buf, size_t size) {
-    switch (m->type) {
-    case HPA_RESOURCE:
-    case HPA_CONTAINER_RESOURCE:
-        snprintf(buf, size,
-                 m->target == HPA_TARGET_UTILIZATION ? "failed to get %s utilization: %s"
-                                                     : "failed to get %s usage: %s",
-                 m->name, err);
-        return;
-    case HPA_PODS:
-        snprintf(buf, size, "failed to get pods metric value: %s", err);
-        return;
-    case HPA_OBJECT:
-        snprintf(buf, size, "failed to get object metric value: %s", err);
-        return;
-    case HPA_EXTERNAL:
-        snprintf(buf, size, "failed to get external metric value: %s", err);
-        return;
-    }
-}
-
-/* computeReplicasForMetrics: the largest proposal wins; failures count. */
-static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_time now,
-                                char *first_error, size_t size) {
+/* computeReplicasForMetrics: the largest proposal wins; failures count.
+ * -1 when the sync cannot go on (err says why); err also carries the
+ * failures a sync that goes on still returns. */
+static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_time now, char *err,
+                                size_t size) {
     struct hpa_status *s = &h->status;
+    err[0] = '\0';
+    s->n_metrics = 0;
+    if (obs->no_selector) { /* validateAndParseSelector */
+        record_event(h, true, "SelectorRequired", now, "selector is required");
+        set_condition(h, HPA_SCALING_ACTIVE, HPA_COND_FALSE, "InvalidSelector", now,
+                      "the HPA target's scale is missing a selector");
+        say(err, size, "selector is required");
+        return -1;
+    }
     int32_t replicas = 0;
     size_t invalid = 0, first_bad = 0;
-    char err0[320] = "";
+    struct metric_result r;
+    char first_cond[HPA_TEXT] = "", first_ret[HPA_TEXT] = "";
     s->n_metrics = h->spec.n_metrics;
     for (size_t i = 0; i < h->spec.n_metrics; i++) {
-        struct hpa_calc_result c;
         struct hpa_metric_status *ms = &s->metrics[i];
         memset(ms, 0, sizeof(*ms));
-        if (!metric_replicas(h, i, obs, now, &c)) {
-            char why[320];
-            wrap_error(&h->spec.metrics[i], c.error, why, sizeof(why));
-            record_event(h, true, failed_reason(h->spec.metrics[i].type), now, "%s", why);
+        if (!metric_replicas(h, i, obs, now, &r)) {
+            record_event(h, true, failed_reason(h->spec.metrics[i].type), now, "%s", r.cond);
             if (invalid++ == 0) {
                 first_bad = i;
-                snprintf(err0, sizeof(err0), "%s", why);
+                say(first_cond, sizeof(first_cond), "%s", r.cond);
+                say(first_ret, sizeof(first_ret), "%s", r.ret);
             }
             continue;
         }
         ms->valid = true;
-        ms->utilization = c.utilization;
-        ms->current_milli = c.usage;
-        ms->proposal = c.replicas;
-        if (replicas == 0 || c.replicas > replicas) {
-            replicas = c.replicas;
+        ms->utilization = r.calc.utilization;
+        ms->current_milli = r.calc.usage;
+        ms->proposal = r.calc.replicas;
+        if (replicas == 0 || r.calc.replicas > replicas) {
+            replicas = r.calc.replicas;
             hpa_metric_name(&h->spec.metrics[i], s->metric, sizeof(s->metric));
         }
     }
     if (invalid > 0)
-        snprintf(first_error, size, "invalid metrics (%zu invalid out of %zu), first error is: %s",
-                 invalid, h->spec.n_metrics, err0);
+        say(err, size, "invalid metrics (%zu invalid out of %zu), first error is: %s", invalid,
+            h->spec.n_metrics, first_ret);
+    /* A failing metric blocks a scale-down, never a scale-up or a hold. */
     if (invalid >= h->spec.n_metrics || (invalid > 0 && replicas < obs->spec_replicas)) {
         set_condition(h, HPA_SCALING_ACTIVE, HPA_COND_FALSE,
                       failed_reason(h->spec.metrics[first_bad].type), now,
-                      "the HPA was unable to compute the replica count: %s", err0);
+                      "the HPA was unable to compute the replica count: %s", first_cond);
         return -1;
     }
     set_condition(h, HPA_SCALING_ACTIVE, HPA_COND_TRUE, "ValidMetricFound", now,
@@ -527,9 +645,91 @@ static void store_scale_event(struct hpa *h, int32_t prev, int32_t next, pp_time
 
 /* ---- reconcileAutoscaler ---- */
 
+/* "Deployment/default/web", as the sync's errors name the target. */
+static void reference(const struct hpa *h, char *buf, size_t size) {
+    snprintf(buf, size, "%s/%s/%s", h->spec.target_kind ? h->spec.target_kind : "Deployment",
+             h->spec.namespace_ ? h->spec.namespace_ : "",
+             h->spec.target_name ? h->spec.target_name : "");
+}
+
+/* The replicas the metrics ask for, normalized; -1 when the sync ends on
+ * a metrics error (status and events already say so). */
+static int32_t decide(struct hpa *h, const struct hpa_obs *obs, pp_time now, char *err,
+                      size_t size) {
+    struct hpa_status *s = &h->status;
+    const int32_t current = obs->spec_replicas;
+    const int32_t proposal = metrics_replicas(h, obs, now, err, size);
+    if (proposal == -1)
+        return -1;
+    s->metric_recommendation = proposal;
+    const int32_t desired = proposal > 0 ? proposal : 0;
+    if (desired > current)
+        snprintf(s->rescale_reason, sizeof(s->rescale_reason), "%s above target", s->metric);
+    if (desired < current)
+        snprintf(s->rescale_reason, sizeof(s->rescale_reason), "All metrics below target");
+    return h->spec.behavior_set ? normalize_behavior(h, current, desired, now)
+                                : normalize_legacy(h, current, desired, now);
+}
+
+/* The bounds' branches of reconcileAutoscaler: no metric read, no window. */
+static bool out_of_bounds(struct hpa *h, int32_t current, pp_time now, int32_t *desired,
+                          bool *rescale) {
+    struct hpa_status *s = &h->status;
+    const int32_t min = h->spec.min_replicas;
+    if (current == 0 && min != 0) {
+        *desired = 0;
+        *rescale = false;
+        set_condition(h, HPA_SCALING_ACTIVE, HPA_COND_FALSE, "ScalingDisabled", now,
+                      "scaling is disabled since the replica count of the target is zero");
+    } else if (current > h->spec.max_replicas) {
+        snprintf(s->rescale_reason, sizeof(s->rescale_reason),
+                 "Current number of replicas above Spec.MaxReplicas");
+        *desired = h->spec.max_replicas;
+    } else if (current < min) {
+        snprintf(s->rescale_reason, sizeof(s->rescale_reason),
+                 "Current number of replicas below Spec.MinReplicas");
+        *desired = min;
+    } else {
+        return false;
+    }
+    s->n_metrics = 0;
+    return true;
+}
+
+/* The scale could not be read: the sync ends, the rest of the status stays. */
+static const struct hpa_status *failed_get_scale(struct hpa *h, const char *why, const char *ref,
+                                                 pp_time now) {
+    struct hpa_status *s = &h->status;
+    record_event(h, true, "FailedGetScale", now, "%s", why);
+    set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_FALSE, "FailedGetScale", now,
+                  "the HPA controller was unable to get the target's current scale: %s", why);
+    say(s->error, sizeof(s->error), "failed to query scale subresource for %s: %s", ref, why);
+    return s;
+}
+
+static void rescaled(struct hpa *h, int32_t current, int32_t desired, pp_time now) {
+    struct hpa_status *s = &h->status;
+    set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "SucceededRescale", now,
+                  "the HPA controller was able to update the target scale to %d", (int)desired);
+    record_event(h, false, "SuccessfulRescale", now, "New size: %d; reason: %s", (int)desired,
+                 s->rescale_reason);
+    store_scale_event(h, current, desired, now);
+    s->last_scale_time = now;
+    s->has_scaled = true;
+    s->scaled = true;
+}
+
 const struct hpa_status *hpa_sync(struct hpa *h, const struct hpa_obs *obs, pp_time now,
                                   int32_t *replicas) {
     struct hpa_status *s = &h->status;
+    char ref[600], err[HPA_TEXT] = "";
+    reference(h, ref, sizeof(ref));
+    begin_events(h);
+    s->error[0] = '\0';
+    s->scaled = false;
+    *replicas = obs->spec_replicas;
+    if (obs->scale_error)
+        return failed_get_scale(h, obs->scale_error, ref, now);
     const int32_t current = obs->spec_replicas;
     set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "SucceededGetScale", now,
                   "the HPA controller was able to get the target's current scale");
@@ -539,58 +739,38 @@ const struct hpa_status *hpa_sync(struct hpa *h, const struct hpa_obs *obs, pp_t
     s->stabilized = current;
     s->metric[0] = '\0';
     s->rescale_reason[0] = '\0';
-    s->scaled = false;
-
-    const int32_t min = h->spec.min_replicas;
     int32_t desired = 0;
     bool rescale = true;
-    if (current == 0 && min != 0) {
-        rescale = false;
-        set_condition(h, HPA_SCALING_ACTIVE, HPA_COND_FALSE, "ScalingDisabled", now,
-                      "scaling is disabled since the replica count of the target is zero");
-    } else if (current > h->spec.max_replicas) {
-        snprintf(s->rescale_reason, sizeof(s->rescale_reason),
-                 "Current number of replicas above Spec.MaxReplicas");
-        desired = h->spec.max_replicas;
-    } else if (current < min) {
-        snprintf(s->rescale_reason, sizeof(s->rescale_reason),
-                 "Current number of replicas below Spec.MinReplicas");
-        desired = min;
-    } else {
-        char err[480] = "";
-        int32_t proposal = metrics_replicas(h, obs, now, err, sizeof(err));
-        if (proposal == -1) {
+    if (!out_of_bounds(h, current, now, &desired, &rescale)) {
+        desired = decide(h, obs, now, err, sizeof(err));
+        if (desired == -1) { /* desiredReplicas keeps its last value */
             record_event(h, true, "FailedComputeMetricsReplicas", now, "%s", err);
-            s->current_replicas = current; /* desiredReplicas keeps its last value */
-            *replicas = current;
+            s->current_replicas = current;
+            say(s->error, sizeof(s->error),
+                "failed to compute desired number of replicas based on listed metrics for "
+                "%s: %s",
+                ref, err);
             return s;
         }
-        s->metric_recommendation = proposal;
-        if (proposal > desired)
-            desired = proposal;
-        if (desired > current)
-            snprintf(s->rescale_reason, sizeof(s->rescale_reason), "%s above target", s->metric);
-        if (desired < current)
-            snprintf(s->rescale_reason, sizeof(s->rescale_reason), "All metrics below target");
-        desired = h->spec.behavior_set ? normalize_behavior(h, current, desired, now)
-                                       : normalize_legacy(h, current, desired, now);
         rescale = desired != current;
     }
-
-    if (rescale) {
-        set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "SucceededRescale", now,
-                      "the HPA controller was able to update the target scale to %d", (int)desired);
-        record_event(h, false, "SuccessfulRescale", now, "New size: %d; reason: %s", (int)desired,
-                     s->rescale_reason);
-        store_scale_event(h, current, desired, now);
-        s->last_scale_time = now;
-        s->has_scaled = true;
-        s->scaled = true;
-    } else {
-        desired = current;
+    if (rescale && obs->update_error) {
+        record_event(h, true, "FailedRescale", now, "New size: %d; reason: %s; error: %s",
+                     (int)desired, s->rescale_reason, obs->update_error);
+        set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_FALSE, "FailedUpdateScale", now,
+                      "the HPA controller was unable to update the target scale: %s",
+                      obs->update_error);
+        s->current_replicas = current;
+        say(s->error, sizeof(s->error), "failed to rescale %s: %s", ref, obs->update_error);
+        return s;
     }
+    if (rescale)
+        rescaled(h, current, desired, now);
+    else
+        desired = current;
     s->current_replicas = current;
     s->desired_replicas = desired;
+    say(s->error, sizeof(s->error), "%s", err); /* the metrics that failed, if any */
     *replicas = desired;
     return s;
 }

@@ -8,7 +8,8 @@
 
 #define HPA_MAX_METRICS 8
 #define HPA_MAX_POLICIES 8
-#define HPA_MAX_EVENTS 16
+#define HPA_MAX_EVENTS 24
+#define HPA_TEXT 1024 /* a condition's or an event's message: upstream's are not cut */
 
 enum hpa_metric_type {
     HPA_RESOURCE,
@@ -28,7 +29,9 @@ struct hpa_metric_spec {
     const char *container;   /* ContainerResource */
     const char *object_kind; /* Object: describedObject */
     const char *object_name;
-    const char *selector; /* External: the selector as text, NULL when none */
+    /* Object, External: metric.selector as Go prints a *LabelSelector
+     * (engine/labels), NULL when none ("nil" in names) */
+    const char *selector;
     enum hpa_target_type target;
     int32_t utilization; /* percent, HPA_TARGET_UTILIZATION */
     int64_t milli;       /* value or averageValue */
@@ -57,6 +60,9 @@ struct hpa_rules {
 };
 
 struct hpa_spec {
+    /* scaleTargetRef and the HPA's namespace: "Deployment/default/web" in
+     * the errors a sync returns */
+    const char *target_kind, *target_name, *namespace_;
     bool min_set;
     int32_t min_replicas; /* default 1 */
     int32_t max_replicas;
@@ -73,22 +79,39 @@ struct hpa_controller {
     pp_time downscale_stabilization;   /* 5 min */
     pp_time cpu_initialization_period; /* 5 min */
     pp_time initial_readiness_delay;   /* 30 s */
+    bool configurable_tolerance;       /* gate HPAConfigurableTolerance: behavior's tolerances */
 };
 void hpa_controller_defaults(struct hpa_controller *c);
 
 /* What the API server would refuse (ValidateHorizontalPodAutoscaler):
  * err names the field, e.g. "spec.behavior.scaleUp.policies[0].type". */
 enum pp_status hpa_validate(const struct hpa_spec *spec, struct pp_error *err);
+/* minReplicas 0 with an Object or External metric: valid only where the API
+ * server runs the HPAScaleToZero gate (alpha, off by default). */
+bool hpa_scales_to_zero(const struct hpa_spec *spec);
 
 /* ---- observations of one sync ---- */
 
 enum hpa_pod_phase { HPA_POD_RUNNING, HPA_POD_PENDING, HPA_POD_SUCCEEDED, HPA_POD_FAILED };
 
+/* A container's requests: -1 where it has none. */
+struct hpa_container {
+    const char *name;
+    int64_t cpu_milli, memory_milli;
+    bool init, restartable; /* an init container; restartPolicy Always (a sidecar) */
+};
+
 struct hpa_pod {
+    const char *name;
+    /* its containers; none: cpu_request_milli and memory_request_milli below
+     * are the pod's requests (a simulated pod) */
+    const struct hpa_container *containers;
+    size_t n_containers;
     enum hpa_pod_phase phase;
     bool deleting;
     bool has_ready_condition;
-    bool ready;
+    bool ready;               /* the Ready condition's status is True */
+    bool ready_unknown;       /* ... is Unknown (neither True nor False) */
     pp_time ready_transition; /* the Ready condition's lastTransitionTime */
     bool started;
     pp_time start_time;
@@ -98,18 +121,30 @@ struct hpa_pod {
 
 /* What the metrics APIs answered for spec.metrics[i]. */
 struct hpa_metric_obs {
-    const char *error; /* the fetch failed: upstream's error text */
+    /* the API call failed with this text, or answered nothing: the
+     * metrics client words it ("unable to fetch metrics from resource
+     * metrics API: ...", "no metrics returned from ..."), as upstream's */
+    const char *error;
+    bool empty;
     /* Resource, ContainerResource, Pods: one sample per pod (index aligned
-     * with hpa_obs.pods); present NULL means every pod has one. */
+     * with hpa_obs.pods); present NULL means every pod has one */
     const int64_t *pod_milli;
     const bool *present;
-    pp_time timestamp, window; /* of the resource samples */
-    int64_t value_milli;       /* Object, External (sum of series) */
+    pp_time timestamp, window;                 /* of the samples */
+    const pp_time *pod_timestamp, *pod_window; /* per pod, where they differ; may be NULL */
+    /* samples for pods the selector did not list: left out of a
+     * utilization, counted by the plain average and the rebalance */
+    size_t n_extra;
+    int64_t extra_milli;
+    int64_t value_milli; /* Object, External (sum of series) */
 };
 
 struct hpa_obs {
-    int32_t spec_replicas;   /* scale.spec.replicas */
-    int32_t status_replicas; /* scale.status.replicas */
+    const char *scale_error;  /* GET of the scale failed with this text */
+    const char *update_error; /* a PUT of a new size would fail with this text */
+    bool no_selector;         /* scale.status.selector is empty */
+    int32_t spec_replicas;    /* scale.spec.replicas */
+    int32_t status_replicas;  /* scale.status.replicas */
     const struct hpa_pod *pods;
     size_t n_pods;
     const struct hpa_metric_obs *metrics; /* one per spec metric */
@@ -124,14 +159,14 @@ struct hpa_condition {
     enum hpa_cond_type type;
     enum hpa_cond_status status;
     char reason[40];
-    char message[200];
+    char message[HPA_TEXT];
     pp_time last_transition;
 };
 
 struct hpa_event {
     bool warning;
     char reason[40];
-    char message[256];
+    char message[HPA_TEXT];
     int32_t count;
     pp_time first, last;
 };
@@ -153,8 +188,9 @@ struct hpa_status {
     /* why: the path the sync took */
     int32_t metric_recommendation; /* max over metrics, -1 when none */
     int32_t stabilized;            /* after the stabilization window */
-    char metric[160];              /* the metric behind the recommendation */
-    char rescale_reason[200];
+    char metric[512];              /* the metric behind the recommendation */
+    char rescale_reason[600];
+    char error[HPA_TEXT]; /* what reconcileAutoscaler returned, "" for nil */
     size_t n_metrics;
     struct hpa_metric_status metrics[HPA_MAX_METRICS];
     size_t n_conditions;
@@ -186,6 +222,12 @@ const struct hpa_spec *hpa_spec(const struct hpa *h);
 const struct hpa_metric_spec *hpa_spec_metrics(const struct hpa_spec *spec, size_t *n);
 /* Events, oldest first, deduplicated as the event recorder does. */
 size_t hpa_events(const struct hpa *h, const struct hpa_event **events);
+/* The events the last sync emitted, in order, before aggregation: indices
+ * into hpa_events' list. */
+size_t hpa_sync_events(const struct hpa *h, const uint8_t **index);
+/* kube-controller-manager restarted: the recommendations and scale events
+ * it kept in memory are gone; the HPA object (status) stays. */
+void hpa_restart(struct hpa *h);
 
 const char *hpa_cond_type_name(enum hpa_cond_type t);
 const char *hpa_cond_status_name(enum hpa_cond_status s);

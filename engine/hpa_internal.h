@@ -12,20 +12,22 @@ struct hpa_calc {
     double tol_up, tol_down; /* behavior's per-direction tolerance, or the flag's */
     pp_time cpu_initialization_period;
     pp_time initial_readiness_delay;
+    void *samples; /* a sample per pod, grown to the largest selector, never per sync */
+    size_t cap_samples;
 };
 
 struct hpa_calc_result {
     int32_t replicas;
     int32_t utilization;
     int64_t usage; /* average per pod, milli */
-    char error[200];
+    char error[HPA_TEXT];
 };
 
 /* Per-pod metrics (Resource, ContainerResource, Pods): GetResourceReplicas
  * for a utilization target, calcPlainMetricReplicas for an average value,
  * with the missing- and unready-pod rules. False with out->error set when
  * no replica count comes of it. */
-bool hpa_calc_pods(const struct hpa_calc *h, const struct hpa_metric_spec *m,
+bool hpa_calc_pods(struct hpa_calc *h, const struct hpa_metric_spec *m,
                    const struct hpa_metric_obs *o, const struct hpa_obs *obs, int32_t current,
                    pp_time now, struct hpa_calc_result *out);
 /* getUsageRatioReplicaCount: Object and External with a Value target. */

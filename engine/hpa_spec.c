@@ -88,11 +88,24 @@ static enum pp_status validate_rules(const struct hpa_rules *r, const char *dir,
     return PP_OK;
 }
 
+bool hpa_scales_to_zero(const struct hpa_spec *spec) {
+    if (!spec->min_set || spec->min_replicas != 0)
+        return false;
+    for (size_t i = 0; i < spec->n_metrics; i++)
+        if (spec->metrics[i].type == HPA_OBJECT || spec->metrics[i].type == HPA_EXTERNAL)
+            return true;
+    return false;
+}
+
 enum pp_status hpa_validate(const struct hpa_spec *spec, struct pp_error *err) {
     int32_t min = spec->min_set ? spec->min_replicas : 1;
-    if (spec->min_set && spec->min_replicas < 1)
+    /* 0 passes with the API server's HPAScaleToZero gate and an Object or
+     * External metric to wake it (hpa_scales_to_zero). */
+    if (spec->min_set && spec->min_replicas < 1 && !hpa_scales_to_zero(spec))
         return pp_fail(err, PP_ERR_INVALID, "spec.minReplicas",
-                       "must be greater than or equal to 1, got %d", (int)spec->min_replicas);
+                       "must be greater than or equal to 1, got %d (0 needs the API server's "
+                       "HPAScaleToZero gate and an Object or External metric)",
+                       (int)spec->min_replicas);
     if (spec->max_replicas < 1)
         return pp_fail(err, PP_ERR_INVALID, "spec.maxReplicas",
                        "must be greater than or equal to 1, got %d", (int)spec->max_replicas);
@@ -169,14 +182,18 @@ void hpa_metric_name(const struct hpa_metric_spec *m, char *buf, size_t size) {
         snprintf(buf, size,
                  m->target == HPA_TARGET_UTILIZATION
                      ? "%s container resource utilization (percentage of request)"
-                     : "%s container resource",
+                     : "%s resource",
                  m->name);
         return;
     case HPA_PODS:
         snprintf(buf, size, "pods metric %s", m->name);
         return;
-    case HPA_OBJECT:
-        snprintf(buf, size, "%s metric %s", m->object_kind, m->name);
+    case HPA_OBJECT: /* upstream names an AverageValue Object metric as an external one */
+        if (m->target == HPA_TARGET_AVERAGE_VALUE)
+            snprintf(buf, size, "external metric %s(%s)", m->name,
+                     m->selector ? m->selector : "nil");
+        else
+            snprintf(buf, size, "%s metric %s", m->object_kind, m->name);
         return;
     case HPA_EXTERNAL:
         snprintf(buf, size, "external metric %s(%s)", m->name, m->selector ? m->selector : "nil");

@@ -42,7 +42,11 @@ static void pods(struct fixture *f, int n, int64_t cpu_usage_milli) {
     for (int m = 0; m < HPA_MAX_METRICS; m++)
         f->metrics[m] =
             (struct hpa_metric_obs){.pod_milli = f->usage[m], .timestamp = 0, .window = PP_SEC(30)};
-    f->obs = (struct hpa_obs){n, n, f->pods, (size_t)n, f->metrics};
+    f->obs = (struct hpa_obs){.spec_replicas = n,
+                              .status_replicas = n,
+                              .pods = f->pods,
+                              .n_pods = (size_t)n,
+                              .metrics = f->metrics};
 }
 
 static struct hpa_spec cpu_spec(int32_t util, int32_t min, int32_t max) {
@@ -253,9 +257,11 @@ static void test_metric_failures(void **state) {
     const struct hpa_condition *c = cond(h, HPA_SCALING_ACTIVE);
     assert_int_equal(c->status, HPA_COND_FALSE);
     assert_string_equal(c->reason, "FailedGetPodsMetric");
-    assert_string_equal(c->message, "the HPA was unable to compute the replica count: failed to "
-                                    "get pods metric value: unable to get metric rps: the server "
-                                    "could not find the metric rps for pods");
+    /* upstream's layers: the client's wording inside, and "failed to get
+     * pods metric value" only in what the sync returns */
+    assert_string_equal(c->message, "the HPA was unable to compute the replica count: unable to "
+                                    "get metric rps: unable to fetch metrics from custom metrics "
+                                    "API: the server could not find the metric rps for pods");
     const struct hpa_event *ev;
     size_t n = hpa_events(h, &ev);
     assert_string_equal(ev[n - 1].reason, "FailedComputeMetricsReplicas");

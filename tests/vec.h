@@ -14,6 +14,7 @@ typedef bool (*vec_run_fn)(const char *path, char *diag, size_t size);
 bool vec_kpa_run(const char *path, char *diag, size_t size);
 bool vec_cron_run(const char *path, char *diag, size_t size);
 bool vec_lag_run(const char *path, char *diag, size_t size);
+bool vec_hpa_run(const char *path, char *diag, size_t size);
 
 /* Whole file as a NUL-terminated string, or NULL. Caller frees. */
 char *vec_read_file(const char *path, size_t *len);

@@ -17,6 +17,7 @@ static const struct {
     {"kpa", vec_kpa_run},
     {"cron", vec_cron_run},
     {"lag", vec_lag_run},
+    {"hpa", vec_hpa_run},
 };
 
 static bool is_scenario(const char *name) {
@@ -52,7 +53,7 @@ static size_t list_scenarios(const char *dir, char ***out) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: vector_runner KIND DIR   (KIND: kpa, cron, lag)\n");
+        fprintf(stderr, "usage: vector_runner KIND DIR   (KIND: kpa, cron, lag, hpa)\n");
         return 2;
     }
     vec_run_fn run = NULL;

@@ -100,7 +100,7 @@ void tui_detail(struct tui *t) {
     }
     const size_t i = t->rows[t->sel];
     const struct history *h = &t->hist[i];
-    char line[512], target[40];
+    char line[HPA_TEXT + 128], target[40]; /* a condition's message whole; the screen cuts it */
     tui_fmt_value(v->target, target, sizeof(target));
     snprintf(line, sizeof(line), " %s  %s  %s target %s   span %dm", v->service,
              tui_class_name(v->cls), v->metric ? v->metric : "", target, t->span_s / 60);

@@ -54,7 +54,14 @@ void pp_error_format(const struct pp_error *err, char *buf, size_t size) {
     snprintf(buf + used, size - used, "%s", err->message);
 }
 
+/* Every engine allocation goes through x*: this counts them, so a bench can
+ * say how many a tick or a sync makes. */
+static _Atomic uint64_t allocations;
+
+uint64_t pp_allocations(void) { return allocations; }
+
 static void *checked(void *p, size_t size) {
+    allocations++;
     if (!p && size) {
         fprintf(stderr, "podpilot: out of memory allocating %zu bytes\n", size);
         abort();

@@ -56,6 +56,8 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
+/* How many x* allocations the process has made so far. */
+uint64_t pp_allocations(void);
 
 /* Go's strconv.FormatFloat(x, 'g', -1, 64)-like shortest round-trip text,
  * as JSON writes numbers; -0 prints as 0. Returns the length written. */

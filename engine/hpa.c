@@ -36,6 +36,9 @@ struct hpa {
     struct hpa_spec spec; /* resolved */
     struct hpa_controller ctl;
     struct hpa_calc calc; /* the calculator's tolerances and readiness periods */
+    /* per spec metric, formatted when the spec is set: its name, and the
+     * ValidMetricFound message that names it */
+    char *names[HPA_MAX_METRICS], *valid[HPA_MAX_METRICS];
     struct history recs, ups, downs;
     struct hpa_status status;
     struct hpa_event events[HPA_MAX_EVENTS]; /* oldest first */
@@ -54,6 +57,31 @@ static void history_put(struct history *h, size_t reuse, bool found, struct stam
         h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
     }
     h->v[h->n++] = s;
+}
+
+static void history_reserve(struct history *h, size_t n) {
+    if (n > h->cap) {
+        h->cap = n;
+        h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
+    }
+}
+
+/* Room for a full window of syncs, so the window filling allocates nothing. */
+static void reserve_windows(struct hpa *h) {
+    pp_time window = h->ctl.downscale_stabilization;
+    const struct hpa_rules *r[] = {&h->spec.up, &h->spec.down};
+    for (size_t i = 0; h->spec.behavior_set && i < 2; i++)
+        if (r[i]->window_set && PP_SEC(r[i]->window_s) > window)
+            window = PP_SEC(r[i]->window_s);
+    const pp_time period = h->ctl.sync_period > 0 ? h->ctl.sync_period : PP_SEC(15);
+    history_reserve(&h->recs, (size_t)(window / period) + 2);
+    /* scale events live as long as the longest policy period */
+    int32_t longest = 0;
+    for (size_t i = 0; h->spec.behavior_set && i < 2; i++)
+        for (size_t k = 0; k < r[i]->n_policies; k++)
+            longest = r[i]->policies[k].period_s > longest ? r[i]->policies[k].period_s : longest;
+    history_reserve(&h->ups, (size_t)(PP_SEC(longest) / period) + 2);
+    history_reserve(&h->downs, (size_t)(PP_SEC(longest) / period) + 2);
 }
 
 void hpa_set_bounds(struct hpa *h, int32_t min, int32_t max) {
@@ -90,6 +118,16 @@ static void resolve_spec(struct hpa *h, const struct hpa_spec *spec) {
     h->calc.tol_up = own && h->spec.up.tolerance_set ? h->spec.up.tolerance : h->ctl.tolerance;
     h->calc.tol_down =
         own && h->spec.down.tolerance_set ? h->spec.down.tolerance : h->ctl.tolerance;
+    for (size_t i = 0; i < h->spec.n_metrics; i++) {
+        char name[HPA_TEXT], msg[HPA_TEXT + 80];
+        hpa_metric_name(&h->spec.metrics[i], name, sizeof(name));
+        snprintf(msg, sizeof(msg),
+                 "the HPA was able to successfully calculate a replica count from %s", name);
+        free(h->names[i]);
+        free(h->valid[i]);
+        h->names[i] = xstrdup(name);
+        h->valid[i] = xstrdup(msg);
+    }
     h->calc.cpu_initialization_period = h->ctl.cpu_initialization_period;
     h->calc.initial_readiness_delay = h->ctl.initial_readiness_delay;
 }
@@ -98,6 +136,11 @@ struct hpa *hpa_create(const struct hpa_spec *spec, const struct hpa_controller 
     struct hpa *h = xcalloc(1, sizeof(*h));
     h->ctl = *ctl;
     resolve_spec(h, spec);
+    reserve_windows(h);
+    for (size_t i = 0; i < HPA_MAX_EVENTS; i++) { /* room for a usual message in every slot */
+        h->events[i].cap = 128;
+        h->events[i].message = xmalloc(h->events[i].cap);
+    }
     h->status.metric_recommendation = -1;
     return h;
 }
@@ -108,6 +151,12 @@ void hpa_destroy(struct hpa *h) {
     if (!h)
         return;
     free(h->calc.samples);
+    for (size_t i = 0; i < HPA_MAX_EVENTS; i++)
+        free(h->events[i].message);
+    for (size_t i = 0; i < HPA_MAX_METRICS; i++) {
+        free(h->names[i]);
+        free(h->valid[i]);
+    }
     free(h->recs.v);
     free(h->ups.v);
     free(h->downs.v);
@@ -123,8 +172,19 @@ static void set_condition(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_
                           const char *reason, pp_time now, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-static void set_condition(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_status st,
-                          const char *reason, pp_time now, const char *fmt, ...) {
+/* Copies src into dst (of size) only where it differs: a condition is set
+ * several times a sync, mostly to what it already says. */
+static void keep_text(char *dst, size_t size, const char *src) {
+    if (strcmp(dst, src) == 0)
+        return;
+    const size_t n = strlen(src) < size ? strlen(src) : size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* setConditionInList: the transition time moves only when the status does. */
+static void set_condition_text(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_status st,
+                               const char *reason, pp_time now, const char *text) {
     struct hpa_status *s = &h->status;
     struct hpa_condition *c = NULL;
     for (size_t i = 0; i < s->n_conditions; i++) {
@@ -139,10 +199,23 @@ static void set_condition(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_
     if (c->status != st)
         c->last_transition = now;
     c->status = st;
-    snprintf(c->reason, sizeof(c->reason), "%s", reason);
+    keep_text(c->reason, sizeof(c->reason), reason);
+    keep_text(c->message, sizeof(c->message), text);
+}
+
+static void set_condition(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_status st,
+                          const char *reason, pp_time now, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->message, sizeof(c->message), fmt, ap);
+    if (!strchr(fmt, '%')) { /* a fixed text: nothing to format */
+        set_condition_text(h, type, st, reason, now, fmt);
+    } else if (strcmp(fmt, "%s") == 0) {
+        set_condition_text(h, type, st, reason, now, va_arg(ap, const char *));
+    } else {
+        char text[HPA_TEXT];
+        vsnprintf(text, sizeof(text), fmt, ap);
+        set_condition_text(h, type, st, reason, now, text);
+    }
     va_end(ap);
 }
 
@@ -156,19 +229,28 @@ static void record_event(struct hpa *h, bool warning, const char *reason, pp_tim
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    uint32_t hash = 2166136261u; /* FNV-1a: a miss costs one compare, not a strcmp */
+    for (const char *p = msg; *p; p++)
+        hash = (hash ^ (uint8_t)*p) * 16777619u;
     size_t k = 0;
     while (k < h->n_events &&
-           !(h->events[k].warning == warning && strcmp(h->events[k].reason, reason) == 0 &&
-             strcmp(h->events[k].message, msg) == 0))
+           !(h->events[k].hash == hash && h->events[k].warning == warning &&
+             strcmp(h->events[k].reason, reason) == 0 && strcmp(h->events[k].message, msg) == 0))
         k++;
     if (k < h->n_events) {
         h->events[k].count++;
         h->events[k].last = now;
     } else {
         struct hpa_event *e = &h->events[h->n_events++];
+        const size_t len = strlen(msg);
+        if (len + 1 > e->cap) { /* the slot's buffer grows once, then serves later events */
+            e->cap = len + 1 > 128 ? len + 1 : 128;
+            e->message = xrealloc(e->message, e->cap);
+        }
+        memcpy(e->message, msg, len + 1);
+        e->hash = hash;
         e->warning = warning;
         snprintf(e->reason, sizeof(e->reason), "%s", reason);
-        snprintf(e->message, sizeof(e->message), "%s", msg);
         e->count = 1;
         e->first = e->last = now;
     }
@@ -176,14 +258,18 @@ static void record_event(struct hpa *h, bool warning, const char *reason, pp_tim
         h->sync_events[h->n_sync_events++] = (uint8_t)k;
 }
 
-/* Room for a sync's events: the oldest go first, before any index is handed out. */
+/* Room for a sync's events before any index is handed out: when a sync
+ * might not fit, the oldest half goes at once (not one by one each sync). */
 static void begin_events(struct hpa *h) {
     h->n_sync_events = 0;
-    const size_t keep = HPA_MAX_EVENTS - HPA_MAX_SYNC_EVENTS;
-    if (h->n_events <= keep)
+    if (h->n_events + HPA_MAX_SYNC_EVENTS <= HPA_MAX_EVENTS)
         return;
-    const size_t drop = h->n_events - keep;
+    const size_t keep = (HPA_MAX_EVENTS - HPA_MAX_SYNC_EVENTS) / 2, drop = h->n_events - keep;
+    /* Rotate, so the dropped events' message buffers serve the next ones. */
+    struct hpa_event dropped[HPA_MAX_EVENTS];
+    memcpy(dropped, h->events, drop * sizeof(dropped[0]));
     memmove(h->events, h->events + drop, keep * sizeof(h->events[0]));
+    memcpy(h->events + keep, dropped, drop * sizeof(dropped[0]));
     h->n_events = keep;
 }
 
@@ -331,7 +417,9 @@ static bool metric_replicas(struct hpa *h, size_t i, const struct hpa_obs *obs, 
                             struct metric_result *out) {
     const struct hpa_metric_spec *m = &h->spec.metrics[i];
     const struct hpa_metric_obs *o = &obs->metrics[i];
-    memset(&out->calc, 0, sizeof(out->calc));
+    out->calc.replicas = out->calc.utilization = 0; /* not the text buffers: a tick stays cheap */
+    out->calc.usage = 0;
+    out->calc.error[0] = '\0';
     out->cond[0] = out->ret[0] = '\0';
     switch (m->type) {
     case HPA_RESOURCE:
@@ -362,9 +450,10 @@ static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_tim
         return -1;
     }
     int32_t replicas = 0;
-    size_t invalid = 0, first_bad = 0;
+    size_t invalid = 0, first_bad = 0, winner = 0;
     struct metric_result r;
-    char first_cond[HPA_TEXT] = "", first_ret[HPA_TEXT] = "";
+    char first_cond[HPA_TEXT], first_ret[HPA_TEXT];
+    first_cond[0] = first_ret[0] = '\0';
     s->n_metrics = h->spec.n_metrics;
     for (size_t i = 0; i < h->spec.n_metrics; i++) {
         struct hpa_metric_status *ms = &s->metrics[i];
@@ -384,7 +473,8 @@ static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_tim
         ms->proposal = r.calc.replicas;
         if (replicas == 0 || r.calc.replicas > replicas) {
             replicas = r.calc.replicas;
-            hpa_metric_name(&h->spec.metrics[i], s->metric, sizeof(s->metric));
+            winner = i;
+            keep_text(s->metric, sizeof(s->metric), h->names[i]);
         }
     }
     if (invalid > 0)
@@ -397,8 +487,8 @@ static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_tim
                       "the HPA was unable to compute the replica count: %s", first_cond);
         return -1;
     }
-    set_condition(h, HPA_SCALING_ACTIVE, HPA_COND_TRUE, "ValidMetricFound", now,
-                  "the HPA was able to successfully calculate a replica count from %s", s->metric);
+    set_condition_text(h, HPA_SCALING_ACTIVE, HPA_COND_TRUE, "ValidMetricFound", now,
+                       h->valid[winner]);
     return replicas;
 }
 
@@ -722,7 +812,8 @@ static void rescaled(struct hpa *h, int32_t current, int32_t desired, pp_time no
 const struct hpa_status *hpa_sync(struct hpa *h, const struct hpa_obs *obs, pp_time now,
                                   int32_t *replicas) {
     struct hpa_status *s = &h->status;
-    char ref[600], err[HPA_TEXT] = "";
+    char ref[600], err[HPA_TEXT];
+    err[0] = '\0';
     reference(h, ref, sizeof(ref));
     begin_events(h);
     s->error[0] = '\0';

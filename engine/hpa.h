@@ -164,9 +164,11 @@ struct hpa_condition {
 };
 
 struct hpa_event {
+    uint32_t hash; /* of the message, for the recorder's aggregation */
     bool warning;
     char reason[40];
-    char message[HPA_TEXT];
+    char *message; /* the HPA's; grown to the longest it held, never cut */
+    size_t cap;
     int32_t count;
     pp_time first, last;
 };

@@ -49,7 +49,11 @@ static enum pp_status create(const struct scaler_args *a, void **st, struct pp_e
     hpa_controller_defaults(&ctl);
     struct hpa_scaler *s = xcalloc(1, sizeof(*s));
     s->cfg = c;
-    s->hpa = hpa_create(&c->hpa, &ctl);
+    struct hpa_spec spec = c->hpa; /* the target, as the sync's errors name it */
+    spec.target_kind = spec.target_kind ? spec.target_kind : "Deployment";
+    spec.target_name = spec.target_name ? spec.target_name : c->name;
+    spec.namespace_ = spec.namespace_ ? spec.namespace_ : c->namespace_;
+    s->hpa = hpa_create(&spec, &ctl);
     s->next_sync = a->start + ctl.sync_period;
     rfc1123z(a->start, s->created, sizeof(s->created));
     const struct hpa_metric_spec *m = &hpa_spec(s->hpa)->metrics[0];

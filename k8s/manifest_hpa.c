@@ -2,6 +2,8 @@
  * behavior, as the API server validates and defaults them. */
 #include "k8s/manifest_internal.h"
 
+#include "engine/labels.h"
+
 #include "engine/goparse.h"
 
 #include <ctype.h>
@@ -41,6 +43,41 @@ static enum pp_status hpa_target(struct build *b, struct doc *d, const yaml_node
     }
     snprintf(f, sizeof(f), "%s.%s", path, key);
     return ydoc_get_quantity(b->err, &d->yd, n, key, f, &m->milli);
+}
+
+/* A metric's selector as the controller names it (Go's %+v of a
+ * *LabelSelector), kept in the set. */
+static const char *selector_text(struct build *b, struct doc *d, const yaml_node_t *sel) {
+    enum { MAX = 32 };
+    const char *keys[MAX], *vals[MAX], *values[MAX][MAX];
+    struct label_requirement reqs[MAX];
+    struct label_selector ls = {.keys = keys, .values = vals, .exprs = reqs};
+    const yaml_node_t *labels = ydoc_get(&d->yd, sel, "matchLabels");
+    for (yaml_node_pair_t *p =
+             labels && labels->type == YAML_MAPPING_NODE ? labels->data.mapping.pairs.start : NULL;
+         p && p < labels->data.mapping.pairs.top && ls.n_labels < MAX; p++) {
+        keys[ls.n_labels] = ydoc_scalar(ydoc_child(&d->yd, p->key));
+        vals[ls.n_labels] = ydoc_scalar(ydoc_child(&d->yd, p->value));
+        if (keys[ls.n_labels] && vals[ls.n_labels])
+            ls.n_labels++;
+    }
+    const yaml_node_t *exprs = ydoc_get(&d->yd, sel, "matchExpressions");
+    for (size_t i = 0; i < ydoc_seq_len(exprs) && ls.n_exprs < MAX; i++) {
+        const yaml_node_t *e = ydoc_seq_at(&d->yd, exprs, i);
+        struct label_requirement *r = &reqs[ls.n_exprs++];
+        *r = (struct label_requirement){.key = ydoc_scalar(ydoc_get(&d->yd, e, "key")),
+                                        .op = ydoc_scalar(ydoc_get(&d->yd, e, "operator")),
+                                        .values = values[ls.n_exprs - 1]};
+        r->key = r->key ? r->key : "";
+        r->op = r->op ? r->op : "";
+        const yaml_node_t *v = ydoc_get(&d->yd, e, "values");
+        for (size_t k = 0; k < ydoc_seq_len(v) && r->n_values < MAX; k++)
+            if (ydoc_scalar(ydoc_seq_at(&d->yd, v, k)))
+                values[ls.n_exprs - 1][r->n_values++] = ydoc_scalar(ydoc_seq_at(&d->yd, v, k));
+    }
+    char text[4096];
+    label_selector_text(&ls, text, sizeof(text));
+    return svc_set_strdup(b->set, text);
 }
 
 static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node_t *n, size_t i,
@@ -88,7 +125,7 @@ static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node
     m->object_kind = ydoc_scalar(ydoc_get(&d->yd, obj, "kind"));
     m->object_name = ydoc_scalar(ydoc_get(&d->yd, obj, "name"));
     const yaml_node_t *sel = ydoc_get(&d->yd, metric, "selector");
-    m->selector = sel ? "selector" : NULL;
+    m->selector = sel ? selector_text(b, d, sel) : NULL;
     snprintf(f, sizeof(f), "%s.%s.target", path, types[k].key);
     const yaml_node_t *target = ydoc_get(&d->yd, src, "target");
     if (!target)
@@ -204,6 +241,10 @@ enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
     struct pp_error e = {0};
     if (hpa_validate(&h, &e) != PP_OK)
         return ydoc_fail(b->err, &d->yd, ydoc_find(&d->yd, e.field), e.field, "%s", e.message);
+    if (hpa_scales_to_zero(&h))
+        manifest_warn(b->m, d, ydoc_get(&d->yd, spec, "minReplicas"),
+                      "spec.minReplicas: 0 is accepted only by an API server with the "
+                      "HPAScaleToZero feature gate (alpha, off by default)");
     struct svc_config *s = manifest_target_service(b, d, kind, name);
     if (!s)
         return b->err && b->err->message[0]

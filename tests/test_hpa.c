@@ -404,8 +404,156 @@ static void test_describe_cpu_hpa_with_behavior(void **state) {
     hpa_destroy(h);
 }
 
+/* The last sync's events, in order, as "Reason: message" lines. */
+static const char *sync_event(const struct hpa *h, size_t i) {
+    const struct hpa_event *ev;
+    const uint8_t *idx;
+    hpa_events(h, &ev);
+    const size_t n = hpa_sync_events(h, &idx);
+    return i < n ? ev[idx[i]].reason : "";
+}
+
+/* Someone scales 8 down to 6 by hand: the legacy window (8 within 300 s)
+ * raises it back to 8, unless the controller restarted and lost the 8. */
+static void test_a_controller_restart_forgets_its_window(void **state) {
+    (void)state;
+    struct fixture f;
+    struct hpa_spec s = cpu_spec(50, 1, 10);
+    struct hpa *kept = make(&s), *restarted = make(&s);
+    pods(&f, 4, 1000); /* 200 % of the target */
+    assert_int_equal(sync_at(kept, &f, 0), 8);
+    assert_int_equal(sync_at(restarted, &f, 0), 8);
+    pods(&f, 6, 100); /* 20 %: 3 wanted */
+    assert_int_equal(sync_at(kept, &f, 15), 8);
+    assert_string_equal(cond(kept, HPA_ABLE_TO_SCALE)->reason, "SucceededRescale");
+    hpa_restart(restarted);
+    assert_int_equal(sync_at(restarted, &f, 15), 6); /* max(6 recorded now, 3) */
+    assert_string_equal(cond(restarted, HPA_ABLE_TO_SCALE)->reason, "ScaleDownStabilized");
+    hpa_destroy(kept);
+    hpa_destroy(restarted);
+}
+
+static void test_scale_read_and_write_failures(void **state) {
+    (void)state;
+    struct fixture f;
+    struct hpa_spec s = cpu_spec(50, 1, 10);
+    s.target_kind = "Deployment";
+    s.target_name = "web";
+    s.namespace_ = "ml";
+    struct hpa *h = make(&s);
+    pods(&f, 2, 1000);
+    f.obs.scale_error = "deployments.apps \"web\" not found";
+    assert_int_equal(sync_at(h, &f, 0), 2);
+    const struct hpa_condition *c = cond(h, HPA_ABLE_TO_SCALE);
+    assert_string_equal(c->reason, "FailedGetScale");
+    assert_string_equal(c->message, "the HPA controller was unable to get the target's current "
+                                    "scale: deployments.apps \"web\" not found");
+    assert_string_equal(sync_event(h, 0), "FailedGetScale");
+    assert_string_equal(hpa_status(h)->error, "failed to query scale subresource for "
+                                              "Deployment/ml/web: deployments.apps \"web\" not "
+                                              "found");
+    pods(&f, 2, 1000);
+    f.obs.update_error = "the object has been modified";
+    assert_int_equal(sync_at(h, &f, 15), 2); /* 4 wanted, the PUT fails: the scale stays */
+    assert_string_equal(cond(h, HPA_ABLE_TO_SCALE)->reason, "FailedUpdateScale");
+    assert_string_equal(sync_event(h, 0), "FailedRescale");
+    const struct hpa_event *ev;
+    const uint8_t *idx;
+    hpa_events(h, &ev);
+    hpa_sync_events(h, &idx);
+    assert_string_equal(ev[idx[0]].message,
+                        "New size: 4; reason: cpu resource utilization (percentage of request) "
+                        "above target; error: the object has been modified");
+    assert_int_equal(hpa_status(h)->desired_replicas, 0); /* never written */
+    assert_false(hpa_status(h)->scaled);
+    hpa_destroy(h);
+}
+
+static void test_a_missing_selector_stops_the_sync(void **state) {
+    (void)state;
+    struct fixture f;
+    struct hpa_spec s = cpu_spec(50, 1, 10);
+    struct hpa *h = make(&s);
+    pods(&f, 2, 1000);
+    f.obs.no_selector = true;
+    assert_int_equal(sync_at(h, &f, 0), 2);
+    const struct hpa_condition *c = cond(h, HPA_SCALING_ACTIVE);
+    assert_string_equal(c->reason, "InvalidSelector");
+    assert_string_equal(c->message, "the HPA target's scale is missing a selector");
+    assert_string_equal(sync_event(h, 0), "SelectorRequired");
+    assert_string_equal(sync_event(h, 1), "FailedComputeMetricsReplicas");
+    assert_int_equal(hpa_status(h)->n_metrics, 0);
+    hpa_destroy(h);
+}
+
+static void test_behavior_tolerance_needs_the_gate(void **state) {
+    (void)state;
+    struct fixture f;
+    struct hpa_spec s = cpu_spec(50, 1, 10);
+    s.behavior_set = true;
+    s.up.tolerance_set = true;
+    s.up.tolerance = 0.5; /* 70 % of a 50 % target is within it */
+    struct hpa_controller c;
+    hpa_controller_defaults(&c);
+    struct hpa *on = hpa_create(&s, &c);
+    c.configurable_tolerance = false;
+    struct hpa *off = hpa_create(&s, &c);
+    pods(&f, 4, 700);
+    assert_int_equal(sync_at(on, &f, 0), 4);  /* 1.4 <= 1.5: hold */
+    assert_int_equal(sync_at(off, &f, 0), 6); /* the flag's 0.1: ceil(1.4 x 4) */
+    hpa_destroy(on);
+    hpa_destroy(off);
+}
+
+static void test_an_external_metric_wakes_a_zero_minimum(void **state) {
+    (void)state;
+    struct fixture f;
+    struct hpa_spec s = {.min_set = true, .min_replicas = 0, .max_replicas = 10, .n_metrics = 1};
+    s.metrics[0] = (struct hpa_metric_spec){
+        .type = HPA_EXTERNAL, .name = "queue", .target = HPA_TARGET_VALUE, .milli = 10000};
+    struct hpa *h = make(&s);
+    pods(&f, 0, 0);
+    f.metrics[0].value_milli = 25000; /* 2.5 x the target at 0 replicas: ceil, no pods needed */
+    assert_int_equal(sync_at(h, &f, 0), 3);
+    assert_string_equal(cond(h, HPA_SCALING_ACTIVE)->reason, "ValidMetricFound");
+    hpa_destroy(h);
+    /* with minReplicas 1, a target at 0 is disabled */
+    s.min_replicas = 1;
+    h = make(&s);
+    assert_int_equal(sync_at(h, &f, 0), 0);
+    assert_string_equal(cond(h, HPA_SCALING_ACTIVE)->reason, "ScalingDisabled");
+    hpa_destroy(h);
+}
+
+static void test_an_unknown_ready_condition_is_not_false(void **state) {
+    (void)state;
+    struct fixture f;
+    struct hpa_spec s = cpu_spec(50, 1, 10);
+    struct hpa *h = make(&s);
+    pods(&f, 2, 1000);
+    /* young pods: a False Ready leaves the sample out, an Unknown one keeps it */
+    for (int i = 0; i < 2; i++) {
+        f.pods[i].start_time = PP_SEC(-60);
+        f.pods[i].ready_transition = PP_SEC(-50);
+        f.pods[i].ready = false;
+        f.pods[i].ready_unknown = true;
+    }
+    assert_int_equal(sync_at(h, &f, 0), 4);
+    for (int i = 0; i < 2; i++)
+        f.pods[i].ready_unknown = false;
+    assert_int_equal(sync_at(h, &f, 15), 2); /* no sample left: the metric fails */
+    assert_string_equal(cond(h, HPA_SCALING_ACTIVE)->reason, "FailedGetResourceMetric");
+    hpa_destroy(h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_controller_restart_forgets_its_window),
+        cmocka_unit_test(test_scale_read_and_write_failures),
+        cmocka_unit_test(test_a_missing_selector_stops_the_sync),
+        cmocka_unit_test(test_behavior_tolerance_needs_the_gate),
+        cmocka_unit_test(test_an_external_metric_wakes_a_zero_minimum),
+        cmocka_unit_test(test_an_unknown_ready_condition_is_not_false),
         cmocka_unit_test(test_validation_names_the_field),
         cmocka_unit_test(test_utilization_and_tolerance),
         cmocka_unit_test(test_missing_and_unready_pods),

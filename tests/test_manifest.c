@@ -142,6 +142,53 @@ static void test_hpa_attaches_to_its_target_and_names_bad_fields(void **state) {
     svc_set_fini(&set);
 }
 
+/* What the HPA vectors exercise, read from a manifest: an External metric's
+ * selector named as the controller names it, minReplicas 0 (with the gate
+ * it needs said), and behavior's per-direction tolerance. */
+static void test_hpa_reads_selectors_zero_minimum_and_tolerances(void **state) {
+    (void)state;
+    static const char text[] =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: q\nspec:\n  replicas: 1\n"
+        "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: q\n"
+        "spec:\n  scaleTargetRef: {kind: Deployment, name: q}\n  minReplicas: 0\n"
+        "  maxReplicas: 5\n  metrics:\n  - type: External\n    external:\n      metric:\n"
+        "        name: queue_messages_ready\n        selector:\n"
+        "          matchLabels: {queue: orders, env: prod}\n"
+        "          matchExpressions: [{key: tier, operator: In, values: [a, b]}]\n"
+        "      target: {type: AverageValue, averageValue: '30'}\n"
+        "  behavior:\n    scaleUp: {tolerance: '0.05'}\n    scaleDown: {tolerance: 500m}\n";
+    struct manifest *m = manifest_create();
+    struct svc_set set;
+    svc_set_init(&set);
+    struct pp_error err = {0};
+    assert_int_equal(manifest_add_text(m, "t.yaml", text, strlen(text), &err), PP_OK);
+    assert_int_equal(manifest_build(m, &set, &err), PP_OK);
+    const struct hpa_spec *h = &set.svcs[0].hpa;
+    assert_true(h->min_set && h->min_replicas == 0);
+    assert_string_equal(h->metrics[0].selector,
+                        "&LabelSelector{MatchLabels:map[string]string{env: prod,queue: orders,},"
+                        "MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{"
+                        "Key:tier,Operator:In,Values:[a b],},},}");
+    assert_true(h->up.tolerance_set && h->up.tolerance == 0.05);
+    assert_true(h->down.tolerance_set && h->down.tolerance == 0.5);
+    const char *const *w;
+    const size_t n = manifest_warnings(m, &w);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(w[0], "HPAScaleToZero"));
+    manifest_destroy(m);
+    svc_set_fini(&set);
+    /* without an Object or External metric, 0 is refused, naming the field */
+    static const char cpu[] =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: q\nspec:\n  replicas: 1\n"
+        "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: q\n"
+        "spec:\n  scaleTargetRef: {kind: Deployment, name: q}\n  minReplicas: 0\n"
+        "  maxReplicas: 5\n";
+    assert_int_not_equal(build(cpu, &set, &err), PP_OK);
+    assert_string_equal(err.field, "spec.minReplicas");
+    assert_non_null(strstr(err.message, "HPAScaleToZero"));
+    svc_set_fini(&set);
+}
+
 static void test_bad_values_name_file_line_column_and_field(void **state) {
     (void)state;
     struct svc_set set;
@@ -268,6 +315,7 @@ int main(void) {
         cmocka_unit_test(test_scale_target_overrides_the_target_annotation),
         cmocka_unit_test(test_raw_deployment_gets_kserves_hpa),
         cmocka_unit_test(test_hpa_attaches_to_its_target_and_names_bad_fields),
+        cmocka_unit_test(test_hpa_reads_selectors_zero_minimum_and_tolerances),
         cmocka_unit_test(test_bad_values_name_file_line_column_and_field),
         cmocka_unit_test(test_two_autoscalers_on_one_workload_are_refused),
         cmocka_unit_test(test_simulation_sets_pods_seed_and_loads),

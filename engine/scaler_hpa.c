@@ -21,6 +21,8 @@ struct hpa_scaler {
     struct hpa_pod *pods;
     size_t cap_pods;
     struct hpa_metric_obs metrics[HPA_MAX_METRICS];
+    struct hpa_container containers[POD_MAX_CONTAINERS]; /* this service's template */
+    size_t n_containers;
 };
 
 /* RFC 1123 with a numeric zone, in English whatever the locale. */
@@ -56,6 +58,7 @@ static enum pp_status create(const struct scaler_args *a, void **st, struct pp_e
     s->hpa = hpa_create(&spec, &ctl);
     s->next_sync = a->start + ctl.sync_period;
     rfc1123z(a->start, s->created, sizeof(s->created));
+    s->n_containers = pod_spec_containers(&c->pods, s->containers);
     const struct hpa_metric_spec *m = &hpa_spec(s->hpa)->metrics[0];
     snprintf(s->metric, sizeof(s->metric), "%s", m->name ? m->name : "cpu");
     a->view->metric = s->metric;
@@ -128,6 +131,8 @@ static struct hpa_obs sync_input(struct hpa_scaler *s, const struct loop_obs *o,
     for (size_t i = 0; i < o->n_pods; i++) {
         s->pods[i].cpu_request_milli = s->cfg->pods.cpu_request_milli;
         s->pods[i].memory_request_milli = s->cfg->pods.memory_request_milli;
+        s->pods[i].containers = s->containers;
+        s->pods[i].n_containers = s->n_containers;
     }
     const struct hpa_metric_obs *metrics = o->metrics;
     if (o->n_metrics < spec->n_metrics) {

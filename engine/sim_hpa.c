@@ -53,8 +53,25 @@ static double sim_metric_value(enum simmetric m, const struct sim_pod_sample *p)
     return 0;
 }
 
+/* A container's part of its pod's usage: its share of the pod's request
+ * (the simulated cluster measures pods, not containers). */
+static double container_share(const struct pod_spec *spec, const struct hpa_metric_spec *m) {
+    if (m->type != HPA_CONTAINER_RESOURCE || !m->container)
+        return 1;
+    const bool cpu = strcmp(m->name, "cpu") == 0;
+    const int64_t pod = cpu ? spec->cpu_request_milli : spec->memory_request_milli;
+    for (size_t i = 0; i < spec->n_containers; i++) {
+        const struct pod_container *c = &spec->containers[i];
+        const int64_t r = cpu ? c->cpu_milli : c->memory_milli;
+        if (strcmp(c->name, m->container) == 0 && r > 0 && pod > 0)
+            return (double)r / (double)pod;
+    }
+    return 1;
+}
+
 static void metric_obs(struct sim_hpa *h, size_t k, const struct hpa_metric_spec *m,
-                       const struct sim_pod_sample *samples, size_t n, pp_time now) {
+                       const struct pod_spec *spec, const struct sim_pod_sample *samples, size_t n,
+                       pp_time now) {
     struct hpa_metric_obs *o = &h->metrics[k];
     *o = (struct hpa_metric_obs){
         .pod_milli = h->vals[k], .present = h->present[k], .timestamp = now, .window = PP_SEC(15)};
@@ -72,9 +89,10 @@ static void metric_obs(struct sim_hpa *h, size_t k, const struct hpa_metric_spec
         return;
     }
     double total = 0;
+    const double share = container_share(spec, m);
     for (size_t i = 0; i < n; i++) {
         const struct sim_pod_sample *p = &samples[i];
-        double v = resource ? (double)(memory ? p->memory_milli : p->cpu_milli)
+        double v = resource ? (double)(memory ? p->memory_milli : p->cpu_milli) * share
                             : 1000.0 * sim_metric_value(sm, p);
         h->vals[k][i] = resource ? (int64_t)v : (int64_t)llround(v);
         h->present[k][i] = p->ready;
@@ -89,9 +107,15 @@ void sim_hpa_observe(struct sim_hpa *h, const struct svc_config *c,
                      struct loop_obs *o) {
     if (n > SIM_MAX_PODS)
         n = SIM_MAX_PODS;
+    const size_t n_containers = pod_spec_containers(&c->pods, h->containers);
     for (size_t i = 0; i < n; i++) {
         const struct sim_pod_sample *p = &samples[i];
+        snprintf(h->names[i], sizeof(h->names[i]), "%.40s-%llu", c->name,
+                 (unsigned long long)p->uid);
         h->pods[i] = (struct hpa_pod){
+            .name = h->names[i],
+            .containers = h->containers,
+            .n_containers = n_containers,
             .phase = HPA_POD_RUNNING,
             .has_ready_condition = true,
             .ready = p->ready,
@@ -105,7 +129,7 @@ void sim_hpa_observe(struct sim_hpa *h, const struct svc_config *c,
     size_t n_metrics;
     const struct hpa_metric_spec *metrics = hpa_spec_metrics(&c->hpa, &n_metrics);
     for (size_t k = 0; k < n_metrics; k++)
-        metric_obs(h, k, &metrics[k], samples, n, now);
+        metric_obs(h, k, &metrics[k], &c->pods, samples, n, now);
     o->hpa = true;
     o->n_pods = n;
     o->hpa_pods = h->pods;

@@ -11,6 +11,8 @@
 /* Scratch for one observation; reused, so a tick allocates nothing. */
 struct sim_hpa {
     struct hpa_pod pods[SIM_MAX_PODS];
+    char names[SIM_MAX_PODS][64]; /* the pods' names, as upstream's errors name them */
+    struct hpa_container containers[POD_MAX_CONTAINERS];
     int64_t vals[HPA_MAX_METRICS][SIM_MAX_PODS];
     bool present[HPA_MAX_METRICS][SIM_MAX_PODS];
     struct hpa_metric_obs metrics[HPA_MAX_METRICS];

@@ -288,6 +288,76 @@ enum pp_status manifest_named_service(struct build *b, struct doc *d, const yaml
 
 /* ---- Deployment ---- */
 
+/* One container's requests (its limits where it requests nothing, as the
+ * API server defaults them) and GPU limit. */
+static enum pp_status read_container(struct build *b, struct doc *d, const yaml_node_t *n,
+                                     const char *path, bool init, struct pod_container *c,
+                                     int64_t *gpu) {
+    const yaml_node_t *res = ydoc_get(&d->yd, n, "resources");
+    const yaml_node_t *lim = ydoc_get(&d->yd, res, "limits"),
+                      *req = ydoc_get(&d->yd, res, "requests");
+    const char *name = ydoc_scalar(ydoc_get(&d->yd, n, "name"));
+    const char *restart = ydoc_scalar(ydoc_get(&d->yd, n, "restartPolicy"));
+    *c = (struct pod_container){.cpu_milli = -1,
+                                .memory_milli = -1,
+                                .init = init,
+                                .restartable = restart && strcmp(restart, "Always") == 0};
+    snprintf(c->name, sizeof(c->name), "%s", name ? name : "");
+    char f[300];
+    snprintf(f, sizeof(f), "%s.resources.limits.nvidia.com/gpu", path);
+    *gpu = 0;
+    if (ydoc_get_quantity(b->err, &d->yd, lim, "nvidia.com/gpu", f, gpu) != PP_OK)
+        return PP_ERR_INVALID;
+    static const char *const keys[] = {"cpu", "memory"};
+    int64_t *const out[] = {&c->cpu_milli, &c->memory_milli};
+    for (size_t k = 0; k < 2; k++) {
+        const yaml_node_t *from = ydoc_get(&d->yd, req, keys[k]) ? req : lim;
+        snprintf(f, sizeof(f), "%s.resources.%s.%s", path, from == req ? "requests" : "limits",
+                 keys[k]);
+        if (ydoc_get(&d->yd, from, keys[k]) &&
+            ydoc_get_quantity(b->err, &d->yd, from, keys[k], f, out[k]) != PP_OK)
+            return PP_ERR_INVALID;
+    }
+    return PP_OK;
+}
+
+/* The pod template's containers and sidecars: each one's requests, the
+ * pod's as their sum (calculatePodRequests), the largest GPU limit. */
+static enum pp_status read_template(struct build *b, struct doc *d, const yaml_node_t *pod,
+                                    struct pod_spec *ps) {
+    static const char *const lists[] = {"containers", "initContainers"};
+    int64_t cpu = 0, mem = 0;
+    bool any_cpu = false, any_mem = false;
+    for (size_t l = 0; l < 2; l++) {
+        const yaml_node_t *list = ydoc_get(&d->yd, pod, lists[l]);
+        for (size_t i = 0; i < ydoc_seq_len(list); i++) {
+            char path[96];
+            snprintf(path, sizeof(path), "spec.template.spec.%s[%zu]", lists[l], i);
+            if (ps->n_containers == POD_MAX_CONTAINERS)
+                return ydoc_fail(b->err, &d->yd, ydoc_seq_at(&d->yd, list, i), path,
+                                 "at most %d containers are read", POD_MAX_CONTAINERS);
+            struct pod_container *c = &ps->containers[ps->n_containers];
+            int64_t gpu;
+            if (read_container(b, d, ydoc_seq_at(&d->yd, list, i), path, l == 1, c, &gpu) != PP_OK)
+                return PP_ERR_INVALID;
+            if (c->init && !c->restartable)
+                continue; /* runs before the pod starts: neither requests nor GPUs count */
+            ps->n_containers++;
+            if (gpu / 1000 > ps->gpus)
+                ps->gpus = (int32_t)(gpu / 1000);
+            cpu += c->cpu_milli > 0 ? c->cpu_milli : 0;
+            mem += c->memory_milli > 0 ? c->memory_milli : 0;
+            any_cpu = any_cpu || c->cpu_milli >= 0;
+            any_mem = any_mem || c->memory_milli >= 0;
+        }
+    }
+    if (any_cpu)
+        ps->cpu_request_milli = cpu;
+    if (any_mem)
+        ps->memory_request_milli = mem;
+    return PP_OK;
+}
+
 enum pp_status manifest_read_deployment(struct build *b, struct doc *d) {
     const yaml_node_t *spec = NULL;
     struct svc_config *s;
@@ -298,10 +368,8 @@ enum pp_status manifest_read_deployment(struct build *b, struct doc *d) {
         PP_OK)
         return PP_ERR_INVALID;
     s->initial_ready = s->replicas;
-    bool cpu_set = false;
-    return manifest_scan_resources(b, d,
-                                   ydoc_get(&d->yd, ydoc_get(&d->yd, spec, "template"), "spec"),
-                                   "spec.template.spec", &s->pods, &cpu_set, 0);
+    return read_template(b, d, ydoc_get(&d->yd, ydoc_get(&d->yd, spec, "template"), "spec"),
+                         &s->pods);
 }
 
 struct svc_config *manifest_target_service(struct build *b, struct doc *d, const char *kind,

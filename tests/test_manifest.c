@@ -189,6 +189,35 @@ static void test_hpa_reads_selectors_zero_minimum_and_tolerances(void **state) {
     svc_set_fini(&set);
 }
 
+/* The pod template's containers as the HPA reads them: each one's
+ * requests (limits where it requests nothing), sidecars counted, a plain
+ * init container not; the pod's requests are the sum. */
+static void test_deployment_containers_and_their_requests(void **state) {
+    (void)state;
+    static const char text[] =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+        "  replicas: 2\n  template:\n    spec:\n      containers:\n"
+        "      - name: model\n        resources: {requests: {cpu: '2', memory: 1Gi},"
+        " limits: {nvidia.com/gpu: 1}}\n"
+        "      - name: proxy\n        resources: {limits: {cpu: 100m}}\n"
+        "      initContainers:\n      - name: fetch\n        resources: {requests: {cpu: '4'}}\n"
+        "      - name: log\n        restartPolicy: Always\n"
+        "        resources: {requests: {cpu: 50m}}\n";
+    struct svc_set set;
+    struct pp_error err;
+    assert_int_equal(build(text, &set, &err), PP_OK);
+    const struct pod_spec *p = &set.svcs[0].pods;
+    assert_int_equal(p->n_containers, 3); /* model, proxy, the log sidecar */
+    assert_string_equal(p->containers[0].name, "model");
+    assert_int_equal(p->containers[0].cpu_milli, 2000);
+    assert_int_equal(p->containers[1].cpu_milli, 100); /* its limit */
+    assert_int_equal(p->containers[1].memory_milli, -1);
+    assert_true(p->containers[2].init && p->containers[2].restartable);
+    assert_int_equal(p->cpu_request_milli, 2150);
+    assert_int_equal(p->gpus, 1);
+    svc_set_fini(&set);
+}
+
 static void test_bad_values_name_file_line_column_and_field(void **state) {
     (void)state;
     struct svc_set set;
@@ -316,6 +345,7 @@ int main(void) {
         cmocka_unit_test(test_raw_deployment_gets_kserves_hpa),
         cmocka_unit_test(test_hpa_attaches_to_its_target_and_names_bad_fields),
         cmocka_unit_test(test_hpa_reads_selectors_zero_minimum_and_tolerances),
+        cmocka_unit_test(test_deployment_containers_and_their_requests),
         cmocka_unit_test(test_bad_values_name_file_line_column_and_field),
         cmocka_unit_test(test_two_autoscalers_on_one_workload_are_refused),
         cmocka_unit_test(test_simulation_sets_pods_seed_and_loads),

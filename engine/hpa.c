@@ -39,6 +39,8 @@ struct hpa {
     /* per spec metric, formatted when the spec is set: its name, and the
      * ValidMetricFound message that names it */
     char *names[HPA_MAX_METRICS], *valid[HPA_MAX_METRICS];
+    /* the stable texts each condition holds (put_condition) */
+    const char *cond_text[3], *cond_reason[3];
     struct history recs, ups, downs;
     struct hpa_status status;
     struct hpa_event events[HPA_MAX_EVENTS]; /* oldest first */
@@ -118,6 +120,7 @@ static void resolve_spec(struct hpa *h, const struct hpa_spec *spec) {
     h->calc.tol_up = own && h->spec.up.tolerance_set ? h->spec.up.tolerance : h->ctl.tolerance;
     h->calc.tol_down =
         own && h->spec.down.tolerance_set ? h->spec.down.tolerance : h->ctl.tolerance;
+    h->cond_text[0] = h->cond_text[1] = h->cond_text[2] = NULL; /* valid[] is made anew */
     for (size_t i = 0; i < h->spec.n_metrics; i++) {
         char name[HPA_TEXT], msg[HPA_TEXT + 80];
         hpa_metric_name(&h->spec.metrics[i], name, sizeof(name));
@@ -182,53 +185,53 @@ static void keep_text(char *dst, size_t size, const char *src) {
     dst[n] = '\0';
 }
 
-/* setConditionInList: the transition time moves only when the status does. */
-static void set_condition_text(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_status st,
-                               const char *reason, pp_time now, const char *text) {
+/* setConditionInList: the transition time moves only when the status does.
+ * `stable`: text lives as long as the spec (a literal, or a message made
+ * when the spec was set), so the same pointer means the same text. */
+static void put_condition(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_status st,
+                          const char *reason, pp_time now, const char *text, bool stable) {
     struct hpa_status *s = &h->status;
-    struct hpa_condition *c = NULL;
-    for (size_t i = 0; i < s->n_conditions; i++) {
-        if (s->conditions[i].type == type)
-            c = &s->conditions[i];
-    }
-    if (!c) {
-        c = &s->conditions[s->n_conditions++];
+    size_t i = 0;
+    while (i < s->n_conditions && s->conditions[i].type != type)
+        i++;
+    struct hpa_condition *c = &s->conditions[i];
+    if (i == s->n_conditions) {
+        s->n_conditions++;
         memset(c, 0, sizeof(*c));
         c->type = type;
+        h->cond_text[i] = h->cond_reason[i] = NULL;
     }
     if (c->status != st)
         c->last_transition = now;
     c->status = st;
-    keep_text(c->reason, sizeof(c->reason), reason);
-    keep_text(c->message, sizeof(c->message), text);
+    if (h->cond_reason[i] != reason)
+        keep_text(c->reason, sizeof(c->reason), reason);
+    h->cond_reason[i] = reason; /* reasons are literals */
+    if (!stable || h->cond_text[i] != text)
+        keep_text(c->message, sizeof(c->message), text);
+    h->cond_text[i] = stable ? text : NULL;
+}
+
+static void set_condition_text(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_status st,
+                               const char *reason, pp_time now, const char *text) {
+    put_condition(h, type, st, reason, now, text, true);
 }
 
 static void set_condition(struct hpa *h, enum hpa_cond_type type, enum hpa_cond_status st,
                           const char *reason, pp_time now, const char *fmt, ...) {
+    char text[HPA_TEXT];
     va_list ap;
     va_start(ap, fmt);
-    if (!strchr(fmt, '%')) { /* a fixed text: nothing to format */
-        set_condition_text(h, type, st, reason, now, fmt);
-    } else if (strcmp(fmt, "%s") == 0) {
-        set_condition_text(h, type, st, reason, now, va_arg(ap, const char *));
-    } else {
-        char text[HPA_TEXT];
-        vsnprintf(text, sizeof(text), fmt, ap);
-        set_condition_text(h, type, st, reason, now, text);
-    }
+    vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
+    put_condition(h, type, st, reason, now, text, false);
 }
 
 static void record_event(struct hpa *h, bool warning, const char *reason, pp_time now,
                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void record_event(struct hpa *h, bool warning, const char *reason, pp_time now,
-                         const char *fmt, ...) {
-    char msg[HPA_TEXT];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
+static void record_event_text(struct hpa *h, bool warning, const char *reason, pp_time now,
+                              const char *msg) {
     uint32_t hash = 2166136261u; /* FNV-1a: a miss costs one compare, not a strcmp */
     for (const char *p = msg; *p; p++)
         hash = (hash ^ (uint8_t)*p) * 16777619u;
@@ -256,6 +259,16 @@ static void record_event(struct hpa *h, bool warning, const char *reason, pp_tim
     }
     if (h->n_sync_events < HPA_MAX_SYNC_EVENTS)
         h->sync_events[h->n_sync_events++] = (uint8_t)k;
+}
+
+static void record_event(struct hpa *h, bool warning, const char *reason, pp_time now,
+                         const char *fmt, ...) {
+    char msg[HPA_TEXT];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    record_event_text(h, warning, reason, now, msg);
 }
 
 /* Room for a sync's events before any index is handed out: when a sync
@@ -444,8 +457,8 @@ static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_tim
     s->n_metrics = 0;
     if (obs->no_selector) { /* validateAndParseSelector */
         record_event(h, true, "SelectorRequired", now, "selector is required");
-        set_condition(h, HPA_SCALING_ACTIVE, HPA_COND_FALSE, "InvalidSelector", now,
-                      "the HPA target's scale is missing a selector");
+        set_condition_text(h, HPA_SCALING_ACTIVE, HPA_COND_FALSE, "InvalidSelector", now,
+                           "the HPA target's scale is missing a selector");
         say(err, size, "selector is required");
         return -1;
     }
@@ -516,12 +529,12 @@ static int32_t normalize_legacy(struct hpa *h, int32_t current, int32_t desired,
     int32_t stabilized = stabilize_legacy(h, desired, now);
     h->status.stabilized = stabilized;
     if (stabilized != desired)
-        set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleDownStabilized", now,
-                      "recent recommendations were higher than current one, applying the "
-                      "highest recent recommendation");
+        set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleDownStabilized", now,
+                           "recent recommendations were higher than current one, applying the "
+                           "highest recent recommendation");
     else
-        set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ReadyForNewScale", now,
-                      "recommended size matches current size");
+        set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ReadyForNewScale", now,
+                           "recommended size matches current size");
     /* convertDesiredReplicasWithRules */
     int32_t min = h->spec.min_replicas, max = h->spec.max_replicas;
     double limit_d = fmax(2.0 * (double)current, 4.0);
@@ -548,8 +561,8 @@ static int32_t normalize_legacy(struct hpa *h, int32_t current, int32_t desired,
         reason = "DesiredWithinRange";
         message = "the desired count is within the acceptable range";
     }
-    set_condition(h, HPA_SCALING_LIMITED, out == stabilized ? HPA_COND_FALSE : HPA_COND_TRUE,
-                  reason, now, "%s", message);
+    set_condition_text(h, HPA_SCALING_LIMITED, out == stabilized ? HPA_COND_FALSE : HPA_COND_TRUE,
+                       reason, now, message);
     return out;
 }
 
@@ -688,21 +701,21 @@ static int32_t normalize_behavior(struct hpa *h, int32_t current, int32_t desire
     h->status.stabilized = stabilized;
     if (stabilized != desired) {
         if (desired >= current)
-            set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleUpStabilized", now,
-                          "recent recommendations were lower than current one, applying the "
-                          "lowest recent recommendation");
+            set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleUpStabilized", now,
+                               "recent recommendations were lower than current one, applying the "
+                               "lowest recent recommendation");
         else
-            set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleDownStabilized", now,
-                          "recent recommendations were higher than current one, applying the "
-                          "highest recent recommendation");
+            set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleDownStabilized", now,
+                               "recent recommendations were higher than current one, applying the "
+                               "highest recent recommendation");
     } else {
-        set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ReadyForNewScale", now,
-                      "recommended size matches current size");
+        set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ReadyForNewScale", now,
+                           "recommended size matches current size");
     }
     const char *reason, *message;
     int32_t out = rate_limit(h, current, stabilized, now, &reason, &message);
-    set_condition(h, HPA_SCALING_LIMITED, out == stabilized ? HPA_COND_FALSE : HPA_COND_TRUE,
-                  reason, now, "%s", message);
+    set_condition_text(h, HPA_SCALING_LIMITED, out == stabilized ? HPA_COND_FALSE : HPA_COND_TRUE,
+                       reason, now, message);
     return out;
 }
 
@@ -769,8 +782,8 @@ static bool out_of_bounds(struct hpa *h, int32_t current, pp_time now, int32_t *
     if (current == 0 && min != 0) {
         *desired = 0;
         *rescale = false;
-        set_condition(h, HPA_SCALING_ACTIVE, HPA_COND_FALSE, "ScalingDisabled", now,
-                      "scaling is disabled since the replica count of the target is zero");
+        set_condition_text(h, HPA_SCALING_ACTIVE, HPA_COND_FALSE, "ScalingDisabled", now,
+                           "scaling is disabled since the replica count of the target is zero");
     } else if (current > h->spec.max_replicas) {
         snprintf(s->rescale_reason, sizeof(s->rescale_reason),
                  "Current number of replicas above Spec.MaxReplicas");
@@ -797,12 +810,37 @@ static const struct hpa_status *failed_get_scale(struct hpa *h, const char *why,
     return s;
 }
 
+/* prefix, then n in decimal, then suffix: a rescale's two texts, made
+ * without printf (a third of the syncs rescale). */
+static void with_int(char *buf, size_t size, const char *prefix, int32_t n, const char *suffix) {
+    char digits[12];
+    size_t k = sizeof(digits);
+    uint32_t u = n < 0 ? (uint32_t)0 - (uint32_t)n : (uint32_t)n;
+    do
+        digits[--k] = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    if (n < 0)
+        digits[--k] = '-';
+    const size_t lp = strlen(prefix), ld = sizeof(digits) - k, ls = strlen(suffix);
+    if (lp + ld + ls + 1 > size) {
+        say(buf, size, "%s%d%s", prefix, (int)n, suffix);
+        return;
+    }
+    memcpy(buf, prefix, lp);
+    memcpy(buf + lp, digits + k, ld);
+    memcpy(buf + lp + ld, suffix, ls + 1);
+}
+
 static void rescaled(struct hpa *h, int32_t current, int32_t desired, pp_time now) {
     struct hpa_status *s = &h->status;
-    set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "SucceededRescale", now,
-                  "the HPA controller was able to update the target scale to %d", (int)desired);
-    record_event(h, false, "SuccessfulRescale", now, "New size: %d; reason: %s", (int)desired,
-                 s->rescale_reason);
+    char text[HPA_TEXT];
+    with_int(text, sizeof(text), "the HPA controller was able to update the target scale to ",
+             desired, "");
+    put_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "SucceededRescale", now, text, false);
+    char reason[sizeof(s->rescale_reason) + 16];
+    snprintf(reason, sizeof(reason), "; reason: %s", s->rescale_reason);
+    with_int(text, sizeof(text), "New size: ", desired, reason);
+    record_event_text(h, false, "SuccessfulRescale", now, text);
     store_scale_event(h, current, desired, now);
     s->last_scale_time = now;
     s->has_scaled = true;
@@ -822,8 +860,8 @@ const struct hpa_status *hpa_sync(struct hpa *h, const struct hpa_obs *obs, pp_t
     if (obs->scale_error)
         return failed_get_scale(h, obs->scale_error, ref, now);
     const int32_t current = obs->spec_replicas;
-    set_condition(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "SucceededGetScale", now,
-                  "the HPA controller was able to get the target's current scale");
+    set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "SucceededGetScale", now,
+                       "the HPA controller was able to get the target's current scale");
     if (h->recs.n == 0) /* recordInitialRecommendation */
         history_put(&h->recs, 0, false, (struct stamped){current, now, false});
     s->metric_recommendation = -1;

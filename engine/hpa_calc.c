@@ -38,9 +38,8 @@ static enum group group_pod(const struct hpa_calc *h, const struct hpa_pod *p, b
 /* calculatePodRequests for one pod: the sum over its containers and
  * restartable init containers (or the named one); false with upstream's
  * error when a container has no request or the named one is absent. */
-static bool pod_request(const struct hpa_pod *p, const struct hpa_metric_spec *m, int64_t *out,
-                        struct hpa_calc_result *res) {
-    const bool cpu = strcmp(m->name, "cpu") == 0;
+static bool pod_request(const struct hpa_pod *p, const struct hpa_metric_spec *m, bool cpu,
+                        int64_t *out, struct hpa_calc_result *res) {
     const char *want = m->type == HPA_CONTAINER_RESOURCE ? m->container : NULL;
     const char *pod = p->name ? p->name : "";
     if (p->n_containers == 0) { /* a simulated pod: its requests as given */
@@ -76,11 +75,8 @@ struct sample {
     int64_t value, request;
 };
 
-static void group_all(const struct hpa_calc *h, const struct hpa_metric_spec *m,
-                      const struct hpa_metric_obs *o, const struct hpa_obs *obs, pp_time now,
-                      struct sample *out) {
-    const bool resource = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE;
-    const bool cpu = resource && strcmp(m->name, "cpu") == 0;
+static void group_all(const struct hpa_calc *h, const struct hpa_metric_obs *o,
+                      const struct hpa_obs *obs, bool cpu, pp_time now, struct sample *out) {
     for (size_t i = 0; i < obs->n_pods; i++) {
         const bool has = !o->present || o->present[i];
         const pp_time ts = o->pod_timestamp ? o->pod_timestamp[i] : o->timestamp;
@@ -106,14 +102,15 @@ static bool utilization_of(int64_t total, int64_t requests, int32_t *util) {
 static bool calc_pods(const struct hpa_calc *h, const struct hpa_metric_spec *m,
                       const struct hpa_metric_obs *o, const struct hpa_obs *obs, int32_t current,
                       pp_time now, struct sample *smp, struct hpa_calc_result *out) {
-    const bool utilization = (m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE) &&
-                             m->target == HPA_TARGET_UTILIZATION;
+    const bool resource = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE;
+    const bool utilization = resource && m->target == HPA_TARGET_UTILIZATION;
+    const bool cpu = resource && strcmp(m->name, "cpu") == 0;
     if (obs->n_pods == 0) {
         snprintf(out->error, sizeof(out->error),
                  "no pods returned by selector while calculating replica count");
         return false;
     }
-    group_all(h, m, o, obs, now, smp);
+    group_all(h, o, obs, cpu, now, smp);
     size_t ready = 0, unready = 0, missing = 0, with_metric = 0;
     int64_t total = 0, requests = 0;
     for (size_t i = 0; i < obs->n_pods; i++) {
@@ -130,7 +127,7 @@ static bool calc_pods(const struct hpa_calc *h, const struct hpa_metric_spec *m,
     double ratio;
     if (utilization) {
         for (size_t i = 0; i < obs->n_pods; i++)
-            if (!pod_request(&obs->pods[i], m, &smp[i].request, out))
+            if (!pod_request(&obs->pods[i], m, cpu, &smp[i].request, out))
                 return false;
         for (size_t i = 0; i < obs->n_pods; i++)
             if (smp[i].g == POD_READY) {

@@ -77,6 +77,8 @@ static struct snapshot *snapshot_new(size_t n) {
 static void snapshot_free(struct snapshot *s) {
     if (!s)
         return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->svcs[i].hpa);
     free(s->svcs);
     free(s->events);
     free(s->describe);
@@ -120,8 +122,10 @@ static void publish(struct runner *r, bool done) {
         d->view.service = d->service;
         d->view.metric = d->metric;
         if (v->hpa) {
-            d->hpa = *v->hpa;
-            d->view.hpa = &d->hpa;
+            if (!d->hpa) /* once per pooled snapshot and HPA service */
+                d->hpa = xmalloc(sizeof(*d->hpa));
+            *d->hpa = *v->hpa;
+            d->view.hpa = d->hpa;
         }
     }
     pthread_mutex_lock(&r->mu);

@@ -18,7 +18,7 @@ struct snap_service {
     struct loop_view view; /* strings point into this struct */
     char service[SVC_NAME_MAX + 66];
     char metric[SVC_NAME_MAX];
-    struct hpa_status hpa; /* when view.hpa */
+    struct hpa_status *hpa; /* when view.hpa: made the first time this service has one */
 };
 
 struct snap_event {

@@ -233,6 +233,10 @@ void hpa_restart(struct hpa *h);
 
 const char *hpa_cond_type_name(enum hpa_cond_type t);
 const char *hpa_cond_status_name(enum hpa_cond_status s);
+/* A metric source type in the API's words, by enum hpa_metric_type: its
+ * name ("ContainerResource") and the key of its source ("containerResource"). */
+extern const char *const hpa_metric_type_names[5], *const hpa_metric_source_keys[5];
+
 /* behavior's selectPolicy and a policy's type in the API's words; a value
  * it does not support fails with the API server's message. */
 enum pp_status hpa_select_parse(const char *s, enum hpa_select *out, struct pp_error *err);

@@ -211,6 +211,11 @@ const char *hpa_cond_status_name(enum hpa_cond_status s) {
     return n[s];
 }
 
+const char *const hpa_metric_type_names[5] = {"Resource", "ContainerResource", "Pods", "Object",
+                                              "External"};
+const char *const hpa_metric_source_keys[5] = {"resource", "containerResource", "pods", "object",
+                                               "external"};
+
 enum pp_status hpa_select_parse(const char *s, enum hpa_select *out, struct pp_error *err) {
     if (s && strcmp(s, "Max") == 0)
         *out = HPA_SELECT_MAX;

@@ -85,16 +85,8 @@ static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node
     char path[64], f[200];
     snprintf(path, sizeof(path), "spec.metrics[%zu]", i);
     const char *type = ydoc_scalar(ydoc_get(&d->yd, n, "type"));
-    static const struct {
-        const char *type, *key;
-        enum hpa_metric_type t;
-    } types[] = {{"Resource", "resource", HPA_RESOURCE},
-                 {"ContainerResource", "containerResource", HPA_CONTAINER_RESOURCE},
-                 {"Pods", "pods", HPA_PODS},
-                 {"Object", "object", HPA_OBJECT},
-                 {"External", "external", HPA_EXTERNAL}};
     size_t k = 0;
-    while (k < 5 && (!type || strcmp(type, types[k].type) != 0))
+    while (k < 5 && (!type || strcmp(type, hpa_metric_type_names[k]) != 0))
         k++;
     snprintf(f, sizeof(f), "%s.type", path);
     if (k == 5)
@@ -103,9 +95,9 @@ static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node
                          "Unsupported value: \"%s\": supported values: \"ContainerResource\", "
                          "\"External\", \"Object\", \"Pods\", \"Resource\"",
                          type ? type : "");
-    m->type = types[k].t;
-    const yaml_node_t *src = ydoc_get(&d->yd, n, types[k].key);
-    snprintf(f, sizeof(f), "%s.%s", path, types[k].key);
+    m->type = (enum hpa_metric_type)k;
+    const yaml_node_t *src = ydoc_get(&d->yd, n, hpa_metric_source_keys[k]);
+    snprintf(f, sizeof(f), "%s.%s", path, hpa_metric_source_keys[k]);
     if (!src)
         return ydoc_fail(b->err, &d->yd, n, f,
                          "Required value: must populate information for the "
@@ -115,7 +107,8 @@ static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node
                                     : ydoc_get(&d->yd, src, "metric");
     m->name = ydoc_scalar(ydoc_get(&d->yd, metric, "name"));
     if (!m->name) {
-        snprintf(f, sizeof(f), "%s.%s.%sname", path, types[k].key, metric == src ? "" : "metric.");
+        snprintf(f, sizeof(f), "%s.%s.%sname", path, hpa_metric_source_keys[k],
+                 metric == src ? "" : "metric.");
         return ydoc_fail(b->err, &d->yd, metric ? metric : src, f,
                          "Required value: must specify a "
                          "metric name");
@@ -126,7 +119,7 @@ static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node
     m->object_name = ydoc_scalar(ydoc_get(&d->yd, obj, "name"));
     const yaml_node_t *sel = ydoc_get(&d->yd, metric, "selector");
     m->selector = sel ? selector_text(b, d, sel) : NULL;
-    snprintf(f, sizeof(f), "%s.%s.target", path, types[k].key);
+    snprintf(f, sizeof(f), "%s.%s.target", path, hpa_metric_source_keys[k]);
     const yaml_node_t *target = ydoc_get(&d->yd, src, "target");
     if (!target)
         return ydoc_fail(b->err, &d->yd, src, f, "Required value: must specify a metric target");

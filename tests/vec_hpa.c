@@ -95,22 +95,14 @@ static void read_target(const cJSON *t, struct hpa_metric_spec *m) {
 }
 
 static void read_metric(const cJSON *j, struct hpa_metric_spec *m, char *sel, size_t sel_size) {
-    static const struct {
-        const char *type, *key;
-        enum hpa_metric_type t;
-    } types[] = {{"Resource", "resource", HPA_RESOURCE},
-                 {"ContainerResource", "containerResource", HPA_CONTAINER_RESOURCE},
-                 {"Pods", "pods", HPA_PODS},
-                 {"Object", "object", HPA_OBJECT},
-                 {"External", "external", HPA_EXTERNAL}};
     const char *type = str(j, "type");
     size_t k = 0;
-    while (k < 4 && (!type || strcmp(type, types[k].type) != 0))
+    while (k < 4 && (!type || strcmp(type, hpa_metric_type_names[k]) != 0))
         k++;
-    const cJSON *src = get(j, types[k].key);
+    const cJSON *src = get(j, hpa_metric_source_keys[k]);
     const bool resource = k < 2;
     const cJSON *metric = resource ? src : get(src, "metric");
-    *m = (struct hpa_metric_spec){.type = types[k].t,
+    *m = (struct hpa_metric_spec){.type = (enum hpa_metric_type)k,
                                   .name = str(metric, "name"),
                                   .container = str(src, "container"),
                                   .object_kind = str(get(src, "describedObject"), "kind"),
@@ -347,13 +339,9 @@ static cJSON *metric_status(const cJSON *spec_metric, const struct hpa_metric_sp
         cJSON_AddStringToObject(o, "type", "");
         return o;
     }
-    static const char *const type[] = {"Resource", "ContainerResource", "Pods", "Object",
-                                       "External"};
-    static const char *const key[] = {"resource", "containerResource", "pods", "object",
-                                      "external"};
-    cJSON_AddStringToObject(o, "type", type[m->type]);
-    cJSON *src = cJSON_AddObjectToObject(o, key[m->type]);
-    const cJSON *spec_src = get(spec_metric, key[m->type]);
+    cJSON_AddStringToObject(o, "type", hpa_metric_type_names[m->type]);
+    cJSON *src = cJSON_AddObjectToObject(o, hpa_metric_source_keys[m->type]);
+    const cJSON *spec_src = get(spec_metric, hpa_metric_source_keys[m->type]);
     const bool resource = m->type == HPA_RESOURCE || m->type == HPA_CONTAINER_RESOURCE;
     if (resource) {
         cJSON_AddStringToObject(src, "name", m->name);

@@ -372,6 +372,8 @@ void runner_set_speed(struct runner *r, double speed) {
 void runner_focus(struct runner *r, size_t svc) {
     pthread_mutex_lock(&r->mu);
     r->focus = svc;
+    r->republish = true; /* a paused or ended run shows the new focus at once */
+    pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
 }
 

@@ -180,6 +180,26 @@ tm send-keys -t pp Enter
 check "GPU: a bar per ready pod" "wait_for 'GPU per ready pod' && wait_for '   0 [|'"
 tm send-keys -t pp q y
 
+# The focused service follows j/k in the detail: a CPU-only service after a
+# GPU one shows no GPU bars (they were the GPU service's).
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 120 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 10 --load 'flowers-sample-gpu: -z 10m -c 4' '$examples/flowers-sample-gpu.yaml' '$examples/sklearn-iris-hpa.yaml'; sleep 30"
+wait_for 'Load test on default/flowers-sample-gpu' >/dev/null
+tm send-keys -t pp Escape
+wait_for 'RDY/ACT/DES' >/dev/null
+tm send-keys -t pp Enter
+wait_for 'GPU per ready pod' >/dev/null
+tm send-keys -t pp j
+check "detail: j moves the focus, no GPU bars of the last service" \
+    "wait_for 'default/sklearn-iris-predictor  HPA' && wait_gone 'GPU per ready pod'"
+tm send-keys -t pp d
+check "describe: the HPA of the selected service" "wait_for 'Name:' && wait_for 'sklearn-iris'"
+tm send-keys -t pp k
+check "describe: k to a KPA service says why, never waits" "wait_for 'is not scaled by an HPA'"
+tm send-keys -t pp j
+check "describe: j back shows the HPA again" "wait_for 'Reference:'"
+tm send-keys -t pp q y
+
 start 70 20
 check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"
 tm resize-window -t pp -x 100 -y 30 2>/dev/null || tm resize-pane -t pp -x 100 -y 30

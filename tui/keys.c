@@ -202,13 +202,11 @@ void tui_key(struct tui *t, int ch) {
         t->view = t->view == V_HELP ? V_OVERVIEW : V_HELP;
         break;
     case 27:
-        runner_focus(t->runner, SIZE_MAX);
         t->view = V_OVERVIEW;
         break;
     case 'd': {
         const struct loop_view *v = tui_selected(t);
         if (v && v->cls == SVC_HPA) {
-            runner_focus(t->runner, t->rows[t->sel]);
             t->view = V_DESCRIBE;
         } else if (v) {
             tui_say(t, true, "d: %s is not scaled by an HPA; enter shows its detail", v->service);
@@ -230,10 +228,8 @@ void tui_key(struct tui *t, int ch) {
     case '\n':
     case '\r':
     case KEY_ENTER:
-        if (t->view == V_OVERVIEW && tui_selected(t)) {
+        if (t->view == V_OVERVIEW && tui_selected(t))
             t->view = V_DETAIL;
-            runner_focus(t->runner, t->rows[t->sel]); /* per-pod figures for the detail */
-        }
         break;
     case 'l':
         t->view = t->view == V_EVENTS ? V_OVERVIEW : V_EVENTS;

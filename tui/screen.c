@@ -192,6 +192,7 @@ void tui_draw(struct tui *t) {
         return;
     }
     tui_refilter(t);
+    tui_sync_focus(t);
     header(t);
     if (t->snap)
         views[t->view](t);

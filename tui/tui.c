@@ -104,6 +104,15 @@ void tui_refilter(struct tui *t) {
         t->sel = t->n_rows ? t->n_rows - 1 : 0;
 }
 
+void tui_sync_focus(struct tui *t) {
+    const bool one = t->view == V_DETAIL || t->view == V_DESCRIBE;
+    const size_t want = one && t->n_rows ? t->rows[t->sel] : SIZE_MAX;
+    if (want == t->focus)
+        return;
+    t->focus = want;
+    runner_focus(t->runner, want);
+}
+
 const struct loop_view *tui_selected(const struct tui *t) {
     if (!t->snap || t->n_rows == 0)
         return NULL;
@@ -112,7 +121,7 @@ const struct loop_view *tui_selected(const struct tui *t) {
 
 /* A console on the current screen: colours, the first snapshot, drawn. */
 static void tui_start(struct tui *t, struct runner *r, const struct tui_options *opt) {
-    *t = (struct tui){.runner = r, .opt = opt, .span_s = 300, .last_t = -1};
+    *t = (struct tui){.runner = r, .opt = opt, .span_s = 300, .last_t = -1, .focus = SIZE_MAX};
     tui_colours(t);
     t->chart_buf = xcalloc(8, 1000 * 3 + 1);
     take_snapshot(t);

@@ -52,6 +52,7 @@ struct tui {
     enum view_kind view;
     enum prompt_kind prompt;
     const struct command_entry *verb; /* P_VERB */
+    size_t focus;                     /* what the engine was last told (tui_sync_focus) */
     char input[256];
     size_t input_len;
     char filter[256];
@@ -81,6 +82,10 @@ void tui_draw(struct tui *t);
 
 /* tui.c */
 void tui_refilter(struct tui *t);
+/* The focused service, owned here: the selected row while a view shows one
+ * service (its describe text and per-pod GPU figures), none otherwise. Told
+ * to the engine only when it changes. */
+void tui_sync_focus(struct tui *t);
 const struct loop_view *tui_selected(const struct tui *t);
 
 /* keys.c */

@@ -7,6 +7,13 @@
 void tui_describe(struct tui *t) {
     const struct loop_view *v = tui_selected(t);
     const struct snapshot *s = t->snap;
+    if (v && v->cls != SVC_HPA) { /* j/k moved to a service with no HPA to describe */
+        char line[400];
+        snprintf(line, sizeof(line), "%s is not scaled by an HPA; enter shows its detail",
+                 v->service);
+        tui_put(2, 1, tui_role(t, R_DIM), line);
+        return;
+    }
     if (!v || s->focus != t->rows[t->sel] || !s->describe[0]) {
         tui_put(2, 1, tui_role(t, R_DIM), "waiting for the next tick...");
         return;

@@ -67,10 +67,12 @@ static int chart_block(struct tui *t, int y, const char *label, const double *ri
     return y + 1 + rows;
 }
 
-/* htop-style bars, three to a line: each ready pod's GPU utilization. */
-static int gpu_bars(struct tui *t, int y) {
+/* htop-style bars, three to a line: each ready pod's GPU utilization, from
+ * the snapshot only when it is of this service (the focus follows j/k a
+ * publication later). */
+static int gpu_bars(struct tui *t, int y, size_t svc) {
     const struct snapshot *s = t->snap;
-    if (s->n_pod_gpu == 0 || y >= LINES - 4)
+    if (s->focus != svc || s->n_pod_gpu == 0 || y >= LINES - 4)
         return y;
     tui_put(y++, 1, tui_role(t, R_TITLE), "GPU per ready pod (SM busy)");
     const int per_line = 3, width = 20;
@@ -128,7 +130,7 @@ void tui_detail(struct tui *t) {
         snprintf(line, sizeof(line), " override: %s", v->override);
         tui_put(y++, 0, tui_role(t, R_OVERRIDE), line);
     }
-    y = gpu_bars(t, y);
+    y = gpu_bars(t, y, i);
     if (v->hpa) {
         tui_put(y++, 0, tui_role(t, R_TITLE), " Conditions:  Type            Status  Reason");
         for (size_t c = 0; c < v->hpa->n_conditions && y < LINES - 2; c++) {

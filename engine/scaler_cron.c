@@ -5,6 +5,7 @@
 #include "engine/scaler.h"
 #include "engine/tz.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,10 @@ static enum pp_status create(const struct scaler_args *a, void **st, struct pp_e
     if (!zone)
         zone = s->utc = tz_utc();
     s->cron = cron_create(&spec, zone, CRON_EXCLUDE_UPSTREAM, a->start / PP_NS_PER_SEC);
-    if (!a->below)
+    if (!a->below) { /* a schedule has no target until a job fires */
         a->view->metric = "schedule";
+        a->view->target = NAN;
+    }
     *st = s;
     return PP_OK;
 }

@@ -10,6 +10,7 @@
 
 #include "tui/chart.h"
 #include "tui/layout.h"
+#include "tui/tui_internal.h"
 #include "tui/theme.h"
 
 #include <stdio.h>
@@ -144,8 +145,24 @@ static void test_colours_map_to_what_the_terminal_has(void **state) {
     assert_int_equal(theme_terminal_color(&teal, 1 << 24), 0x005f87); /* xterm-direct */
 }
 
+/* Numbers as the console prints them: never "-0.00", "-" for none, whole
+ * numbers from 1,000 on. */
+static void test_values_never_print_negative_zero(void **state) {
+    (void)state;
+    char b[40];
+    tui_fmt_value(-0.0001, b, sizeof(b));
+    assert_string_equal(b, "0.00");
+    tui_fmt_value(NAN, b, sizeof(b));
+    assert_string_equal(b, "-");
+    tui_fmt_value(1234.6, b, sizeof(b));
+    assert_string_equal(b, "1235");
+    tui_fmt_value(-2.5, b, sizeof(b));
+    assert_string_equal(b, "-2.50");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values_never_print_negative_zero),
         cmocka_unit_test(test_braille_uses_htops_table_two_samples_per_cell),
         cmocka_unit_test(test_rows_stack_and_small_values_show_a_pixel),
         cmocka_unit_test(test_ascii_fallback_and_right_alignment),

@@ -200,6 +200,15 @@ tm send-keys -t pp j
 check "describe: j back shows the HPA again" "wait_for 'Reference:'"
 tm send-keys -t pp q y
 
+# A schedule shows no internal sentinels: no target before a fire, no
+# recommendation at all.
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 120 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' '$examples/cron-prescale.yaml'; sleep 30"
+check "cron: no target before a fire" "wait_for 'CRON  schedule -'"
+tm send-keys -t pp Enter
+check "cron: recommended is -, never -1" "wait_for 'recommended -' && ! screen | grep -q 'recommended -1'"
+tm send-keys -t pp q
+
 start 70 20
 check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"
 tm resize-window -t pp -x 100 -y 30 2>/dev/null || tm resize-pane -t pp -x 100 -y 30

@@ -93,7 +93,7 @@ void tui_fmt_value(double v, char *buf, size_t size) {
     else if (fabs(v) >= 1000)
         snprintf(buf, size, "%.0f", v);
     else
-        snprintf(buf, size, "%.2f", v);
+        snprintf(buf, size, "%.2f", fabs(v) < 0.005 ? 0.0 : v); /* never "-0.00" */
 }
 
 static void header(struct tui *t) {

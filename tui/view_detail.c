@@ -121,8 +121,11 @@ void tui_detail(struct tui *t) {
     char gpu[40] = "";
     if (!isnan(v->gpu_util))
         snprintf(gpu, sizeof(gpu), "  GPU %.0f%%", v->gpu_util);
-    snprintf(line, sizeof(line), " replicas: ready %d  actual %d  desired %d  recommended %d%s",
-             v->ready, v->actual, v->desired, v->recommended, gpu);
+    char rec[16] = "-"; /* none yet (before an HPA's first sync) or none at all (a schedule) */
+    if (v->recommended >= 0)
+        snprintf(rec, sizeof(rec), "%d", (int)v->recommended);
+    snprintf(line, sizeof(line), " replicas: ready %d  actual %d  desired %d  recommended %s%s",
+             v->ready, v->actual, v->desired, rec, gpu);
     tui_put(y++, 0, A_NORMAL, line);
     snprintf(line, sizeof(line), " why: %s", v->reason[0] ? v->reason : "(no limit applied)");
     tui_put(y++, 0, tui_role(t, v->override[0] ? R_OVERRIDE : R_NORMAL), line);

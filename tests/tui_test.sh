@@ -200,6 +200,16 @@ tm send-keys -t pp j
 check "describe: j back shows the HPA again" "wait_for 'Reference:'"
 tm send-keys -t pp q y
 
+# A command the next tick rejects says so on the status line, in full.
+start 120 30
+wait_for 'default/flowers-sa' >/dev/null
+tm send-keys -t pp ':' 'set flowers-sample min-scale 5' Enter
+check "a command that applies says so" "wait_for 'set flowers-sample min-scale 5: applied'"
+tm send-keys -t pp ':' 'set flowers-sample max-scale 2' Enter
+check "a command the tick rejects says why on the status line" \
+    "wait_for 'rejected: set flowers-sample max-scale 2: autoscaling.knative.dev/min-scale: must not exceed max-scale'"
+tm send-keys -t pp q y
+
 # A schedule shows no internal sentinels: no target before a fire, no
 # recommendation at all.
 tm kill-session -t pp 2>/dev/null

@@ -13,6 +13,8 @@ static void submit_line(struct tui *t, const char *line) {
         return;
     }
     tui_say(t, false, "%s: applies at the next tick", cmd.text);
+    snprintf(t->awaiting, sizeof(t->awaiting), "%s", cmd.text);
+    t->awaiting_after = t->snap ? t->snap->t : 0;
 }
 
 /* "VERB SVC ARGS" for each marked row, or the selected one. */

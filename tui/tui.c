@@ -17,6 +17,27 @@
 
 /* ---- snapshots and history ---- */
 
+/* The tick after a command was submitted says how it went: a rejection in
+ * full on the status line (it was only a red event in the log), or that it
+ * applied. */
+static void command_outcome(struct tui *t, const struct snapshot *s) {
+    if (!t->awaiting[0] || s->t <= t->awaiting_after)
+        return;
+    const size_t n = strlen(t->awaiting);
+    for (size_t e = 0; e < s->n_events; e++) {
+        const struct snap_event *ev = &s->events[e];
+        if (ev->t > (double)t->awaiting_after && strcmp(ev->reason, "OverrideRejected") == 0 &&
+            strncmp(ev->message, t->awaiting, n) == 0 && ev->message[n] == ':') {
+            tui_say(t, true, "rejected: %s", ev->message);
+            t->awaiting[0] = '\0';
+            return;
+        }
+    }
+    if (t->prompt == P_NONE)
+        tui_say(t, false, "%s: applied", t->awaiting);
+    t->awaiting[0] = '\0';
+}
+
 static void take_snapshot(struct tui *t) {
     const struct snapshot *s = runner_acquire(t->runner);
     if (!s)
@@ -45,6 +66,7 @@ static void take_snapshot(struct tui *t) {
     }
     runner_release(t->runner, t->snap);
     t->snap = s;
+    command_outcome(t, s);
     if (s->report_seq > t->report_seen) { /* a load test finished: its report, as k9s shows it */
         t->report_seen = s->report_seq;
         const char *svc = s->report_svc < s->n ? s->svcs[s->report_svc].view.service : "?";

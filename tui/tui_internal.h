@@ -64,6 +64,9 @@ struct tui {
     int span_s;
     bool quit;
     uint64_t report_seen;
+    /* the command last submitted from the keyboard, until a tick says how it went */
+    char awaiting[640];
+    int64_t awaiting_after; /* the run's second when it was submitted */
     char *chart_buf;
 };
 

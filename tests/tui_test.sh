@@ -200,6 +200,16 @@ tm send-keys -t pp j
 check "describe: j back shows the HPA again" "wait_for 'Reference:'"
 tm send-keys -t pp q y
 
+# Events carry kubectl's ages under a header, in the log and the detail.
+start 120 30
+wait_for 'default/flowers-sa' >/dev/null
+sleep 2
+tm send-keys -t pp l
+check "l: events with an AGE column" "wait_for ' AGE      SERVICE' && screen | grep -qE '^ [0-9]+(s|m[0-9]*s?) +default/'"
+tm send-keys -t pp l Enter
+check "detail: its events with ages" "wait_for 'Events:  AGE' && screen | grep -qE '^ +[0-9]+(s|m[0-9]*s?) +[A-Z]'"
+tm send-keys -t pp q y
+
 # A command the next tick rejects says so on the status line, in full.
 start 120 30
 wait_for 'default/flowers-sa' >/dev/null

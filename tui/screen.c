@@ -2,6 +2,8 @@
  * footer lines, and the table of views that draw the rest. */
 #include "tui/tui_internal.h"
 
+#include "engine/hpa_describe.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,6 +96,11 @@ void tui_fmt_value(double v, char *buf, size_t size) {
         snprintf(buf, size, "%.0f", v);
     else
         snprintf(buf, size, "%.2f", fabs(v) < 0.005 ? 0.0 : v); /* never "-0.00" */
+}
+
+void tui_age(const struct tui *t, double at, char *buf, size_t size) {
+    const double now = t->snap ? (double)t->snap->t : at;
+    hpa_human_duration((pp_time)((now - at) * 1e9), buf, size);
 }
 
 static void header(struct tui *t) {

@@ -80,6 +80,9 @@ void tui_fill_line(int y, attr_t a);
 const char *tui_class_name(enum svc_class c);
 /* "-" for NaN, whole numbers from 1,000 on, two decimals below. */
 void tui_fmt_value(double v, char *buf, size_t size);
+/* How long ago second `at` of the run was, as kubectl prints an age
+ * (86s, 4m23s, 3h10m). */
+void tui_age(const struct tui *t, double at, char *buf, size_t size);
 /* The whole screen: header, the current view, footer. */
 void tui_draw(struct tui *t);
 

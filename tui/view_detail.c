@@ -144,14 +144,16 @@ void tui_detail(struct tui *t) {
             tui_put(y++, 0, A_NORMAL, line);
         }
     }
-    tui_put(y++, 0, tui_role(t, R_TITLE), " Events:");
+    tui_put(y++, 0, tui_role(t, R_TITLE), " Events:  AGE      REASON             MESSAGE");
     const struct snapshot *s = t->snap;
     size_t shown = 0;
+    char age[32];
     for (size_t e = s->n_events; e-- > 0 && y < LINES - 1;) {
         const struct snap_event *ev = &s->events[e];
         if (ev->svc != i)
             continue;
-        snprintf(line, sizeof(line), "   %6.0fs  %-18s %s", ev->t, ev->reason, ev->message);
+        tui_age(t, ev->t, age, sizeof(age));
+        snprintf(line, sizeof(line), "          %-8s %-18s %s", age, ev->reason, ev->message);
         tui_put(y++, 0, tui_role(t, ev->warning ? R_WARN : R_NORMAL), line);
         if (++shown == 8)
             break;

@@ -5,13 +5,16 @@
 
 void tui_events(struct tui *t) {
     tui_put(1, 0, tui_role(t, R_TITLE), " Events (newest first)");
+    tui_put(2, 0, tui_role(t, R_TITLE),
+            " AGE      SERVICE                          REASON             MESSAGE");
     const struct snapshot *s = t->snap;
-    int y = 2;
-    char line[512];
+    int y = 3;
+    char line[512], age[32];
     for (size_t e = s->n_events; e-- > 0 && y < LINES - 1;) {
         const struct snap_event *ev = &s->events[e];
-        snprintf(line, sizeof(line), " %6.0fs  %-32.32s %-18s %s", ev->t,
-                 s->svcs[ev->svc].view.service, ev->reason, ev->message);
+        tui_age(t, ev->t, age, sizeof(age));
+        snprintf(line, sizeof(line), " %-8s %-32.32s %-18s %s", age, s->svcs[ev->svc].view.service,
+                 ev->reason, ev->message);
         tui_put(y++, 0, tui_role(t, ev->warning ? R_WARN : R_NORMAL), line);
     }
 }

@@ -151,7 +151,7 @@ wait_for 't=0:00:1' >/dev/null
 press r "r: starts a recording" 'recording to podpilot-'
 check "r: REC in the header" "wait_for '  REC'"
 sleep 1
-press u "r: an unpin while recording" 'applies at the next tick'
+press u "r: an unpin while recording" 'unpin default/' # then ': applied' at the next tick
 sleep 1
 press r "r: stops it" 'recording closed: podpilot-'
 tm send-keys -t pp q

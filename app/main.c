@@ -37,13 +37,15 @@ static const char usage[] =
     "options:\n"
     "  --headless           the engine alone, JSON lines out (not k9s' meaning:\n"
     "                       there is no UI at all)\n"
-    "  --duration D         simulated time to run, e.g. 300s, 10m (default: until\n"
-    "                       the last load ends, plus 6m; at least 5m)\n"
+    "  --duration D         simulated time to run: seconds (90) or a duration (300s,\n"
+    "                       10m); default: until the last load ends, plus 6m; at\n"
+    "                       least 5m\n"
     "  --speed X|max        simulated seconds per wall second (default: 1 in the\n"
     "                       console, max - as fast as possible - headless)\n"
     "  --theme NAME|FILE    the console's colours: default, light, high-contrast,\n"
     "                       monochrome (themes/*.yaml), or a theme file of your\n"
-    "                       own; NO_COLOR set and not empty: no colour at all\n"
+    "                       own; NO_COLOR set and not empty: no colour at all;\n"
+    "                       an unknown name exits 2, a file that does not read 1\n"
     "  --seed N             the simulation's random seed (default 1, or the\n"
     "                       Simulation document's)\n"
     "  --load 'SVC: FLAGS'  put load on service SVC with hey's flags, e.g.\n"
@@ -134,13 +136,13 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             c->headless = true;
         } else if (flag_is(a, "--duration")) {
             const char *v = value_of(argc, argv, &i);
-            pp_time d;
-            if (!v || !goparse_duration(v, &d) || d < PP_NS_PER_SEC || d > PP_SEC(86400 * 7))
+            int64_t d; /* seconds, as command times: 90, 90s, 5m */
+            if (!v || !cli_seconds(v, &d) || d < 1 || d > 86400 * 7)
                 return cli_fail(prog,
-                                "--duration: expected a duration like 300s or 5m (1s to 168h), "
-                                "got \"%s\"",
+                                "--duration: expected seconds or a duration like 90, 300s or 5m "
+                                "(1s to 168h), got \"%s\"",
                                 v ? v : "");
-            c->opt.duration_s = d / PP_NS_PER_SEC;
+            c->opt.duration_s = d;
         } else if (flag_is(a, "--speed")) {
             const char *v = value_of(argc, argv, &i);
             double x;
@@ -186,7 +188,10 @@ static int parse_args(int argc, char **argv, struct cli *c) {
                 return cli_fail(prog, "--record: expected a file to record to");
             c->opt.record_path = v;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_fail(prog, "unknown option \"%s\"", a);
+            static const char *const known[] = {
+                "--headless", "--duration", "--speed", "--theme",   "--seed", "--load",
+                "--commands", "--record",   "--help",  "--version", NULL};
+            return cli_unknown(prog, a, known);
         } else {
             c->files[c->n_files++] = a;
         }
@@ -225,9 +230,10 @@ static int run(const struct cli *c) {
     }
     const bool console = !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     struct theme theme;
-    if (rc == 0 && c->theme && theme_resolve(c->theme, &theme, &err) != PP_OK) {
+    enum pp_status ts;
+    if (rc == 0 && c->theme && (ts = theme_resolve(c->theme, &theme, &err)) != PP_OK) {
         print_error(&err);
-        rc = 1;
+        rc = ts == PP_ERR_PARSE ? 1 : 2; /* a file that does not read, or a bad option */
     }
     if (rc == 0 && console && c->commands_file) {
         fprintf(stderr, "podpilot: --commands needs --headless (in the console, type : and a "

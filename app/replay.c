@@ -44,7 +44,8 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --with CONFIG  what-if configuration (repeatable: several files)\n"
-    "  --json         the what-if report as one JSON object per service\n"
+    "  --json         the what-if report as one JSON object per service; the\n"
+    "                 session's JSON lines even on a terminal (--headless: the same)\n"
     "  --speed X|max  replay at X simulated seconds per wall second (default max)\n"
     "  --from T       print (or count) from second T on (default 0)\n"
     "  --to T         stop after second T (default: the end of the recording)\n"
@@ -65,17 +66,6 @@ struct replay_cli {
 
 static const char prog[] = "podpilot replay";
 
-static bool seconds_arg(const char *v, int64_t *out) {
-    pp_time d;
-    if (goparse_int64(v, out) && *out >= 0)
-        return true;
-    if (goparse_duration(v, &d) && d >= 0) {
-        *out = d / PP_NS_PER_SEC;
-        return true;
-    }
-    return false;
-}
-
 static int parse_args(int argc, char **argv, struct replay_cli *c) {
     c->with = xcalloc((size_t)argc, sizeof(*c->with));
     c->to = -1;
@@ -85,7 +75,7 @@ static int parse_args(int argc, char **argv, struct replay_cli *c) {
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             return 0;
-        } else if (strcmp(a, "--json") == 0) {
+        } else if (strcmp(a, "--json") == 0 || strcmp(a, "--headless") == 0) {
             c->json = true;
         } else if (strcmp(a, "--with") == 0) {
             if (!v)
@@ -102,13 +92,15 @@ static int parse_args(int argc, char **argv, struct replay_cli *c) {
             i++;
         } else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
             int64_t *dst = a[2] == 'f' ? &c->from : &c->to;
-            if (!v || !seconds_arg(v, dst))
+            if (!v || !cli_seconds(v, dst))
                 return cli_fail(prog,
                                 "%s: expected seconds since the start (90, 90s, 2m), got \"%s\"", a,
                                 v ? v : "");
             i++;
         } else if (a[0] == '-' && a[1]) {
-            return cli_fail(prog, "unknown option \"%s\"", a);
+            static const char *const known[] = {"--with", "--json", "--headless", "--speed",
+                                                "--from", "--to",   "--help",     NULL};
+            return cli_unknown(prog, a, known);
         } else if (!c->file) {
             c->file = a;
         } else {

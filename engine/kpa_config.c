@@ -107,6 +107,22 @@ static bool parse_kind(enum kind k, const char *s, void *dst) {
     return false;
 }
 
+/* An unknown key names the ones config-autoscaler has. */
+static enum pp_status unknown_key(struct pp_error *err, const char *key) {
+    char keys[1200];
+    size_t used = 0;
+    for (size_t j = 0; j < sizeof(cluster_fields) / sizeof(cluster_fields[0]); j++) {
+        const int k = snprintf(keys + used, sizeof(keys) - used, "%s%s", j ? ", " : "",
+                               cluster_fields[j].key);
+        if (k < 0 || (size_t)k >= sizeof(keys) - used)
+            break;
+        used += (size_t)k;
+    }
+    return pp_fail(err, PP_ERR_INVALID, key,
+                   "unknown config-autoscaler key (autoscaling.knative.dev/* annotations, or: %s)",
+                   keys);
+}
+
 static bool is_annotation(const char *key) {
     return strncmp(key, ANN, strlen(ANN)) == 0 || strncmp(key, "serving.knative.dev/", 20) == 0;
 }
@@ -127,8 +143,7 @@ static enum pp_status parse_cluster(const struct pp_kv *kv, size_t n, struct clu
                 f = &cluster_fields[j];
         }
         if (!f)
-            return pp_fail(err, PP_ERR_INVALID, kv[i].key,
-                           "unknown config-autoscaler key (see kpa-spec §1 for the list)");
+            return unknown_key(err, kv[i].key);
         if (!parse_kind(f->kind, kv[i].value, (char *)c + f->offset))
             return pp_fail(err, PP_ERR_PARSE, kv[i].key, "expected %s, got \"%s\"",
                            kind_name(f->kind), kv[i].value);

@@ -40,6 +40,17 @@ check "bad duration exits 2" "[ $rc -eq 2 ]"
 check "bad duration names the flag and value" "grep -q -- '--duration: .*\"soon\"' <<<\"\$err\""
 err=$("$bin" --frobnicate 2>&1 >/dev/null); rc=$?
 check "unknown flag exits 2" "[ $rc -eq 2 ] && grep -q 'unknown option' <<<\"\$err\""
+err=$("$bin" --durration 90 2>&1 >/dev/null); rc=$?
+check "a near miss suggests the flag" "[ $rc -eq 2 ] && grep -q 'did you mean --duration?' <<<\"\$err\""
+err=$("$bin" replay --jsn x 2>&1 >/dev/null); rc=$?
+check "replay: a near miss suggests the flag" "[ $rc -eq 2 ] && grep -q 'did you mean --json?' <<<\"\$err\""
+out=$("$bin" --headless --duration 90 | tail -1)
+check "--duration 90 means 90 s, as command times do" "grep -q '^{\"t\":90,' <<<\"\$out\""
+"$bin" --theme nosuch --headless >/dev/null 2>&1; rc=$?
+check "an unknown theme is a bad option: exit 2" "[ $rc -eq 2 ]"
+err=$("$bin" --headless --commands <(echo '10 set flowers-sample stable-windw 30s') 2>&1 >/dev/null)
+check "an unknown config-autoscaler key lists the valid ones, no spec file" \
+    "grep -q 'unknown config-autoscaler key' <<<\"\$err\" && grep -q 'stable-window' <<<\"\$err\" && ! grep -q 'kpa-spec' <<<\"\$err\""
 err=$("$bin" no-such.yaml 2>&1 >/dev/null); rc=$?
 check "a missing file exits 1 and names it" "[ $rc -eq 1 ] && grep -q 'no-such.yaml: cannot open' <<<\"\$err\""
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

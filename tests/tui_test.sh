@@ -229,6 +229,37 @@ tm send-keys -t pp Enter
 check "cron: recommended is -, never -1" "wait_for 'recommended -' && ! screen | grep -q 'recommended -1'"
 tm send-keys -t pp q
 
+# Esc goes back to where a view was opened from; :q is q; Ctrl-C is q
+# (asks while a load test runs, a second Ctrl-C quits).
+start 120 30
+wait_for 'default/flowers-sa' >/dev/null
+tm send-keys -t pp Enter
+wait_for 'stable window' >/dev/null
+tm send-keys -t pp '?'
+wait_for 'Keys (k9s and htop habits)' >/dev/null
+tm send-keys -t pp Escape
+check "esc from help opened in the detail: back to the detail" "wait_for 'stable window (revision total)'"
+tm send-keys -t pp l
+wait_for ' AGE ' >/dev/null
+tm send-keys -t pp Escape
+check "esc from events opened in the detail: back to the detail" "wait_for 'stable window (revision total)'"
+tm send-keys -t pp Escape
+check "esc from the detail: the overview" "wait_for 'RDY/ACT/DES'"
+tm send-keys -t pp ':' 'q' Enter
+check ":q asks while a load test runs" "wait_for 'A load test is running. Quit? (y/n)'"
+tm send-keys -t pp n
+wait_gone 'Quit? (y/n)' >/dev/null
+tm send-keys -t pp C-c
+check "Ctrl-C asks while a load test runs, the console stays" \
+    "wait_for 'A load test is running. Quit? (y/n)' && screen | grep -q 'RDY/ACT/DES'"
+tm send-keys -t pp C-c
+check "a second Ctrl-C quits cleanly" "wait_gone 'podpilot  t='"
+start 120 30
+wait_for 'default/flowers-sa' >/dev/null
+pid=$(pgrep -f -n -- "--speed 10 --load flowers-sample" || true)
+[ -n "$pid" ] && kill -TERM "$pid"
+check "SIGTERM quits the console cleanly" "[ -n \"$pid\" ] && wait_gone 'podpilot  t='"
+
 start 70 20
 check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"
 tm resize-window -t pp -x 100 -y 30 2>/dev/null || tm resize-pane -t pp -x 100 -y 30

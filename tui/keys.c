@@ -4,6 +4,38 @@
 #include <stdio.h>
 #include <string.h>
 
+static bool any_load(const struct tui *t) {
+    for (size_t i = 0; t->snap && i < t->snap->n; i++)
+        if (t->snap->svcs[i].view.loads_running)
+            return true;
+    return false;
+}
+
+void tui_quit(struct tui *t) {
+    if (any_load(t) && !t->opt->replay) {
+        t->prompt = P_CONFIRM_QUIT;
+        tui_say(t, false, "A load test is running. Quit? (y/n)");
+    } else if (t->snap && t->snap->recording) {
+        t->prompt = P_CONFIRM_QUIT;
+        tui_say(t, false, "Recording. Quit and close the recording? (y/n)");
+    } else {
+        t->quit = true;
+    }
+}
+
+/* A view on top of the current one: esc comes back to it (the detail, or
+ * the overview); the same key again closes it. */
+static void open_view(struct tui *t, enum view_kind v) {
+    if (t->view == v) {
+        t->view = t->back;
+        t->back = V_OVERVIEW;
+        return;
+    }
+    if (t->view == V_OVERVIEW || t->view == V_DETAIL)
+        t->back = t->view;
+    t->view = v;
+}
+
 static void submit_line(struct tui *t, const char *line) {
     struct command cmd;
     struct pp_error err = {0};
@@ -37,13 +69,6 @@ static void act(struct tui *t, const char *verb, const char *args) {
     }
 }
 
-static bool any_load(const struct tui *t) {
-    for (size_t i = 0; t->snap && i < t->snap->n; i++)
-        if (t->snap->svcs[i].view.loads_running)
-            return true;
-    return false;
-}
-
 static void prompt_done(struct tui *t) {
     const enum prompt_kind p = t->prompt;
     t->input[t->input_len] = '\0';
@@ -53,7 +78,10 @@ static void prompt_done(struct tui *t) {
         snprintf(t->filter, sizeof(t->filter), "%s", t->input);
         break;
     case P_COMMAND:
-        if (t->input_len)
+        if (strcmp(t->input, "q") == 0 || strcmp(t->input, "quit") == 0 ||
+            strcmp(t->input, "q!") == 0) /* k9s: :q */
+            tui_quit(t);
+        else if (t->input_len)
             submit_line(t, t->input);
         break;
     case P_VERB:
@@ -190,26 +218,19 @@ void tui_key(struct tui *t, int ch) {
     static const int spans[] = {60, 300, 900, 1800, 3600};
     switch (ch) {
     case 'q':
-        if (any_load(t) && !t->opt->replay) {
-            t->prompt = P_CONFIRM_QUIT;
-            tui_say(t, false, "A load test is running. Quit? (y/n)");
-        } else if (t->snap && t->snap->recording) {
-            t->prompt = P_CONFIRM_QUIT;
-            tui_say(t, false, "Recording. Quit and close the recording? (y/n)");
-        } else {
-            t->quit = true;
-        }
+        tui_quit(t);
         break;
     case '?':
-        t->view = t->view == V_HELP ? V_OVERVIEW : V_HELP;
+        open_view(t, V_HELP);
         break;
-    case 27:
-        t->view = V_OVERVIEW;
+    case 27: /* back to where the view was opened from */
+        t->view = t->view == V_DETAIL || t->view == V_OVERVIEW ? V_OVERVIEW : t->back;
+        t->back = V_OVERVIEW;
         break;
     case 'd': {
         const struct loop_view *v = tui_selected(t);
         if (v && v->cls == SVC_HPA) {
-            t->view = V_DESCRIBE;
+            open_view(t, V_DESCRIBE);
         } else if (v) {
             tui_say(t, true, "d: %s is not scaled by an HPA; enter shows its detail", v->service);
         }
@@ -234,11 +255,11 @@ void tui_key(struct tui *t, int ch) {
             t->view = V_DETAIL;
         break;
     case 'l':
-        t->view = t->view == V_EVENTS ? V_OVERVIEW : V_EVENTS;
+        open_view(t, V_EVENTS);
         break;
     case 'B':
         if (t->snap && t->snap->report_seq > 0)
-            t->view = V_REPORT;
+            open_view(t, V_REPORT);
         else
             tui_say(t, false, "no load test has finished yet");
         break;

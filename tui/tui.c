@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -158,6 +159,38 @@ static void tui_fini(struct tui *t) {
     free(t->chart_buf);
 }
 
+/* Ctrl-C is q (it asks while a load test or a recording runs; a second
+ * Ctrl-C then quits); SIGTERM quits. Either way the recording is closed
+ * the normal way after endwin. */
+static volatile sig_atomic_t got_int, got_term;
+
+static void on_signal(int sig) {
+    if (sig == SIGINT)
+        got_int = 1;
+    else
+        got_term = 1;
+}
+
+static void catch_signals(void) {
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: poll returns EINTR */
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static void take_signals(struct tui *t) {
+    if (got_term)
+        t->quit = true;
+    if (got_int) {
+        got_int = 0;
+        if (t->prompt == P_CONFIRM_QUIT)
+            t->quit = true;
+        else
+            tui_quit(t);
+    }
+}
+
 int tui_run(struct runner *r, const struct tui_options *opt) {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "podpilot: the console needs a terminal; use --headless for JSON lines\n");
@@ -174,14 +207,26 @@ int tui_run(struct runner *r, const struct tui_options *opt) {
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
+    catch_signals();
     struct tui t;
     tui_start(&t, r, opt);
     while (!t.quit) {
         struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
                               {.fd = runner_wake_fd(r), .events = POLLIN}};
-        if (poll(p, 2, 1000) < 0)
-            continue; /* EINTR: SIGWINCH; ncurses reports KEY_RESIZE */
-        bool dirty = false;
+        /* EINTR: SIGWINCH (ncurses reports KEY_RESIZE), Ctrl-C or SIGTERM;
+         * another thread may take the signal, so the flags are read on
+         * every wake-up, not only when poll fails. */
+        const bool interrupted = poll(p, 2, 1000) < 0;
+        const bool asked = got_int || got_term;
+        take_signals(&t);
+        if (t.quit)
+            break;
+        bool dirty = asked;
+        if (interrupted) {
+            if (dirty)
+                tui_draw(&t);
+            continue;
+        }
         if (p[1].revents & POLLIN) {
             runner_drain_wake(r);
             if (!t.frozen) {

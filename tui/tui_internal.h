@@ -50,6 +50,7 @@ struct tui {
     size_t n_rows;
     size_t sel, top;
     enum view_kind view;
+    enum view_kind back; /* where esc goes from a view opened on top */
     enum prompt_kind prompt;
     const struct command_entry *verb; /* P_VERB */
     size_t focus;                     /* what the engine was last told (tui_sync_focus) */
@@ -96,6 +97,8 @@ const struct loop_view *tui_selected(const struct tui *t);
 
 /* keys.c */
 void tui_key(struct tui *t, int ch);
+/* q, :q and Ctrl-C: quits, or asks while a load test or a recording runs. */
+void tui_quit(struct tui *t);
 
 /* One function per view, each in its own file; screen.c's table picks one. */
 void tui_overview(struct tui *t);

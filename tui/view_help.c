@@ -19,7 +19,7 @@ static const char *const keys[] = {
     "  d          describe (an HPA, as kubectl describe hpa prints it)",
     "  N C S R    sort by name, class, stable, replicas (again: reverse)",
     "  1 2 3 4 5  chart span 1m 5m 15m 30m 1h",
-    "  q          quit (asks while a load test runs)",
+    "  q  :q  ^C  quit (asks while a load test runs or a recording is open)",
     "",
     "Marks: * marked  P pinned  Z paused  L load test running",
     "Replicas: ready/actual/desired. WHY: the rule between recommendation and",

@@ -40,6 +40,10 @@ press() { # key, check name, text the screen then shows
     tm send-keys -t pp "$1"
     check "$2" "wait_for '$3'"
 }
+run() { # width height ARGS: a fresh console session running podpilot ARGS
+    tm kill-session -t pp 2>/dev/null
+    tm new-session -d -s pp -x "$1" -y "$2" "env LANG=C.UTF-8 TERM=xterm-256color '$bin' $3; sleep 30"
+}
 start() { # width height [env...]
     local w=$1 h=$2
     shift 2
@@ -55,6 +59,8 @@ for size in "80 24" "200 50"; do
     check "$1x$2: the service's row" "wait_for 'default/flowers-sa'"
     check "$1x$2: the column titles" "screen | grep -q 'SERVICE.*CLASS.*METRIC/TARGET.*STABLE'"
     check "$1x$2: KPA with its metric" "screen | grep -q 'KPA *concurrency 0.70'"
+    check "$1x$2: the footer starts with q:quit and ?:help" \
+        "screen | tail -1 | grep -qE '^ q:quit  \\?:help  .*[a-z]\$'"
     tm send-keys -t pp Enter
     check "$1x$2: enter opens the detail" "wait_for 'stable window (revision total)'"
     check "$1x$2: the detail says why" "screen | grep -q '^ why: '"
@@ -97,8 +103,7 @@ if infocmp xterm-direct >/dev/null 2>&1; then # ncurses-term: 24-bit colour thro
 fi
 
 # The demo has an HPA: filter to it, describe it as kubectl would; sort.
-tm kill-session -t pp 2>/dev/null
-tm new-session -d -s pp -x 200 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 20; sleep 30"
+run 200 50 "--speed 20"
 wait_for 'default/sklearn-iris-predictor' >/dev/null
 tm send-keys -t pp R
 check "R sorts by replicas, marked on the title" "wait_for 'RDY/ACT/DES↓'"
@@ -111,8 +116,7 @@ tm send-keys -t pp k d
 check "d on a KPA service says why not" "wait_for 'is not scaled by an HPA'"
 
 # Themes: a shipped one by name, a broken file refused before the screen.
-tm kill-session -t pp 2>/dev/null
-tm new-session -d -s pp -x 120 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --theme light '$examples/flowers-sample.yaml'; sleep 30"
+run 120 30 "--theme light '$examples/flowers-sample.yaml'"
 check "--theme light: 256-colour escapes" "wait_for 'RDY/ACT/DES' && tm capture-pane -e -p -t pp | grep -qE \$'\\e\\\\[38;5;[0-9]+m'"
 tm send-keys -t pp q y
 printf 'name: x\nroles: {header: {fgColor: purple}}\n' >"${TMPDIR:-/tmp}/podpilot-theme-$$.yaml"
@@ -124,8 +128,7 @@ check "a bad theme file: exit 1, file:line:column: field" "[ $rc -eq 1 ] && grep
 tmpd=$(mktemp -d)
 printf '20 pin flowers-sample 2\n60 unpin flowers-sample\n' >"$tmpd/cmds"
 "$bin" --headless --duration 120s --commands "$tmpd/cmds" --record "$tmpd/rec" >/dev/null </dev/null
-tm kill-session -t pp 2>/dev/null
-tm new-session -d -s pp -x 160 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' replay '$tmpd/rec' --speed 2; sleep 30"
+run 160 30 "replay '$tmpd/rec' --speed 2"
 check "replay: the console plays the recording" "wait_for 'podpilot replay  t=' && wait_for '/ 0:02:00'"
 press ' ' "replay: space pauses" ' || 0:00:'
 tm send-keys -t pp ']'
@@ -162,31 +165,42 @@ check "r: it holds both commands" "[ \"\$(grep -c '^{\"command\"' \"$rec\")\" = 
 check "r: it replays exactly from the first tick" "[ $rc -eq 0 ] && [ ! -s \"$tmpd/err\" ]"
 rm -rf "$tmpd"
 
-# A load test's report opens when it ends, as k9s shows its benchmarks.
-tm kill-session -t pp 2>/dev/null
-tm new-session -d -s pp -x 120 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 20 '$examples/flowers-sample.yaml'; sleep 30"
-check "load test: its hey report opens when it ends" \
-    "wait_for 'Load test on default/flowers-sample-predictor' && wait_for 'Requests/sec:' && wait_for 'Latency distribution:'"
+# A load test from the files says when it ends and B opens its report;
+# one started with b opens its report when it ends, as k9s shows its
+# benchmarks, and esc goes back to where the user was.
+run 120 50 "--speed 20 '$examples/flowers-sample.yaml'"
+check "load test from the file: the status line says it ended, the view stays" \
+    "wait_for 'load test on default/flowers-sample-predictor finished; B shows its report' && screen | grep -q 'RDY/ACT/DES'"
+press B "B: the hey report" 'Load test on default/flowers-sample-predictor'
+check "the report: hey's sections" "wait_for 'Requests/sec:' && wait_for 'Latency distribution:'"
 press Escape "load test: esc goes back" 'RDY/ACT/DES'
+tm send-keys -t pp Enter b C-u '-z 5s -c 2' Enter
+check "b from the detail: the report opens when it ends" "wait_for 'hey -z 5s -c 2'"
+press Escape "esc: back to the detail it was opened from" 'stable window (revision total)'
+tm send-keys -t pp q y
+
+# The report's histogram bars are as long as hey draws them, at 80 columns
+# (a bar is 3 bytes a column: cut by bytes they were a third as long).
+run 80 24 "--speed 20 '$examples/flowers-sample.yaml'"
+wait_for 'finished; B shows its report' >/dev/null
+tm send-keys -t pp B
+wait_for 'Response time histogram:' >/dev/null
+check "80 columns: the longest bar is hey's 40" "screen | grep -q '|■\{40\}\$'"
+tm send-keys -t pp G
+check "80x24: the report scrolls to its status codes" "wait_for 'Status code distribution:' && wait_for '(end)'"
 tm send-keys -t pp q y
 
 # A GPU service: per-pod bars in the detail.
-tm kill-session -t pp 2>/dev/null
-tm new-session -d -s pp -x 120 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 10 --load 'flowers-sample-gpu: -z 10m -c 4' '$examples/flowers-sample-gpu.yaml'; sleep 30"
-wait_for 'Load test on default/flowers-sample-gpu' >/dev/null # the example's own load ends
-tm send-keys -t pp Escape
-wait_for 'RDY/ACT/DES' >/dev/null
+run 120 50 "--speed 10 --load 'flowers-sample-gpu: -z 10m -c 4' '$examples/flowers-sample-gpu.yaml'"
+wait_for 'load test on default/flowers-sample-gpu finished' >/dev/null # the example's own load
 tm send-keys -t pp Enter
 check "GPU: a bar per ready pod" "wait_for 'GPU per ready pod' && wait_for '   0 [|'"
 tm send-keys -t pp q y
 
 # The focused service follows j/k in the detail: a CPU-only service after a
 # GPU one shows no GPU bars (they were the GPU service's).
-tm kill-session -t pp 2>/dev/null
-tm new-session -d -s pp -x 120 -y 50 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 10 --load 'flowers-sample-gpu: -z 10m -c 4' '$examples/flowers-sample-gpu.yaml' '$examples/sklearn-iris-hpa.yaml'; sleep 30"
-wait_for 'Load test on default/flowers-sample-gpu' >/dev/null
-tm send-keys -t pp Escape
-wait_for 'RDY/ACT/DES' >/dev/null
+run 120 50 "--speed 10 --load 'flowers-sample-gpu: -z 10m -c 4' '$examples/flowers-sample-gpu.yaml' '$examples/sklearn-iris-hpa.yaml'"
+wait_for 'load test on default/flowers-sample-gpu finished' >/dev/null
 tm send-keys -t pp Enter
 wait_for 'GPU per ready pod' >/dev/null
 tm send-keys -t pp j
@@ -194,10 +208,30 @@ check "detail: j moves the focus, no GPU bars of the last service" \
     "wait_for 'default/sklearn-iris-predictor  HPA' && wait_gone 'GPU per ready pod'"
 tm send-keys -t pp d
 check "describe: the HPA of the selected service" "wait_for 'Name:' && wait_for 'sklearn-iris'"
-tm send-keys -t pp k
-check "describe: k to a KPA service says why, never waits" "wait_for 'is not scaled by an HPA'"
-tm send-keys -t pp j
-check "describe: j back shows the HPA again" "wait_for 'Reference:'"
+tm send-keys -t pp Escape
+sleep 0.2
+tm send-keys -t pp k d
+check "describe: after k to a KPA service, d says why" "wait_for 'is not scaled by an HPA'"
+tm send-keys -t pp q y
+
+# Text views scroll as less does: describe at 80x24 reaches its events,
+# the help its last line; the overview pages its rows.
+run 80 24 "--speed 20"
+wait_for 'default/sklearn-iris-predictor' >/dev/null
+tm send-keys -t pp / sklearn Enter d
+check "describe at 80x24: where the window is" "wait_for 'Reference:' && wait_for ' lines 1-21 of '"
+tm send-keys -t pp G
+check "describe at 80x24: G scrolls to its events" "wait_for '(end)' && wait_for 'Events:' && ! screen | grep -q '^Name:'"
+tm send-keys -t pp g
+check "describe: g back to the top" "wait_for 'Name:' && wait_gone '(end)'"
+tm send-keys -t pp j j
+check "describe: j scrolls a line" "wait_for ' lines 3-23 of '"
+tm send-keys -t pp Escape
+sleep 0.2 # esc and a key in one read are an escape sequence
+tm send-keys -t pp '?' G # (tmux's End is not xterm's: G)
+check "help at 80x24: G shows its last line" "wait_for ', . a tick back/forward.' && wait_for '(end)'"
+tm send-keys -t pp PPage
+check "help: PgUp pages back" "wait_gone '(end)'"
 tm send-keys -t pp q y
 
 # Events carry kubectl's ages under a header, in the log and the detail.
@@ -222,8 +256,7 @@ tm send-keys -t pp q y
 
 # A schedule shows no internal sentinels: no target before a fire, no
 # recommendation at all.
-tm kill-session -t pp 2>/dev/null
-tm new-session -d -s pp -x 120 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color '$bin' '$examples/cron-prescale.yaml'; sleep 30"
+run 120 30 "'$examples/cron-prescale.yaml'"
 check "cron: no target before a fire" "wait_for 'CRON  schedule -'"
 tm send-keys -t pp Enter
 check "cron: recommended is -, never -1" "wait_for 'recommended -' && ! screen | grep -q 'recommended -1'"

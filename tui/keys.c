@@ -26,6 +26,7 @@ void tui_quit(struct tui *t) {
 /* A view on top of the current one: esc comes back to it (the detail, or
  * the overview); the same key again closes it. */
 static void open_view(struct tui *t, enum view_kind v) {
+    t->scroll = 0;
     if (t->view == v) {
         t->view = t->back;
         t->back = V_OVERVIEW;
@@ -45,6 +46,8 @@ static void submit_line(struct tui *t, const char *line) {
         return;
     }
     tui_say(t, false, "%s: applies at the next tick", cmd.text);
+    if (cmd.kind == CMD_LOAD)
+        t->kbd_loads++; /* its report opens when it ends */
     snprintf(t->awaiting, sizeof(t->awaiting), "%s", cmd.text);
     t->awaiting_after = t->snap ? t->snap->t : 0;
 }
@@ -134,6 +137,13 @@ static void prompt_key(struct tui *t, int ch) {
     if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
         if (t->input_len)
             t->input_len--;
+    } else if (ch == 21) { /* ^U: the whole line, as a shell */
+        t->input_len = 0;
+    } else if (ch == 23) { /* ^W: the word before the cursor */
+        while (t->input_len && t->input[t->input_len - 1] == ' ')
+            t->input_len--;
+        while (t->input_len && t->input[t->input_len - 1] != ' ')
+            t->input_len--;
     } else if (ch >= 32 && ch < 127 && t->input_len + 1 < sizeof(t->input)) {
         t->input[t->input_len++] = (char)ch;
     }
@@ -207,15 +217,48 @@ static bool replay_key(struct tui *t, int ch) {
     }
 }
 
+/* The overview pages its selection: PgDn/PgUp, ^F/^B a screen, ^D/^U half. */
+static bool page_rows(struct tui *t, int ch) {
+    const size_t page = LINES > 4 ? (size_t)(LINES - 3) : 1, half = page > 1 ? page / 2 : 1;
+    size_t down = 0, up = 0;
+    switch (ch) {
+    case KEY_NPAGE:
+    case 6:
+        down = page;
+        break;
+    case KEY_PPAGE:
+    case 2:
+        up = page;
+        break;
+    case 4:
+        down = half;
+        break;
+    case 21:
+        up = half;
+        break;
+    default:
+        return false;
+    }
+    t->sel = up > t->sel ? 0 : t->sel - up;
+    t->sel = t->sel + down < t->n_rows ? t->sel + down : (t->n_rows ? t->n_rows - 1 : 0);
+    return true;
+}
+
 void tui_key(struct tui *t, int ch) {
     if (t->prompt != P_NONE) {
         prompt_key(t, ch);
         return;
     }
     t->message[0] = '\0';
+    tui_refilter(t); /* the rows a filter typed in the same read leaves */
     if (t->opt->replay && replay_key(t, ch))
         return;
     static const int spans[] = {60, 300, 900, 1800, 3600};
+    const bool text_view = t->view != V_OVERVIEW && t->view != V_DETAIL;
+    if (text_view && tui_pager_key(t, ch))
+        return;
+    if (t->view == V_OVERVIEW && page_rows(t, ch))
+        return;
     switch (ch) {
     case 'q':
         tui_quit(t);
@@ -224,6 +267,7 @@ void tui_key(struct tui *t, int ch) {
         open_view(t, V_HELP);
         break;
     case 27: /* back to where the view was opened from */
+        t->scroll = 0;
         t->view = t->view == V_DETAIL || t->view == V_OVERVIEW ? V_OVERVIEW : t->back;
         t->back = V_OVERVIEW;
         break;

@@ -78,6 +78,20 @@ void tui_put(int y, int x, attr_t a, const char *s) {
     attroff(a);
 }
 
+void tui_put_cols(int y, int x, attr_t a, const char *s, size_t len, int cols) {
+    size_t n = 0;
+    for (int c = 0; n < len && s[n]; c++) {
+        if (c == cols)
+            break;
+        n++;
+        while (n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n++; /* continuation bytes */
+    }
+    attron(a);
+    mvaddnstr(y, x, s, (int)n);
+    attroff(a);
+}
+
 void tui_fill_line(int y, attr_t a) {
     attron(a);
     mvhline(y, 0, ' ', COLS);
@@ -116,6 +130,34 @@ static void header(struct tui *t) {
                                                : "");
     tui_fill_line(0, tui_role(t, R_HEADER));
     tui_put(0, 0, tui_role(t, R_HEADER), left);
+}
+
+/* The most used keys first, as many as the width takes: q:quit and ?:help
+ * are always there. */
+static void footer_keys(const struct tui *t, int y) {
+    static const char *const overview[] = {"q:quit",    "?:help",     "enter:detail", "/:filter",
+                                           "::command", "s:pin",      "u:unpin",      "t:target",
+                                           "z:pause",   "b:load",     "d:describe",   "l:events",
+                                           "r:record",  "space:mark", "N/C/S/R:sort"};
+    static const char *const detail[] = {"q:quit", "?:help",     "esc:back", "j/k:service",
+                                         "s:pin",  "u:unpin",    "t:target", "z:pause",
+                                         "b:load", "d:describe", "1-5:span"};
+    static const char *const text[] = {"q:quit",     "?:help",         "esc:back",
+                                       "j/k:scroll", "PgDn/PgUp:page", "g/G:top/end"};
+    const char *const *k = t->view == V_OVERVIEW ? overview : t->view == V_DETAIL ? detail : text;
+    const size_t n = t->view == V_OVERVIEW ? sizeof(overview) / sizeof(*overview)
+                     : t->view == V_DETAIL ? sizeof(detail) / sizeof(*detail)
+                                           : sizeof(text) / sizeof(*text);
+    char line[512];
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t len = strlen(k[i]);
+        if (used + 2 + len > (size_t)COLS || used + 2 + len >= sizeof(line))
+            break;
+        used += (size_t)snprintf(line + used, sizeof(line) - used, " %s%s", i ? " " : "", k[i]);
+    }
+    line[used] = '\0';
+    tui_put(y, 0, tui_role(t, R_DIM), line);
 }
 
 static void footer(struct tui *t) {
@@ -169,12 +211,7 @@ static void footer(struct tui *t) {
         tui_put(y, 0, tui_role(t, R_DIM), line);
         return;
     }
-    tui_put(y, 0, tui_role(t, R_DIM),
-            t->view == V_OVERVIEW
-                ? " ?:help  enter:detail  d:describe  /:filter  ::command  s:pin  u:unpin  "
-                  "t:target  z:pause  b:load  r:record  space:mark  N/C/S/R:sort  q:quit"
-                : " esc:back  ?:help  d:describe  s:pin  u:unpin  t:target  z:pause  b:load  "
-                  "1-5:span  q:quit");
+    footer_keys(t, y);
 }
 
 static void too_small(void) {

@@ -30,6 +30,8 @@ static void command_outcome(struct tui *t, const struct snapshot *s) {
         if (ev->t > (double)t->awaiting_after && strcmp(ev->reason, "OverrideRejected") == 0 &&
             strncmp(ev->message, t->awaiting, n) == 0 && ev->message[n] == ':') {
             tui_say(t, true, "rejected: %s", ev->message);
+            if (strncmp(t->awaiting, "load ", 5) == 0 && t->kbd_loads > 0)
+                t->kbd_loads--; /* no report will come */
             t->awaiting[0] = '\0';
             return;
         }
@@ -68,11 +70,20 @@ static void take_snapshot(struct tui *t) {
     runner_release(t->runner, t->snap);
     t->snap = s;
     command_outcome(t, s);
-    if (s->report_seq > t->report_seen) { /* a load test finished: its report, as k9s shows it */
+    /* A load test finished. One started from the keyboard opens its report,
+     * as k9s shows its benchmarks; one from the files or --load only says
+     * so: it never takes the screen from what the user is reading. */
+    if (s->report_seq > t->report_seen) {
         t->report_seen = s->report_seq;
         const char *svc = s->report_svc < s->n ? s->svcs[s->report_svc].view.service : "?";
-        if (t->prompt == P_NONE && !t->opt->replay && t->view == V_OVERVIEW) {
+        const bool mine = t->kbd_loads > 0;
+        if (mine)
+            t->kbd_loads--;
+        if (mine && t->prompt == P_NONE && !t->opt->replay &&
+            (t->view == V_OVERVIEW || t->view == V_DETAIL)) {
+            t->back = t->view;
             t->view = V_REPORT;
+            t->scroll = 0;
             tui_say(t, false, "load test on %s finished; esc: back", svc);
         } else if (t->prompt == P_NONE) {
             tui_say(t, false, "load test on %s finished; B shows its report", svc);

@@ -51,6 +51,8 @@ struct tui {
     size_t sel, top;
     enum view_kind view;
     enum view_kind back; /* where esc goes from a view opened on top */
+    size_t scroll;       /* a text view's first line (pager.c) */
+    size_t page_rows;    /* the rows it had at the last draw */
     enum prompt_kind prompt;
     const struct command_entry *verb; /* P_VERB */
     size_t focus;                     /* what the engine was last told (tui_sync_focus) */
@@ -65,6 +67,7 @@ struct tui {
     int span_s;
     bool quit;
     uint64_t report_seen;
+    unsigned kbd_loads; /* load tests started from the keyboard, not yet reported */
     /* the command last submitted from the keyboard, until a tick says how it went */
     char awaiting[640];
     int64_t awaiting_after; /* the run's second when it was submitted */
@@ -77,6 +80,9 @@ attr_t tui_role(const struct tui *t, enum role r);
 /* The status line's message until the next key. */
 void tui_say(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_put(int y, int x, attr_t a, const char *s);
+/* The first `len` bytes of s, at most `cols` columns of it: UTF-8 counted
+ * by character (the report's ■ is 3 bytes, one column). */
+void tui_put_cols(int y, int x, attr_t a, const char *s, size_t len, int cols);
 void tui_fill_line(int y, attr_t a);
 const char *tui_class_name(enum svc_class c);
 /* "-" for NaN, whole numbers from 1,000 on, two decimals below. */
@@ -99,6 +105,14 @@ const struct loop_view *tui_selected(const struct tui *t);
 void tui_key(struct tui *t, int ch);
 /* q, :q and Ctrl-C: quits, or asks while a load test or a recording runs. */
 void tui_quit(struct tui *t);
+
+/* pager.c: a text view of n_lines from row y0: which lines fit from the
+ * scroll position (the first in *first, the count returned), with a
+ * position line when they do not all fit. tui_page_text does it for a
+ * newline-separated text; tui_pager_key scrolls (true: the key was one). */
+size_t tui_page(struct tui *t, int y0, size_t n_lines, size_t *first);
+void tui_page_text(struct tui *t, int y0, int x, const char *text);
+bool tui_pager_key(struct tui *t, int ch);
 
 /* One function per view, each in its own file; screen.c's table picks one. */
 void tui_overview(struct tui *t);

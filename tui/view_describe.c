@@ -18,13 +18,5 @@ void tui_describe(struct tui *t) {
         tui_put(2, 1, tui_role(t, R_DIM), "waiting for the next tick...");
         return;
     }
-    int y = 1;
-    const char *p = s->describe;
-    char line[1024];
-    while (*p && y < LINES - 1) {
-        const size_t n = strcspn(p, "\n");
-        snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1), p);
-        mvaddnstr(y++, 0, line, COLS);
-        p += n + (p[n] == '\n');
-    }
+    tui_page_text(t, 1, 0, s->describe);
 }

@@ -2,6 +2,7 @@
 #include "tui/tui_internal.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const char *const keys[] = {
     "Keys (k9s and htop habits)",
@@ -9,7 +10,9 @@ static const char *const keys[] = {
     "  ?          this help                 esc        back (closes a prompt too)",
     "  enter      detail of the service     l          event log",
     "  /          filter by name            :          a command (below)",
-    "  j k  up dn move                      g G        first, last",
+    "  j k  up dn move the selection; in help, describe, events, a report: scroll",
+    "  PgDn PgUp  ^F ^B a page, ^D ^U half a page    g G  Home End  first, last",
+    "  (in help, describe, events, a report space pages too)",
     "  space      mark a row (s u t z b act on marked rows)",
     "  s          pin replicas              u          unpin",
     "  t          override the target       z          pause/resume scaling (confirm)",
@@ -30,20 +33,39 @@ static const char *const keys[] = {
 static const char *const replay[] = {
     "",
     "Replay (podpilot replay FILE): space play/pause, left/right 5 s, + - speed,",
-    "[ ] previous/next marker (a command, a panic start or end), , . a tick back/forward.",
+    "[ ] previous/next marker (a command, a panic's start or end),",
+    ", . a tick back/forward.",
 };
 
-void tui_help(struct tui *t) {
-    int y = 1;
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && y < LINES - 1; i++)
-        tui_put(y++, 1, i == 0 ? tui_role(t, R_TITLE) : A_NORMAL, keys[i]);
-    if (y < LINES - 1)
-        tui_put(y++, 1, tui_role(t, R_TITLE), "Commands (the : line, or a command file)");
-    char line[256];
-    for (size_t i = 0; i < command_count && y < LINES - 1; i++) {
-        snprintf(line, sizeof(line), "  %-24s %s", command_table[i].usage, command_table[i].help);
-        tui_put(y++, 1, A_NORMAL, line);
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Line i of the help: the keys, the command table, replay's keys. */
+static attr_t help_line(const struct tui *t, size_t i, char *buf, size_t size) {
+    if (i < COUNT(keys)) {
+        snprintf(buf, size, "%s", keys[i]);
+        return i == 0 ? tui_role(t, R_TITLE) : A_NORMAL;
     }
-    for (size_t i = 0; i < sizeof(replay) / sizeof(replay[0]) && y < LINES - 1; i++)
-        tui_put(y++, 1, A_NORMAL, replay[i]);
+    i -= COUNT(keys);
+    if (i == 0) {
+        snprintf(buf, size, "Commands (the : line, or a command file)");
+        return tui_role(t, R_TITLE);
+    }
+    i--;
+    if (i < command_count) {
+        snprintf(buf, size, "  %-24s %s", command_table[i].usage, command_table[i].help);
+        return A_NORMAL;
+    }
+    snprintf(buf, size, "%s", replay[i - command_count]);
+    return A_NORMAL;
+}
+
+void tui_help(struct tui *t) {
+    size_t first;
+    const size_t n = COUNT(keys) + 1 + command_count + COUNT(replay);
+    const size_t shown = tui_page(t, 1, n, &first);
+    char line[256];
+    for (size_t i = first; i < first + shown; i++) {
+        const attr_t a = help_line(t, i, line, sizeof(line));
+        tui_put_cols(1 + (int)(i - first), 1, a, line, strlen(line), COLS - 1);
+    }
 }

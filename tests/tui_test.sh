@@ -106,9 +106,16 @@ fi
 run 200 50 "--speed 20"
 wait_for 'default/sklearn-iris-predictor' >/dev/null
 tm send-keys -t pp R
-check "R sorts by replicas, marked on the title" "wait_for 'RDY/ACT/DES↓'"
-tm send-keys -t pp / sklearn Enter
-check "/ filters the rows" "wait_for 'filter /sklearn' && ! screen | grep -q 'flowers-sample-predictor'"
+check "R sorts by replicas, ascending first as every key, marked on the title" "wait_for 'RDY/ACT/DES↑'"
+tm send-keys -t pp R
+check "R again: descending" "wait_for 'RDY/ACT/DES↓'"
+tm send-keys -t pp / 'hpa$' Enter
+check "/ matches the class, a regular expression, any case; the header counts" \
+    "wait_for 'services 1/2  filter /hpa\$' && screen | grep -q 'default/sklearn-iris' && ! screen | grep -q 'flowers-sample-predictor'"
+tm send-keys -t pp / C-u 'FLOWERS|nothing' Enter
+check "/ alternation, upper case" "wait_for 'services 1/2  filter /FLOWERS|nothing' && ! screen | grep -q 'sklearn-iris-predictor'"
+tm send-keys -t pp / C-u 'default/sk' Enter
+check "/ filters the rows" "wait_for 'filter /default/sk' && ! screen | grep -q 'flowers-sample-predictor'"
 tm send-keys -t pp d
 check "d describes the HPA as kubectl does" "wait_for 'Reference:' && wait_for 'Deployment pods: ' && wait_for '  AbleToScale '"
 for k in Escape / Escape; do tm send-keys -t pp "$k"; sleep 0.2; done
@@ -261,6 +268,16 @@ check "cron: no target before a fire" "wait_for 'CRON  schedule -'"
 tm send-keys -t pp Enter
 check "cron: recommended is -, never -1" "wait_for 'recommended -' && ! screen | grep -q 'recommended -1'"
 tm send-keys -t pp q
+
+# Marks: an action on marked rows names them all; U clears them.
+run 200 50 "--speed 20"
+wait_for 'default/sklearn-iris-predictor' >/dev/null
+tm send-keys -t pp g ' ' ' ' z
+check "z on marked rows names them all" \
+    "wait_for 'Pause 2 services: default/flowers-sample-predictor, default/sklearn-iris-predictor? (y/n)'"
+tm send-keys -t pp n U z
+check "U clears the marks: z asks for the selected row only" "wait_for 'Pause autoscaling of default/'"
+tm send-keys -t pp n q y
 
 # Esc goes back to where a view was opened from; :q is q; Ctrl-C is q
 # (asks while a load test runs, a second Ctrl-C quits).

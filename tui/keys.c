@@ -217,6 +217,36 @@ static bool replay_key(struct tui *t, int ch) {
     }
 }
 
+/* "Pause a?" for the selected row; with marks, every marked row by name
+ * ("Pause 2 services: a, b?"), as many names as the status line holds. */
+static void confirm_pause(struct tui *t, const struct loop_view *v) {
+    const char *verb = v->paused ? "Resume" : "Pause";
+    size_t n = 0;
+    for (size_t r = 0; r < t->n_rows; r++)
+        n += t->marked[t->rows[r]];
+    if (n == 0) {
+        tui_say(t, false, "%s autoscaling of %s? (y/n)", verb, v->service);
+        return;
+    }
+    char names[220];
+    size_t used = 0, listed = 0;
+    names[0] = '\0';
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const size_t i = t->rows[r];
+        if (!t->marked[i])
+            continue;
+        const char *name = t->snap->svcs[i].view.service;
+        if (used + strlen(name) + 8 >= sizeof(names))
+            break;
+        used +=
+            (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", listed ? ", " : "", name);
+        listed++;
+    }
+    if (listed < n)
+        snprintf(names + used, sizeof(names) - used, " and %zu more", n - listed);
+    tui_say(t, false, "%s %zu service%s: %s? (y/n)", verb, n, n == 1 ? "" : "s", names);
+}
+
 /* The overview pages its selection: PgDn/PgUp, ^F/^B a screen, ^D/^U half. */
 static bool page_rows(struct tui *t, int ch) {
     const size_t page = LINES > 4 ? (size_t)(LINES - 3) : 1, half = page > 1 ? page / 2 : 1;
@@ -288,7 +318,7 @@ void tui_key(struct tui *t, int ch) {
                                  : ch == 'C' ? SORT_CLASS
                                  : ch == 'S' ? SORT_STABLE
                                              : SORT_REPLICAS;
-        t->sort_desc = t->sort == k ? !t->sort_desc : (k == SORT_STABLE || k == SORT_REPLICAS);
+        t->sort_desc = t->sort == k ? !t->sort_desc : false; /* ascending first, as k9s */
         t->sort = k;
         break;
     }
@@ -332,11 +362,14 @@ void tui_key(struct tui *t, int ch) {
         const struct loop_view *v = tui_selected(t);
         if (v) {
             t->prompt = P_CONFIRM_PAUSE;
-            tui_say(t, false, "%s autoscaling of %s? (y/n)", v->paused ? "Resume" : "Pause",
-                    v->service);
+            confirm_pause(t, v);
         }
         break;
     }
+    case 'U': /* htop: clear every mark */
+        for (size_t i = 0; i < t->n; i++)
+            t->marked[i] = false;
+        break;
     case 'Z':
         t->frozen = !t->frozen;
         break;

@@ -121,9 +121,14 @@ static void header(struct tui *t) {
     char left[512];
     const struct snapshot *s = t->snap;
     const int64_t secs = s ? s->t : 0;
-    snprintf(left, sizeof(left), " podpilot%s  t=%lld:%02lld:%02lld  services %zu%s%s%s%s",
+    char count[48];
+    if (t->filter[0]) /* k9s: shown/all while filtered */
+        snprintf(count, sizeof(count), "%zu/%zu", t->n_rows, s ? s->n : 0);
+    else
+        snprintf(count, sizeof(count), "%zu", s ? s->n : 0);
+    snprintf(left, sizeof(left), " podpilot%s  t=%lld:%02lld:%02lld  services %s%s%s%s%s",
              t->opt->replay ? " replay" : "", (long long)(secs / 3600), (long long)(secs / 60 % 60),
-             (long long)(secs % 60), s ? s->n : 0, t->filter[0] ? "  filter /" : "", t->filter,
+             (long long)(secs % 60), count, t->filter[0] ? "  filter /" : "", t->filter,
              s && s->recording ? "  REC" : "",
              t->frozen                         ? "  FROZEN (Z)"
              : s && s->done && !t->opt->replay ? "  (run ended)"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -122,13 +123,36 @@ static int by_sort(const void *pa, const void *pb) {
     }
     if (sorting->sort_desc)
         c = -c;
-    return c ? c : (a > b) - (a < b); /* stable: the manifests' order breaks ties */
+    if (c == 0 && sorting->sort != SORT_NAME) /* ties by name, ascending either way */
+        c = strcmp(va->service, vb->service);
+    return c ? c : (a > b) - (a < b); /* and the manifests' order */
+}
+
+/* k9s's filter: a case-insensitive extended regular expression over
+ * "namespace/name class"; one that does not compile matches as text,
+ * case-insensitively. Compiled once per change of the filter. */
+static bool filter_match(struct tui *t, const struct loop_view *v) {
+    if (strcmp(t->filter_compiled, t->filter) != 0) {
+        if (t->filter_ok)
+            regfree(&t->filter_re);
+        t->filter_ok = regcomp(&t->filter_re, t->filter, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0;
+        snprintf(t->filter_compiled, sizeof(t->filter_compiled), "%s", t->filter);
+    }
+    char subject[320];
+    snprintf(subject, sizeof(subject), "%s %s", v->service, tui_class_name(v->cls));
+    if (t->filter_ok)
+        return regexec(&t->filter_re, subject, 0, NULL, 0) == 0;
+    const size_t n = strlen(t->filter);
+    for (const char *p = subject; *p; p++)
+        if (strncasecmp(p, t->filter, n) == 0)
+            return true;
+    return false;
 }
 
 void tui_refilter(struct tui *t) {
     t->n_rows = 0;
     for (size_t i = 0; t->snap && i < t->snap->n; i++)
-        if (!t->filter[0] || strstr(t->snap->svcs[i].view.service, t->filter))
+        if (!t->filter[0] || filter_match(t, &t->snap->svcs[i].view))
             t->rows[t->n_rows++] = i;
     if (t->sort != SORT_NONE && t->n_rows > 1) {
         sorting = t;
@@ -168,6 +192,8 @@ static void tui_fini(struct tui *t) {
     free(t->marked);
     free(t->rows);
     free(t->chart_buf);
+    if (t->filter_ok)
+        regfree(&t->filter_re);
 }
 
 /* Ctrl-C is q (it asks while a load test or a recording runs; a second

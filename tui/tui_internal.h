@@ -9,6 +9,7 @@
 #include "tui/tui.h"
 
 #include <curses.h>
+#include <regex.h>
 
 #define HISTORY 3600 /* one hour of ticks per service */
 #define MIN_COLS 80
@@ -59,6 +60,9 @@ struct tui {
     char input[256];
     size_t input_len;
     char filter[256];
+    char filter_compiled[256]; /* the filter filter_re was compiled from */
+    regex_t filter_re;
+    bool filter_ok; /* filter_re holds a compiled expression */
     char message[300];
     bool message_error;
     bool frozen;

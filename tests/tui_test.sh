@@ -96,6 +96,8 @@ rm -f "${TMPDIR:-/tmp}/podpilot-nocolor-$$"
 start 200 50
 wait_for 'default/flowers-sa' >/dev/null
 check "colour otherwise" "tm capture-pane -e -p -t pp | grep -qE \$'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8])(;[0-9;]*)?m'"
+check "the default theme's dim role is grey, not blue on black" \
+    "tm capture-pane -e -p -t pp | tail -1 | grep -qF \$'\\e[38;5;247m'"
 tm kill-session -t pp 2>/dev/null
 if infocmp xterm-direct >/dev/null 2>&1; then # ncurses-term: 24-bit colour through terminfo
     tm new-session -d -s pp -x 120 -y 30 "env LANG=C.UTF-8 TERM=xterm-direct '$bin' --theme light '$examples/flowers-sample.yaml'; sleep 30"

@@ -36,7 +36,7 @@ void theme_default(struct theme *t) {
     t->roles[TR_PANIC] = (struct theme_style){.fg = named(1), .bold = true};
     t->roles[TR_OVERRIDE] = (struct theme_style){.fg = named(3)};
     t->roles[TR_WARN] = (struct theme_style){.fg = named(1), .bold = true};
-    t->roles[TR_DIM] = (struct theme_style){.fg = named(4)};
+    t->roles[TR_DIM] = (struct theme_style){.fg = {.kind = TC_RGB, .rgb = 0xa0a0a0}};
     t->roles[TR_STABLE] = (struct theme_style){.fg = named(2)};
     t->roles[TR_PANICLINE] = (struct theme_style){.fg = named(5)};
     t->roles[TR_REPLICAS] = (struct theme_style){.fg = named(6)};

@@ -271,6 +271,24 @@ tm send-keys -t pp Enter
 check "cron: recommended is -, never -1" "wait_for 'recommended -' && ! screen | grep -q 'recommended -1'"
 tm send-keys -t pp q
 
+# The : line: Tab completes a verb and a service (by its bare name too),
+# lists the candidates when several match; up recalls the last line.
+run 120 30 "--speed 20"
+wait_for 'default/sklearn-iris-predictor' >/dev/null
+tm send-keys -t pp : p Tab
+check ": Tab lists the verbs that match" "wait_for 'pin  pause'"
+tm send-keys -t pp i Tab skl Tab
+check ": Tab completes the verb, then the service by its name" "wait_for ':pin default/sklearn-iris-predictor'"
+tm send-keys -t pp 2 Enter
+check ": the completed command applies" "wait_for 'pin default/sklearn-iris-predictor 2: applied'"
+tm send-keys -t pp : Up
+check ": up recalls it" "wait_for ':pin default/sklearn-iris-predictor 2'"
+tm send-keys -t pp C-w C-w
+check ": ^W deletes a word at a time" "wait_gone ':pin default' && screen | tail -1 | grep -q '^:pin\$'"
+tm send-keys -t pp Escape
+sleep 0.2
+tm send-keys -t pp q y
+
 # Marks: an action on marked rows names them all; U clears them.
 run 200 50 "--speed 20"
 wait_for 'default/sklearn-iris-predictor' >/dev/null

@@ -86,6 +86,7 @@ static void prompt_done(struct tui *t) {
             tui_quit(t);
         else if (t->input_len)
             submit_line(t, t->input);
+        tui_line_remember(t, t->input);
         break;
     case P_VERB:
         act(t, t->verb->name, t->input);
@@ -97,6 +98,7 @@ static void prompt_done(struct tui *t) {
 
 static void start_prompt(struct tui *t, enum prompt_kind p, const char *initial) {
     t->prompt = p;
+    t->history_at = 0;
     snprintf(t->input, sizeof(t->input), "%s", initial);
     t->input_len = strlen(t->input);
     t->message[0] = '\0';
@@ -124,7 +126,8 @@ static void prompt_key(struct tui *t, int ch) {
         }
         return;
     }
-    if (ch == 27) { /* esc */
+    t->message[0] = '\0'; /* Tab's candidates last one key */
+    if (ch == 27) {       /* esc */
         if (t->prompt == P_FILTER)
             t->filter[0] = '\0';
         t->prompt = P_NONE;
@@ -137,13 +140,8 @@ static void prompt_key(struct tui *t, int ch) {
     if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
         if (t->input_len)
             t->input_len--;
-    } else if (ch == 21) { /* ^U: the whole line, as a shell */
-        t->input_len = 0;
-    } else if (ch == 23) { /* ^W: the word before the cursor */
-        while (t->input_len && t->input[t->input_len - 1] == ' ')
-            t->input_len--;
-        while (t->input_len && t->input[t->input_len - 1] != ' ')
-            t->input_len--;
+    } else if (tui_line_key(t, ch)) {
+        /* edited as a shell line (line.c) */
     } else if (ch >= 32 && ch < 127 && t->input_len + 1 < sizeof(t->input)) {
         t->input[t->input_len++] = (char)ch;
     }

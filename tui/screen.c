@@ -182,6 +182,12 @@ static void footer(struct tui *t) {
                      t->prompt == P_VERB ? t->verb->prompt : labels[t->prompt], (int)t->input_len,
                      t->input);
         tui_put(y, 0, tui_role(t, R_TITLE), line);
+        if (t->prompt != P_CONFIRM_PAUSE && t->prompt != P_CONFIRM_QUIT && t->message[0]) {
+            move(y - 1, 0); /* Tab's candidates, above the line */
+            clrtoeol();
+            tui_put_cols(y - 1, 0, tui_role(t, t->message_error ? R_WARN : R_DIM), t->message,
+                         strlen(t->message), COLS);
+        }
         return;
     }
     if (t->message[0]) {

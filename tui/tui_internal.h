@@ -11,7 +11,8 @@
 #include <curses.h>
 #include <regex.h>
 
-#define HISTORY 3600 /* one hour of ticks per service */
+#define HISTORY 3600    /* one hour of ticks per service */
+#define LINE_HISTORY 32 /* : lines kept for up/down */
 #define MIN_COLS 80
 #define MIN_LINES 24
 
@@ -59,6 +60,9 @@ struct tui {
     size_t focus;                     /* what the engine was last told (tui_sync_focus) */
     char input[256];
     size_t input_len;
+    char history_lines[LINE_HISTORY][256]; /* : lines, oldest overwritten */
+    size_t n_history;                      /* submitted so far */
+    size_t history_at;                     /* 0: the new line; k: k lines back */
     char filter[256];
     char filter_compiled[256]; /* the filter filter_re was compiled from */
     regex_t filter_re;
@@ -117,6 +121,10 @@ void tui_quit(struct tui *t);
 size_t tui_page(struct tui *t, int y0, size_t n_lines, size_t *first);
 void tui_page_text(struct tui *t, int y0, int x, const char *text);
 bool tui_pager_key(struct tui *t, int ch);
+
+/* line.c: the prompt's editing keys (true: ch was one); the : lines kept. */
+bool tui_line_key(struct tui *t, int ch);
+void tui_line_remember(struct tui *t, const char *line);
 
 /* One function per view, each in its own file; screen.c's table picks one. */
 void tui_overview(struct tui *t);

@@ -10,6 +10,7 @@ static const char *const keys[] = {
     "  ?          this help                 esc        back (closes a prompt too)",
     "  enter      detail of the service     l          event log",
     "  /          filter (regex, any case)  :          a command (below)",
+    "  on the : line: Tab completes, up/down earlier lines, ^U the line, ^W a word",
     "  j k  up dn move the selection; in help, describe, events, a report: scroll",
     "  PgDn PgUp  ^F ^B a page, ^D ^U half a page    g G  Home End  first, last",
     "  (in help, describe, events, a report space pages too)",

@@ -64,8 +64,8 @@ static void complete(struct tui *t) {
             common = k;
         }
         if (used + strlen(c) + 3 < sizeof(list))
-            used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", matches ? "  " : "",
-                                     c);
+            used +=
+                (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", matches ? "  " : "", c);
         matches++;
     }
     if (!first) {

@@ -31,7 +31,7 @@ bench: build
 	$(BUILD)/bench/tui
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $$(git ls-files --cached --others --exclude-standard '*.c' '*.h')
 
 check:
 	@scripts/checksrc.sh

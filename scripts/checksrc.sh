@@ -7,7 +7,7 @@ set -u
 cd "$(dirname "$0")/.."
 bad=0
 say() { echo "$1"; bad=1; }
-files=$(git ls-files '*.c' '*.h')
+files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h')
 if command -v clang-format >/dev/null; then
     for f in $files; do
         clang-format --dry-run "$f" 2>&1 | grep -q 'warning:' &&
@@ -24,7 +24,7 @@ found=$(for f in $files; do
         sed "s|^|$f:|; s|$|: banned function|"
 done)
 [ -n "$found" ] && say "$found"
-for f in $(git ls-files '*.h'); do
+for f in $(git ls-files --cached --others --exclude-standard '*.h'); do
     head -1 "$f" | grep -q '^/\*' || say "$f:1: a header opens with a comment saying what it is for"
 done
 [ $bad -eq 0 ] && echo "checksrc: $(wc -w <<<"$files") files clean"

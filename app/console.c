@@ -7,10 +7,12 @@
 #include "tui/tui.h"
 
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static enum pp_status parse(void *ctx, const char *line, struct command *out,
                             struct pp_error *err) {
@@ -32,7 +34,8 @@ struct console {
     const cJSON *header;
     bool recording; /* as the console thread knows it */
     struct record_writer *pending;
-    char path[512];
+    char path[PATH_MAX + 64];
+    const char *dir; /* --record-dir */
 };
 
 /* On the engine thread: the session so far, re-run from its first tick with
@@ -82,15 +85,24 @@ static bool exists(const char *path) {
     return f != NULL;
 }
 
-static void next_path(struct console *c) {
+/* A new file's full path, so the status line says where it is; false when
+ * it would not fit. */
+static bool next_path(struct console *c) {
     char stamp[32];
     const time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-    snprintf(c->path, sizeof(c->path), "podpilot-%s.jsonl", stamp);
-    for (int i = 2; exists(c->path) && i < 100; i++)
-        snprintf(c->path, sizeof(c->path), "podpilot-%s-%d.jsonl", stamp, i);
+    char cwd[PATH_MAX] = "";
+    if (c->dir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+        cwd[0] = '\0';
+    const bool here = cwd[0] && strcmp(c->dir, ".") == 0;
+    const char *sep = cwd[0] && !here ? "/" : "", *rel = here ? "" : c->dir;
+    int n = snprintf(c->path, sizeof(c->path), "%s%s%s/podpilot-%s.jsonl", cwd, sep, rel, stamp);
+    for (int i = 2; n >= 0 && (size_t)n < sizeof(c->path) && exists(c->path) && i < 100; i++)
+        n = snprintf(c->path, sizeof(c->path), "%s%s%s/podpilot-%s-%d.jsonl", cwd, sep, rel, stamp,
+                     i);
+    return n >= 0 && (size_t)n < sizeof(c->path);
 }
 
 static void toggle_recording(void *ctx, char *msg, size_t size) {
@@ -105,7 +117,10 @@ static void toggle_recording(void *ctx, char *msg, size_t size) {
         snprintf(msg, size, "recording closed: %s", c->path);
         return;
     }
-    next_path(c);
+    if (!next_path(c)) {
+        snprintf(msg, size, "cannot record: the path in --record-dir is too long");
+        return;
+    }
     struct pp_error err = {0};
     c->pending = record_create(c->path, c->header, c->set->start, c->set->n, &err);
     if (!c->pending) {
@@ -127,7 +142,10 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
     setlocale(LC_ALL, "");
     const char *codeset = nl_langinfo(CODESET);
 
-    struct console c = {.set = set, .header = opt->header, .recording = opt->record_path != NULL};
+    struct console c = {.set = set,
+                        .header = opt->header,
+                        .recording = opt->record_path != NULL,
+                        .dir = opt->record_dir ? opt->record_dir : "."};
     const struct recorder_hooks hooks = {.report = on_report, .ctx = &c};
     c.rec = recorder_create(set, &hooks);
     if (opt->record_path && output_record_to(c.rec, set, opt->record_path, opt->header)) {

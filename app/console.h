@@ -14,6 +14,7 @@ struct console_options {
     bool monochrome;           /* NO_COLOR */
     const struct theme *theme; /* --theme, resolved; NULL: the default */
     const char *record_path;
+    const char *record_dir; /* where r records */
     const cJSON *header;
 };
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_LOADS 64
@@ -61,6 +62,9 @@ static const char usage[] =
     "  --record FILE        record the session (mode 0600; JSON lines, format in\n"
     "                       README.md) for podpilot replay; complete to the last\n"
     "                       tick even after kill -9\n"
+    "  --record-dir DIR     where the console's r key writes its recordings\n"
+    "                       (podpilot-YYYYMMDD-HHMMSS.jsonl; default: the current\n"
+    "                       directory)\n"
     "  --help               this text\n"
     "  --version            podpilot's version\n"
     "\n"
@@ -118,6 +122,7 @@ struct cli {
     const char *commands_file;
     bool headless, speed_set;
     const char *theme;
+    const char *record_dir; /* --record-dir: where r writes; the current directory by default */
 };
 
 static int parse_args(int argc, char **argv, struct cli *c) {
@@ -187,10 +192,20 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             if (!v || !*v)
                 return cli_fail(prog, "--record: expected a file to record to");
             c->opt.record_path = v;
+        } else if (flag_is(a, "--record-dir")) {
+            const char *v = value_of(argc, argv, &i);
+            struct stat st;
+            if (!v || !*v)
+                return cli_fail(prog, "--record-dir: expected a directory");
+            if (stat(v, &st) != 0 || !S_ISDIR(st.st_mode))
+                return cli_fail(prog, "--record-dir: %s: not a directory", v);
+            if (access(v, W_OK | X_OK) != 0)
+                return cli_fail(prog, "--record-dir: %s: not writable", v);
+            c->record_dir = v;
         } else if (a[0] == '-' && a[1] != '\0') {
             static const char *const known[] = {
-                "--headless", "--duration", "--speed", "--theme",   "--seed", "--load",
-                "--commands", "--record",   "--help",  "--version", NULL};
+                "--headless", "--duration", "--speed", "--theme",   "--seed",       "--load",
+                "--commands", "--record",   "--help",  "--version", "--record-dir", NULL};
             return cli_unknown(prog, a, known);
         } else {
             c->files[c->n_files++] = a;
@@ -248,6 +263,7 @@ static int run(const struct cli *c) {
             .monochrome = no_color && no_color[0],
             .theme = c->theme ? &theme : NULL,
             .record_path = c->opt.record_path,
+            .record_dir = c->record_dir ? c->record_dir : ".",
         };
         struct console_options with = co;
         with.header = header = build_header(&src, &set); /* --record, or r later */

@@ -46,6 +46,9 @@ err=$("$bin" replay --jsn x 2>&1 >/dev/null); rc=$?
 check "replay: a near miss suggests the flag" "[ $rc -eq 2 ] && grep -q 'did you mean --json?' <<<\"\$err\""
 out=$("$bin" --headless --duration 90 | tail -1)
 check "--duration 90 means 90 s, as command times do" "grep -q '^{\"t\":90,' <<<\"\$out\""
+err=$("$bin" --record-dir /nonexistent-dir --headless 2>&1 >/dev/null); rc=$?
+check "--record-dir that is not a directory: exit 2, named" \
+    "[ $rc -eq 2 ] && grep -q -- '--record-dir: /nonexistent-dir: not a directory' <<<\"\$err\""
 "$bin" --theme nosuch --headless >/dev/null 2>&1; rc=$?
 check "an unknown theme is a bad option: exit 2" "[ $rc -eq 2 ]"
 err=$("$bin" --headless --commands <(echo '10 set flowers-sample stable-windw 30s') 2>&1 >/dev/null)

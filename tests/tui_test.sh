@@ -160,18 +160,26 @@ wait_for 'default/sklearn-iris-predictor' >/dev/null
 press s "r: a pin first" 'Pin replicas:'
 tm send-keys -t pp 2 Enter
 wait_for 't=0:00:1' >/dev/null
-press r "r: starts a recording" 'recording to podpilot-'
+press r "r: starts a recording, the status line gives the full path" "recording to $tmpd/podpilot-"
 check "r: REC in the header" "wait_for '  REC'"
 sleep 1
 press u "r: an unpin while recording" 'unpin default/' # then ': applied' at the next tick
 sleep 1
-press r "r: stops it" 'recording closed: podpilot-'
+press r "r: stops it" "recording closed: $tmpd/podpilot-"
 tm send-keys -t pp q
 rec=$(ls "$tmpd"/podpilot-*.jsonl 2>/dev/null | head -1)
 check "r: the file is there, private" "[ -n \"$rec\" ] && [ \"\$(stat -c %a \"$rec\")\" = 600 ]"
 check "r: it holds both commands" "[ \"\$(grep -c '^{\"command\"' \"$rec\")\" = 2 ]"
 "$bin" replay "$rec" >/dev/null 2>"$tmpd/err"; rc=$?
 check "r: it replays exactly from the first tick" "[ $rc -eq 0 ] && [ ! -s \"$tmpd/err\" ]"
+mkdir "$tmpd/recs"
+tm kill-session -t pp 2>/dev/null
+tm new-session -d -s pp -x 160 -y 30 -c "$tmpd" "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 20 --record-dir recs; sleep 30"
+wait_for 'default/sklearn-iris-predictor' >/dev/null
+press r "--record-dir: r records there, by its full path" "recording to $tmpd/recs/podpilot-"
+press r "--record-dir: r closes it" "recording closed: $tmpd/recs/podpilot-"
+tm send-keys -t pp q
+check "--record-dir: the file is in the directory" "ls \"$tmpd\"/recs/podpilot-*.jsonl >/dev/null 2>&1"
 rm -rf "$tmpd"
 
 # A load test from the files says when it ends and B opens its report;

@@ -21,17 +21,6 @@ void hpa_controller_defaults(struct hpa_controller *c) {
 
 /* ---- the controller's state ---- */
 
-struct stamped {
-    int32_t value; /* recommendation, or replica change of a scale event */
-    pp_time at;
-    bool outdated;
-};
-
-struct history {
-    struct stamped *v;
-    size_t n, cap;
-};
-
 struct hpa {
     struct hpa_spec spec; /* resolved */
     struct hpa_controller ctl;
@@ -41,50 +30,13 @@ struct hpa {
     char *names[HPA_MAX_METRICS], *valid[HPA_MAX_METRICS];
     /* the stable texts each condition holds (put_condition) */
     const char *cond_text[3], *cond_reason[3];
-    struct history recs, ups, downs;
+    struct hpa_windows win;
     struct hpa_status status;
     struct hpa_event events[HPA_MAX_EVENTS]; /* oldest first */
     size_t n_events;
     uint8_t sync_events[HPA_MAX_SYNC_EVENTS]; /* emitted by the last sync, in order */
     size_t n_sync_events;
 };
-
-static void history_put(struct history *h, size_t reuse, bool found, struct stamped s) {
-    if (found) {
-        h->v[reuse] = s;
-        return;
-    }
-    if (h->n == h->cap) {
-        h->cap = h->cap ? 2 * h->cap : 8;
-        h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
-    }
-    h->v[h->n++] = s;
-}
-
-static void history_reserve(struct history *h, size_t n) {
-    if (n > h->cap) {
-        h->cap = n;
-        h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
-    }
-}
-
-/* Room for a full window of syncs, so the window filling allocates nothing. */
-static void reserve_windows(struct hpa *h) {
-    pp_time window = h->ctl.downscale_stabilization;
-    const struct hpa_rules *r[] = {&h->spec.up, &h->spec.down};
-    for (size_t i = 0; h->spec.behavior_set && i < 2; i++)
-        if (r[i]->window_set && PP_SEC(r[i]->window_s) > window)
-            window = PP_SEC(r[i]->window_s);
-    const pp_time period = h->ctl.sync_period > 0 ? h->ctl.sync_period : PP_SEC(15);
-    history_reserve(&h->recs, (size_t)(window / period) + 2);
-    /* scale events live as long as the longest policy period */
-    int32_t longest = 0;
-    for (size_t i = 0; h->spec.behavior_set && i < 2; i++)
-        for (size_t k = 0; k < r[i]->n_policies; k++)
-            longest = r[i]->policies[k].period_s > longest ? r[i]->policies[k].period_s : longest;
-    history_reserve(&h->ups, (size_t)(PP_SEC(longest) / period) + 2);
-    history_reserve(&h->downs, (size_t)(PP_SEC(longest) / period) + 2);
-}
 
 void hpa_set_bounds(struct hpa *h, int32_t min, int32_t max) {
     h->spec.min_set = true;
@@ -139,7 +91,7 @@ struct hpa *hpa_create(const struct hpa_spec *spec, const struct hpa_controller 
     struct hpa *h = xcalloc(1, sizeof(*h));
     h->ctl = *ctl;
     resolve_spec(h, spec);
-    reserve_windows(h);
+    hpa_windows_reserve(&h->win, &h->spec, &h->ctl);
     for (size_t i = 0; i < HPA_MAX_EVENTS; i++) { /* room for a usual message in every slot */
         h->events[i].cap = 128;
         h->events[i].message = xmalloc(h->events[i].cap);
@@ -160,9 +112,7 @@ void hpa_destroy(struct hpa *h) {
         free(h->names[i]);
         free(h->valid[i]);
     }
-    free(h->recs.v);
-    free(h->ups.v);
-    free(h->downs.v);
+    hpa_windows_free(&h->win);
     free(h);
 }
 
@@ -291,7 +241,7 @@ size_t hpa_sync_events(const struct hpa *h, const uint8_t **index) {
     return h->n_sync_events;
 }
 
-void hpa_restart(struct hpa *h) { h->recs.n = h->ups.n = h->downs.n = 0; }
+void hpa_restart(struct hpa *h) { h->win.recs.n = h->win.ups.n = h->win.downs.n = 0; }
 
 size_t hpa_events(const struct hpa *h, const struct hpa_event **events) {
     *events = h->events;
@@ -505,247 +455,6 @@ static int32_t metrics_replicas(struct hpa *h, const struct hpa_obs *obs, pp_tim
     return replicas;
 }
 
-/* ---- normalization ---- */
-
-/* stabilizeRecommendation: the legacy path's downscale window. */
-static int32_t stabilize_legacy(struct hpa *h, int32_t desired, pp_time now) {
-    int32_t best = desired;
-    bool found = false;
-    size_t old = 0;
-    pp_time cutoff = now - h->ctl.downscale_stabilization;
-    for (size_t i = 0; i < h->recs.n; i++) {
-        if (h->recs.v[i].at < cutoff) {
-            found = true;
-            old = i;
-        } else if (h->recs.v[i].value > best) {
-            best = h->recs.v[i].value;
-        }
-    }
-    history_put(&h->recs, old, found, (struct stamped){desired, now, false});
-    return best;
-}
-
-static int32_t normalize_legacy(struct hpa *h, int32_t current, int32_t desired, pp_time now) {
-    int32_t stabilized = stabilize_legacy(h, desired, now);
-    h->status.stabilized = stabilized;
-    if (stabilized != desired)
-        set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleDownStabilized", now,
-                           "recent recommendations were higher than current one, applying the "
-                           "highest recent recommendation");
-    else
-        set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ReadyForNewScale", now,
-                           "recommended size matches current size");
-    /* convertDesiredReplicasWithRules */
-    int32_t min = h->spec.min_replicas, max = h->spec.max_replicas;
-    double limit_d = fmax(2.0 * (double)current, 4.0);
-    int32_t up_limit = (int32_t)limit_d;
-    const char *reason, *message;
-    int32_t max_allowed;
-    if (max > up_limit) {
-        max_allowed = up_limit;
-        reason = "ScaleUpLimit";
-        message = "the desired replica count is increasing faster than the maximum scale rate";
-    } else {
-        max_allowed = max;
-        reason = "TooManyReplicas";
-        message = "the desired replica count is more than the maximum replica count";
-    }
-    int32_t out = stabilized;
-    if (stabilized < min) {
-        reason = "TooFewReplicas";
-        message = "the desired replica count is less than the minimum replica count";
-        out = min;
-    } else if (stabilized > max_allowed) {
-        out = max_allowed;
-    } else {
-        reason = "DesiredWithinRange";
-        message = "the desired count is within the acceptable range";
-    }
-    set_condition_text(h, HPA_SCALING_LIMITED, out == stabilized ? HPA_COND_FALSE : HPA_COND_TRUE,
-                       reason, now, message);
-    return out;
-}
-
-/* stabilizeRecommendationWithBehaviors */
-static int32_t stabilize_behavior(struct hpa *h, int32_t current, int32_t desired, pp_time now) {
-    const pp_time up_cut = now - PP_SEC(h->spec.up.window_s);
-    const int32_t down_window = h->spec.down.window_set
-                                    ? h->spec.down.window_s
-                                    : (int32_t)(h->ctl.downscale_stabilization / PP_NS_PER_SEC);
-    const pp_time down_cut = now - PP_SEC(down_window);
-    int32_t up = desired, down = desired;
-    bool found = false;
-    size_t old = 0;
-    for (size_t i = 0; i < h->recs.n; i++) {
-        const struct stamped *r = &h->recs.v[i];
-        if (r->at > up_cut && r->value < up)
-            up = r->value;
-        if (r->at > down_cut && r->value > down)
-            down = r->value;
-        if (r->at < up_cut && r->at < down_cut) {
-            found = true;
-            old = i;
-        }
-    }
-    int32_t rec = current;
-    if (rec < up)
-        rec = up;
-    if (rec > down)
-        rec = down;
-    history_put(&h->recs, old, found, (struct stamped){desired, now, false});
-    return rec;
-}
-
-static int32_t change_in_period(const struct history *events, int32_t period_s, pp_time now) {
-    const pp_time cutoff = now - PP_SEC(period_s);
-    int32_t n = 0;
-    for (size_t i = 0; i < events->n; i++) {
-        if (events->v[i].at > cutoff)
-            n += events->v[i].value;
-    }
-    return n;
-}
-
-static int32_t period_start(const struct hpa *h, int32_t current, int32_t period_s, pp_time now) {
-    return current - change_in_period(&h->ups, period_s, now) +
-           change_in_period(&h->downs, period_s, now);
-}
-
-static int32_t up_limit(const struct hpa *h, int32_t current, pp_time now) {
-    const struct hpa_rules *r = &h->spec.up;
-    if (r->select == HPA_SELECT_DISABLED)
-        return current;
-    const bool min_change = r->select == HPA_SELECT_MIN;
-    int32_t result = min_change ? INT32_MAX : INT32_MIN;
-    for (size_t i = 0; i < r->n_policies; i++) {
-        const struct hpa_policy *p = &r->policies[i];
-        int32_t start = period_start(h, current, p->period_s, now), proposed;
-        if (p->type == HPA_POLICY_PODS)
-            proposed = start + p->value;
-        else
-            proposed = (int32_t)ceil((double)start * (1 + (double)p->value / 100));
-        result = min_change ? (proposed < result ? proposed : result)
-                            : (proposed > result ? proposed : result);
-    }
-    return result;
-}
-
-static int32_t down_limit(const struct hpa *h, int32_t current, pp_time now) {
-    const struct hpa_rules *r = &h->spec.down;
-    if (r->select == HPA_SELECT_DISABLED)
-        return current;
-    const bool min_change = r->select == HPA_SELECT_MIN;
-    int32_t result = min_change ? INT32_MIN : INT32_MAX;
-    for (size_t i = 0; i < r->n_policies; i++) {
-        const struct hpa_policy *p = &r->policies[i];
-        int32_t start = period_start(h, current, p->period_s, now), proposed;
-        if (p->type == HPA_POLICY_PODS)
-            proposed = start - p->value;
-        else
-            proposed = (int32_t)((double)start * (1 - (double)p->value / 100));
-        result = min_change ? (proposed > result ? proposed : result)
-                            : (proposed < result ? proposed : result);
-    }
-    return result;
-}
-
-/* convertDesiredReplicasWithBehaviorRate */
-static int32_t rate_limit(struct hpa *h, int32_t current, int32_t desired, pp_time now,
-                          const char **reason, const char **message) {
-    *reason = "DesiredWithinRange";
-    *message = "the desired count is within the acceptable range";
-    if (desired > current) {
-        int32_t limit = up_limit(h, current, now);
-        if (limit < current)
-            limit = current;
-        int32_t max_allowed = h->spec.max_replicas;
-        const char *r, *m;
-        if (max_allowed > limit) {
-            max_allowed = limit;
-            r = "ScaleUpLimit";
-            m = "the desired replica count is increasing faster than the maximum scale rate";
-        } else {
-            r = "TooManyReplicas";
-            m = "the desired replica count is more than the maximum replica count";
-        }
-        if (desired > max_allowed) {
-            *reason = r;
-            *message = m;
-            return max_allowed;
-        }
-    } else if (desired < current) {
-        int32_t limit = down_limit(h, current, now);
-        if (limit > current)
-            limit = current;
-        int32_t min_allowed = h->spec.min_replicas;
-        const char *r, *m;
-        if (min_allowed < limit) {
-            min_allowed = limit;
-            r = "ScaleDownLimit";
-            m = "the desired replica count is decreasing faster than the maximum scale rate";
-        } else {
-            r = "TooFewReplicas";
-            m = "the desired replica count is less than the minimum replica count";
-        }
-        if (desired < min_allowed) {
-            *reason = r;
-            *message = m;
-            return min_allowed;
-        }
-    }
-    return desired;
-}
-
-static int32_t normalize_behavior(struct hpa *h, int32_t current, int32_t desired, pp_time now) {
-    int32_t stabilized = stabilize_behavior(h, current, desired, now);
-    h->status.stabilized = stabilized;
-    if (stabilized != desired) {
-        if (desired >= current)
-            set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleUpStabilized", now,
-                               "recent recommendations were lower than current one, applying the "
-                               "lowest recent recommendation");
-        else
-            set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ScaleDownStabilized", now,
-                               "recent recommendations were higher than current one, applying the "
-                               "highest recent recommendation");
-    } else {
-        set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "ReadyForNewScale", now,
-                           "recommended size matches current size");
-    }
-    const char *reason, *message;
-    int32_t out = rate_limit(h, current, stabilized, now, &reason, &message);
-    set_condition_text(h, HPA_SCALING_LIMITED, out == stabilized ? HPA_COND_FALSE : HPA_COND_TRUE,
-                       reason, now, message);
-    return out;
-}
-
-static int32_t longest_period(const struct hpa_rules *r) {
-    int32_t p = 0;
-    for (size_t i = 0; i < r->n_policies; i++)
-        p = r->policies[i].period_s > p ? r->policies[i].period_s : p;
-    return p;
-}
-
-/* storeScaleEvent: only kept when behaviors are in use. */
-static void store_scale_event(struct hpa *h, int32_t prev, int32_t next, pp_time now) {
-    if (!h->spec.behavior_set)
-        return;
-    const bool up = next > prev;
-    struct history *ev = up ? &h->ups : &h->downs;
-    const pp_time cutoff = now - PP_SEC(longest_period(up ? &h->spec.up : &h->spec.down));
-    bool found = false;
-    size_t old = 0;
-    for (size_t i = 0; i < ev->n; i++) {
-        if (ev->v[i].at < cutoff)
-            ev->v[i].outdated = true;
-        if (ev->v[i].outdated) {
-            found = true;
-            old = i;
-        }
-    }
-    history_put(ev, old, found, (struct stamped){up ? next - prev : prev - next, now, false});
-}
-
 /* ---- reconcileAutoscaler ---- */
 
 /* "Deployment/default/web", as the sync's errors name the target. */
@@ -770,8 +479,14 @@ static int32_t decide(struct hpa *h, const struct hpa_obs *obs, pp_time now, cha
         snprintf(s->rescale_reason, sizeof(s->rescale_reason), "%s above target", s->metric);
     if (desired < current)
         snprintf(s->rescale_reason, sizeof(s->rescale_reason), "All metrics below target");
-    return h->spec.behavior_set ? normalize_behavior(h, current, desired, now)
-                                : normalize_legacy(h, current, desired, now);
+    struct hpa_verdict v;
+    hpa_normalize(&h->win, &h->spec, &h->ctl, current, desired, now, &v);
+    s->stabilized = v.stabilized;
+    set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, v.able_reason, now, v.able_message);
+    set_condition_text(h, HPA_SCALING_LIMITED,
+                       v.replicas == v.stabilized ? HPA_COND_FALSE : HPA_COND_TRUE,
+                       v.limited_reason, now, v.limited_message);
+    return v.replicas;
 }
 
 /* The bounds' branches of reconcileAutoscaler: no metric read, no window. */
@@ -841,7 +556,7 @@ static void rescaled(struct hpa *h, int32_t current, int32_t desired, pp_time no
     snprintf(reason, sizeof(reason), "; reason: %s", s->rescale_reason);
     with_int(text, sizeof(text), "New size: ", desired, reason);
     record_event_text(h, false, "SuccessfulRescale", now, text);
-    store_scale_event(h, current, desired, now);
+    hpa_store_scale_event(&h->win, &h->spec, current, desired, now);
     s->last_scale_time = now;
     s->has_scaled = true;
     s->scaled = true;
@@ -862,8 +577,8 @@ const struct hpa_status *hpa_sync(struct hpa *h, const struct hpa_obs *obs, pp_t
     const int32_t current = obs->spec_replicas;
     set_condition_text(h, HPA_ABLE_TO_SCALE, HPA_COND_TRUE, "SucceededGetScale", now,
                        "the HPA controller was able to get the target's current scale");
-    if (h->recs.n == 0) /* recordInitialRecommendation */
-        history_put(&h->recs, 0, false, (struct stamped){current, now, false});
+    if (h->win.recs.n == 0) /* recordInitialRecommendation */
+        hpa_history_put(&h->win.recs, 0, false, (struct hpa_stamped){current, now, false});
     s->metric_recommendation = -1;
     s->stabilized = current;
     s->metric[0] = '\0';

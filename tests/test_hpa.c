@@ -10,6 +10,7 @@
 
 #include "engine/hpa.h"
 #include "engine/hpa_describe.h"
+#include "engine/hpa_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -546,8 +547,55 @@ static void test_an_unknown_ready_condition_is_not_false(void **state) {
     hpa_destroy(h);
 }
 
+/* hpa_behavior.c on its own: the verdict and its texts, the windows it
+ * keeps, with no sync around it. */
+static void test_normalization_alone(void **state) {
+    (void)state;
+    struct hpa_controller ctl;
+    hpa_controller_defaults(&ctl);
+    struct hpa_spec s = {.min_set = true, .min_replicas = 2, .max_replicas = 50};
+    struct hpa_windows w = {0};
+    hpa_windows_reserve(&w, &s, &ctl);
+    assert_int_equal(w.recs.cap, 300 / 15 + 2);
+    struct hpa_verdict v;
+    hpa_normalize(&w, &s, &ctl, 3, 30, PP_SEC(0), &v); /* legacy: at most max(2×3, 4) */
+    assert_int_equal(v.stabilized, 30);
+    assert_int_equal(v.replicas, 6);
+    assert_string_equal(v.limited_reason, "ScaleUpLimit");
+    assert_string_equal(v.able_reason, "ReadyForNewScale");
+    hpa_normalize(&w, &s, &ctl, 6, 1, PP_SEC(15), &v); /* the window keeps 30 */
+    assert_int_equal(v.stabilized, 30);
+    assert_string_equal(v.able_reason, "ScaleDownStabilized");
+    hpa_normalize(&w, &s, &ctl, 6, 1, PP_SEC(400), &v); /* both aged out: min wins */
+    assert_int_equal(v.stabilized, 1);
+    assert_int_equal(v.replicas, 2);
+    assert_string_equal(v.limited_reason, "TooFewReplicas");
+    assert_int_equal(w.recs.n, 2); /* the oldest slot was reused */
+    hpa_windows_free(&w);
+
+    /* behaviors: 50 % per 60 s down, no window; a stored scale event
+     * spends the period's budget */
+    s.behavior_set = true;
+    hpa_default_rules(&s.up, true);
+    s.down = (struct hpa_rules){.set = true, .window_set = true, .window_s = 0, .n_policies = 1};
+    s.down.policies[0] = (struct hpa_policy){HPA_POLICY_PERCENT, 50, 60};
+    hpa_default_rules(&s.down, false);
+    w = (struct hpa_windows){0};
+    hpa_windows_reserve(&w, &s, &ctl);
+    hpa_normalize(&w, &s, &ctl, 20, 2, PP_SEC(0), &v);
+    assert_int_equal(v.replicas, 10);
+    assert_string_equal(v.limited_reason, "ScaleDownLimit");
+    hpa_store_scale_event(&w, &s, 20, 10, PP_SEC(0));
+    hpa_normalize(&w, &s, &ctl, 10, 2, PP_SEC(30), &v); /* start of period was 20: 10 */
+    assert_int_equal(v.replicas, 10);
+    hpa_normalize(&w, &s, &ctl, 10, 2, PP_SEC(61), &v); /* the event aged out */
+    assert_int_equal(v.replicas, 5);
+    hpa_windows_free(&w);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normalization_alone),
         cmocka_unit_test(test_a_controller_restart_forgets_its_window),
         cmocka_unit_test(test_scale_read_and_write_failures),
         cmocka_unit_test(test_a_missing_selector_stops_the_sync),

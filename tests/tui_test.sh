@@ -280,7 +280,8 @@ check "cron: recommended is -, never -1" "wait_for 'recommended -' && ! screen |
 tm send-keys -t pp q
 
 # The : line: Tab completes a verb and a service (by its bare name too),
-# lists the candidates when several match; up recalls the last line.
+# lists the candidates when several match; up recalls the last line; the
+# cursor moves and edits as in a shell.
 run 120 30 "--speed 20"
 wait_for 'default/sklearn-iris-predictor' >/dev/null
 tm send-keys -t pp : p Tab
@@ -293,6 +294,13 @@ tm send-keys -t pp : Up
 check ": up recalls it" "wait_for ':pin default/sklearn-iris-predictor 2'"
 tm send-keys -t pp C-w C-w
 check ": ^W deletes a word at a time" "wait_gone ':pin default' && screen | tail -1 | grep -q '^:pin\$'"
+# (tmux sends Home and End as its own terminal's, not xterm's: ^A/^E here)
+tm send-keys -t pp Left Left i C-e 1
+check ": left moves the cursor, typing inserts there, ^E goes to the end" "wait_for ':piin 1'"
+tm send-keys -t pp C-a Right Right Right BSpace C-a Right DC
+check ": ^A, right, backspace and delete edit at the cursor" "wait_for ':pn 1'"
+tm send-keys -t pp Right C-k
+check ": ^K kills to the end" "wait_gone ':pn 1' && screen | tail -1 | grep -q '^:pn\$'"
 tm send-keys -t pp Escape
 sleep 0.2
 tm send-keys -t pp q y

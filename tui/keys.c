@@ -99,8 +99,7 @@ static void prompt_done(struct tui *t) {
 static void start_prompt(struct tui *t, enum prompt_kind p, const char *initial) {
     t->prompt = p;
     t->history_at = 0;
-    snprintf(t->input, sizeof(t->input), "%s", initial);
-    t->input_len = strlen(t->input);
+    tui_line_set(t, initial);
     t->message[0] = '\0';
 }
 
@@ -137,15 +136,7 @@ static void prompt_key(struct tui *t, int ch) {
         prompt_done(t);
         return;
     }
-    if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-        if (t->input_len)
-            t->input_len--;
-    } else if (tui_line_key(t, ch)) {
-        /* edited as a shell line (line.c) */
-    } else if (ch >= 32 && ch < 127 && t->input_len + 1 < sizeof(t->input)) {
-        t->input[t->input_len++] = (char)ch;
-    }
-    t->input[t->input_len] = '\0';
+    tui_line_key(t, ch);       /* edited as a shell line (line.c) */
     if (t->prompt == P_FILTER) /* filter as you type */
         snprintf(t->filter, sizeof(t->filter), "%s", t->input);
 }

@@ -1,7 +1,10 @@
-/* The prompt's line as a shell edits it: ^U the line, ^W a word, up/down
- * through the : lines submitted before, Tab completes a verb (the first
- * word) or a service (the second, by namespace/name or by name) and lists
- * the candidates when several match. */
+/* The prompt's line as a shell (readline's emacs keys) edits it: a cursor
+ * moved by left/right, ^A/Home and ^E/End, ^B/^F; backspace and ^H before
+ * it, Delete and ^D under it; ^U kills to the start, ^K to the end, ^W the
+ * word before the cursor; up/down go through the : lines submitted
+ * before; Tab completes a verb (the first word) or a service (the second,
+ * by namespace/name or by name) and lists the candidates when several
+ * match. */
 #include "tui/tui_internal.h"
 
 #include "engine/command.h"
@@ -9,9 +12,24 @@
 #include <stdio.h>
 #include <string.h>
 
-static void set_input(struct tui *t, const char *s) {
+void tui_line_set(struct tui *t, const char *s) {
     snprintf(t->input, sizeof(t->input), "%s", s);
-    t->input_len = strlen(t->input);
+    t->input_len = t->input_cur = strlen(t->input);
+}
+
+/* Remove [from, to) of the line; the cursor goes to from. */
+static void cut(struct tui *t, size_t from, size_t to) {
+    memmove(t->input + from, t->input + to, t->input_len - to);
+    t->input_len -= to - from;
+    t->input_cur = from;
+}
+
+static void insert(struct tui *t, char c) {
+    if (t->input_len + 1 >= sizeof(t->input))
+        return;
+    memmove(t->input + t->input_cur + 1, t->input + t->input_cur, t->input_len - t->input_cur);
+    t->input[t->input_cur++] = c;
+    t->input_len++;
 }
 
 void tui_line_remember(struct tui *t, const char *line) {
@@ -33,6 +51,10 @@ static const char *candidate(const struct tui *t, bool verb, size_t i) {
 }
 
 static void complete(struct tui *t) {
+    if (t->input_cur != t->input_len) { /* completes at the end: go there first */
+        t->input_cur = t->input_len;
+        return;
+    }
     size_t start = t->input_len;
     while (start && t->input[start - 1] != ' ')
         start--;
@@ -78,21 +100,53 @@ static void complete(struct tui *t) {
                  matches == 1 ? " " : "");
     else
         snprintf(line, sizeof(line), "%s", t->input);
-    set_input(t, line);
+    tui_line_set(t, line);
     if (matches > 1)
         tui_say(t, false, "%s", list);
 }
 
 bool tui_line_key(struct tui *t, int ch) {
+    size_t k = t->input_cur;
     switch (ch) {
-    case 21: /* ^U */
-        t->input_len = 0;
+    case KEY_LEFT:
+    case 2: /* ^B */
+        t->input_cur -= t->input_cur > 0;
+        return true;
+    case KEY_RIGHT:
+    case 6: /* ^F */
+        t->input_cur += t->input_cur < t->input_len;
+        return true;
+    case KEY_HOME:
+    case 1: /* ^A */
+        t->input_cur = 0;
+        return true;
+    case KEY_END:
+    case 5: /* ^E */
+        t->input_cur = t->input_len;
+        return true;
+    case KEY_BACKSPACE:
+    case 127:
+    case 8: /* ^H */
+        if (k)
+            cut(t, k - 1, k);
+        break;
+    case KEY_DC:
+    case 4: /* ^D */
+        if (k < t->input_len)
+            cut(t, k, k + 1);
+        break;
+    case 21: /* ^U: to the start */
+        cut(t, 0, k);
+        break;
+    case 11: /* ^K: to the end */
+        cut(t, k, t->input_len);
         break;
     case 23: /* ^W: the word before the cursor */
-        while (t->input_len && t->input[t->input_len - 1] == ' ')
-            t->input_len--;
-        while (t->input_len && t->input[t->input_len - 1] != ' ')
-            t->input_len--;
+        while (k && t->input[k - 1] == ' ')
+            k--;
+        while (k && t->input[k - 1] != ' ')
+            k--;
+        cut(t, k, t->input_cur);
         break;
     case KEY_UP:
     case KEY_DOWN: {
@@ -104,9 +158,9 @@ bool tui_line_key(struct tui *t, int ch) {
         else if (ch == KEY_DOWN && t->history_at > 0)
             t->history_at--;
         if (t->history_at == 0)
-            set_input(t, "");
+            tui_line_set(t, "");
         else
-            set_input(t, t->history_lines[(t->n_history - t->history_at) % LINE_HISTORY]);
+            tui_line_set(t, t->history_lines[(t->n_history - t->history_at) % LINE_HISTORY]);
         return true;
     }
     case '\t':
@@ -114,7 +168,10 @@ bool tui_line_key(struct tui *t, int ch) {
             complete(t);
         return true;
     default:
-        return false;
+        if (ch < 32 || ch >= 127)
+            return false;
+        insert(t, (char)ch);
+        break;
     }
     t->input[t->input_len] = '\0';
     return true;

@@ -182,7 +182,16 @@ static void footer(struct tui *t) {
                      t->prompt == P_VERB ? t->verb->prompt : labels[t->prompt], (int)t->input_len,
                      t->input);
         tui_put(y, 0, tui_role(t, R_TITLE), line);
-        if (t->prompt != P_CONFIRM_PAUSE && t->prompt != P_CONFIRM_QUIT && t->message[0]) {
+        const bool editing = t->prompt != P_CONFIRM_PAUSE && t->prompt != P_CONFIRM_QUIT;
+        if (editing) { /* the cursor: the character under it in reverse */
+            const size_t label = strlen(line) - t->input_len;
+            const int x = (int)(label + t->input_cur);
+            if (x < COLS)
+                mvaddch(y, x,
+                        (chtype)(t->input_cur < t->input_len ? t->input[t->input_cur] : ' ') |
+                            tui_role(t, R_TITLE) | A_REVERSE);
+        }
+        if (editing && t->message[0]) {
             move(y - 1, 0); /* Tab's candidates, above the line */
             clrtoeol();
             tui_put_cols(y - 1, 0, tui_role(t, t->message_error ? R_WARN : R_DIM), t->message,

@@ -60,6 +60,7 @@ struct tui {
     size_t focus;                     /* what the engine was last told (tui_sync_focus) */
     char input[256];
     size_t input_len;
+    size_t input_cur;                      /* the cursor: 0..input_len */
     char history_lines[LINE_HISTORY][256]; /* : lines, oldest overwritten */
     size_t n_history;                      /* submitted so far */
     size_t history_at;                     /* 0: the new line; k: k lines back */
@@ -122,9 +123,11 @@ size_t tui_page(struct tui *t, int y0, size_t n_lines, size_t *first);
 void tui_page_text(struct tui *t, int y0, int x, const char *text);
 bool tui_pager_key(struct tui *t, int ch);
 
-/* line.c: the prompt's editing keys (true: ch was one); the : lines kept. */
+/* line.c: the prompt's editing keys, printable characters included (true:
+ * ch was one); the : lines kept; the line set with the cursor at its end. */
 bool tui_line_key(struct tui *t, int ch);
 void tui_line_remember(struct tui *t, const char *line);
+void tui_line_set(struct tui *t, const char *s);
 
 /* One function per view, each in its own file; screen.c's table picks one. */
 void tui_overview(struct tui *t);

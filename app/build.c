@@ -86,7 +86,15 @@ static int load_zones(struct svc_set *set) {
     return 0;
 }
 
-int build_set(const struct sources *s, bool parse_loads, struct svc_set *set) {
+void build_notes_free(struct build_notes *n) {
+    for (size_t i = 0; i < n->n; i++)
+        free(n->lines[i]);
+    free(n->lines);
+    *n = (struct build_notes){0};
+}
+
+int build_set(const struct sources *s, bool parse_loads, struct svc_set *set,
+              struct build_notes *notes) {
     struct manifest *m = manifest_create();
     struct pp_error err = {0};
     enum pp_status st = PP_OK;
@@ -105,6 +113,11 @@ int build_set(const struct sources *s, bool parse_loads, struct svc_set *set) {
     const size_t n = manifest_warnings(m, &warnings);
     for (size_t i = 0; i < n; i++)
         fprintf(stderr, "podpilot: warning: %s\n", warnings[i]);
+    if (notes && n) {
+        notes->lines = xrealloc(notes->lines, (notes->n + n) * sizeof(*notes->lines));
+        for (size_t i = 0; i < n; i++)
+            notes->lines[notes->n++] = xstrdup(warnings[i]);
+    }
     manifest_destroy(m);
     if (set->n == 0) {
         fprintf(stderr, "podpilot: no InferenceService, HorizontalPodAutoscaler, Deployment, "

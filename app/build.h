@@ -22,11 +22,20 @@ enum pp_status sources_add_file(struct sources *s, const char *path, struct pp_e
 void sources_add_text(struct sources *s, const char *name, const char *text, size_t len);
 void sources_free(struct sources *s);
 
+/* The warnings reading the manifests gave ("FILE:LINE:COL: ..."), for the
+ * console's event log and status line. */
+struct build_notes {
+    char **lines;
+    size_t n;
+};
+void build_notes_free(struct build_notes *n);
+
 /* Builds the set: manifests, then loads ("SVC: FLAGS"; parsed only when
  * `parse_loads`), then cron time zones. Prints warnings and errors on
- * stderr; returns 0, 1 (a manifest or zone was refused) or 2 (a bad
- * --load). */
-int build_set(const struct sources *s, bool parse_loads, struct svc_set *set);
+ * stderr, and keeps the warnings in `notes` when it is not NULL; returns
+ * 0, 1 (a manifest or zone was refused) or 2 (a bad --load). */
+int build_set(const struct sources *s, bool parse_loads, struct svc_set *set,
+              struct build_notes *notes);
 
 /* The recording header: version, seed, start, the sources and loads, and
  * the resolved settings of every service. */

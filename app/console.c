@@ -179,6 +179,8 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
         .parse_ctx = set,
         .record_toggle = opt->header ? toggle_recording : NULL,
         .record_ctx = &c,
+        .notes = opt->notes,
+        .n_notes = opt->n_notes,
     };
     int rc = tui_run(r, &to);
     runner_stop(r);

@@ -16,6 +16,8 @@ struct console_options {
     const char *record_path;
     const char *record_dir; /* where r records */
     const cJSON *header;
+    const char *const *notes; /* warnings from reading the files */
+    size_t n_notes;
 };
 
 int console_run(struct svc_set *set, const struct console_options *opt);

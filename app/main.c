@@ -235,7 +235,8 @@ static int run(const struct cli *c) {
     svc_set_init(&set);
     struct command_list cmds = {0};
     cJSON *header = NULL;
-    int rc = build_set(&src, true, &set);
+    struct build_notes notes = {0};
+    int rc = build_set(&src, true, &set, &notes);
     if (rc == 0 && c->seed_set)
         set.seed = c->seed;
     if (rc == 0 && c->commands_file &&
@@ -264,6 +265,8 @@ static int run(const struct cli *c) {
             .theme = c->theme ? &theme : NULL,
             .record_path = c->opt.record_path,
             .record_dir = c->record_dir ? c->record_dir : ".",
+            .notes = (const char *const *)notes.lines,
+            .n_notes = notes.n,
         };
         struct console_options with = co;
         with.header = header = build_header(&src, &set); /* --record, or r later */
@@ -280,6 +283,7 @@ static int run(const struct cli *c) {
     cJSON_Delete(header);
     commands_free(&cmds);
     svc_set_fini(&set);
+    build_notes_free(&notes);
     sources_free(&src);
     return rc;
 }

@@ -345,7 +345,7 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
         }
     struct svc_set w;
     svc_set_init(&w);
-    int rc = build_set(&src, false, &w);
+    int rc = build_set(&src, false, &w, NULL);
     sources_free(&src);
     struct compare *cmp = xcalloc(w.n ? w.n : 1, sizeof(*cmp));
     for (size_t j = 0; rc == 0 && j < w.n; j++) {
@@ -535,7 +535,7 @@ int replay_main(int argc, char **argv) {
         fprintf(stderr, "podpilot replay: %s:1: the header has no sources to build from\n", c.file);
         rc = 1;
     } else {
-        rc = build_set(&src, false, &set);
+        rc = build_set(&src, false, &set, NULL);
         if (rc == 0)
             rc = check_services(&set, record_header(rd));
     }

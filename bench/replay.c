@@ -49,7 +49,7 @@ int main(void) {
     free(text);
     struct svc_set set;
     svc_set_init(&set);
-    if (build_set(&src, true, &set) != 0)
+    if (build_set(&src, true, &set, NULL) != 0)
         return 1;
     cJSON *header = build_header(&src, &set);
     FILE *devnull = fopen("/dev/null", "w");

@@ -160,9 +160,32 @@ static void test_values_never_print_negative_zero(void **state) {
     assert_string_equal(b, "-2.50");
 }
 
+static void test_wrap_breaks_at_spaces_and_counts_columns(void **state) {
+    (void)state;
+    size_t lens[4];
+    /* first line 10 columns, the rest 6: broken after a space */
+    size_t n = tui_wrap("rejected: set a max-scale 2", 10, 6, lens, 4);
+    assert_int_equal(n, 4);
+    assert_int_equal(lens[0], strlen("rejected: "));
+    assert_int_equal(lens[1], strlen("set a "));
+    assert_int_equal(lens[2], strlen("max-sc")); /* no space in it: cut at the width */
+    assert_int_equal(lens[3], strlen("ale 2"));
+    /* a word longer than the line is cut at the width; "■" is 3 bytes, 1 column */
+    n = tui_wrap("■■■■■■■■", 5, 5, lens, 4);
+    assert_int_equal(n, 2);
+    assert_int_equal(lens[0], 15);
+    assert_int_equal(lens[1], 9);
+    /* past max the last line takes the rest */
+    n = tui_wrap("aa bb cc dd ee", 3, 3, lens, 2);
+    assert_int_equal(n, 2);
+    assert_int_equal(lens[0] + lens[1], strlen("aa bb cc dd ee"));
+    assert_int_equal(tui_wrap("", 10, 10, lens, 4), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_never_print_negative_zero),
+        cmocka_unit_test(test_wrap_breaks_at_spaces_and_counts_columns),
         cmocka_unit_test(test_braille_uses_htops_table_two_samples_per_cell),
         cmocka_unit_test(test_rows_stack_and_small_values_show_a_pixel),
         cmocka_unit_test(test_ascii_fallback_and_right_alignment),

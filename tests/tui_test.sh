@@ -271,6 +271,23 @@ check "a command the tick rejects says why on the status line" \
     "wait_for 'rejected: set flowers-sample max-scale 2: autoscaling.knative.dev/min-scale: must not exceed max-scale'"
 tm send-keys -t pp q y
 
+# At 80 columns the rejection wraps onto lines above the footer: in full.
+start 80 24
+wait_for 'default/flowers-sa' >/dev/null
+tm send-keys -t pp ':' 'set flowers-sample max-scale 2' Enter ':' 'set flowers-sample min-scale 5' Enter
+check "80 cols: a rejection wraps, in full" \
+    "wait_for 'rejected: set flowers-sample min-scale 5:' && screen | tr -s ' \\n' ' ' | grep -q 'must not exceed max-scale'"
+tm send-keys -t pp q y
+
+# Warnings from reading the files: a status line at start, rows in l.
+run 80 24 "'$examples/flowers-sample-qps.yaml'"
+check "the files' warnings on the status line at start" \
+    "wait_for '1 warning reading the files (l lists them):' && screen | tr -s ' \\n' ' ' | grep -q 'read as \"rps\", which it means'"
+tm send-keys -t pp l
+check "l lists the files' warnings, wrapped" \
+    "wait_for 'ManifestWarning' && screen | tr -s ' \\n' ' ' | grep -q 'ManifestWarning .*qps.* is not one of KServe.* which it means'"
+tm send-keys -t pp q y
+
 # A schedule shows no internal sentinels: no target before a fire, no
 # recommendation at all.
 run 120 30 "'$examples/cron-prescale.yaml'"

@@ -78,7 +78,8 @@ void tui_put(int y, int x, attr_t a, const char *s) {
     attroff(a);
 }
 
-void tui_put_cols(int y, int x, attr_t a, const char *s, size_t len, int cols) {
+/* The bytes of s (at most len) that fill at most cols columns. */
+static size_t cols_bytes(const char *s, size_t len, int cols) {
     size_t n = 0;
     for (int c = 0; n < len && s[n]; c++) {
         if (c == cols)
@@ -87,6 +88,31 @@ void tui_put_cols(int y, int x, attr_t a, const char *s, size_t len, int cols) {
         while (n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
             n++; /* continuation bytes */
     }
+    return n;
+}
+
+size_t tui_wrap(const char *s, int first, int cols, size_t *lens, size_t max) {
+    size_t n = 0, left = strlen(s);
+    while (left && n < max && (n ? cols : first) > 0) {
+        size_t take = cols_bytes(s, left, n ? cols : first);
+        if (take < left) { /* break after the last space, when there is one */
+            size_t k = take;
+            while (k > 0 && s[k - 1] != ' ')
+                k--;
+            if (k > 0)
+                take = k;
+        }
+        lens[n++] = take;
+        s += take;
+        left -= take;
+    }
+    if (left && n) /* past max: the last line takes the rest, to be cut */
+        lens[n - 1] += left;
+    return n;
+}
+
+void tui_put_cols(int y, int x, attr_t a, const char *s, size_t len, int cols) {
+    const size_t n = cols_bytes(s, len, cols);
     attron(a);
     mvaddnstr(y, x, s, (int)n);
     attroff(a);
@@ -199,8 +225,18 @@ static void footer(struct tui *t) {
         }
         return;
     }
-    if (t->message[0]) {
-        tui_put(y, 0, tui_role(t, t->message_error ? R_WARN : R_NORMAL), t->message);
+    if (t->message[0]) { /* in full: up to 4 lines, growing upwards */
+        size_t lens[4];
+        const size_t n = tui_wrap(t->message, COLS, COLS - 2, lens, 4);
+        const char *p = t->message;
+        for (size_t i = 0; i < n; i++) {
+            const int row = y - (int)(n - 1 - i);
+            move(row, 0);
+            clrtoeol();
+            tui_put_cols(row, i ? 2 : 0, tui_role(t, t->message_error ? R_WARN : R_NORMAL), p,
+                         lens[i], COLS - (i ? 2 : 0));
+            p += lens[i];
+        }
         return;
     }
     if (t->opt->replay && t->snap) {

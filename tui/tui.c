@@ -183,6 +183,9 @@ static void tui_start(struct tui *t, struct runner *r, const struct tui_options 
     tui_colours(t);
     t->chart_buf = xcalloc(8, 1000 * 3 + 1);
     take_snapshot(t);
+    if (opt->n_notes) /* the files' warnings: the event log keeps them */
+        tui_say(t, true, "%zu warning%s reading the files (l lists them): %s", opt->n_notes,
+                opt->n_notes == 1 ? "" : "s", opt->notes[0]);
     tui_draw(t);
 }
 

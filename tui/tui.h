@@ -25,6 +25,10 @@ struct tui_options {
     int64_t replay_end;     /* the recording's last second */
     const int64_t *markers; /* seconds of commands and panic starts and ends */
     size_t n_markers;
+    /* warnings from reading the files: the event log's oldest rows, and
+     * the status line at start */
+    const char *const *notes;
+    size_t n_notes;
 };
 
 /* Runs until the user quits; 0, or 1 when the terminal cannot be used. */

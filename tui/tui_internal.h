@@ -92,6 +92,11 @@ void tui_put(int y, int x, attr_t a, const char *s);
 /* The first `len` bytes of s, at most `cols` columns of it: UTF-8 counted
  * by character (the report's ■ is 3 bytes, one column). */
 void tui_put_cols(int y, int x, attr_t a, const char *s, size_t len, int cols);
+/* Splits s into at most max lines, the first of at most `first` columns,
+ * the others of `cols`, broken after a space where the line has one;
+ * lens[i] is the i-th line's bytes (the lines are consecutive in s; past
+ * max, the last takes the rest). Returns the number of lines. */
+size_t tui_wrap(const char *s, int first, int cols, size_t *lens, size_t max);
 void tui_fill_line(int y, attr_t a);
 const char *tui_class_name(enum svc_class c);
 /* "-" for NaN, whole numbers from 1,000 on, two decimals below. */

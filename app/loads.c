@@ -93,9 +93,9 @@ enum pp_status loads_parse_flags(struct svc_set *set, const char *hey, struct lo
 
 enum pp_status loads_add(struct svc_set *set, const char *service, const char *hey,
                          struct pp_error *err) {
-    const size_t svc = svc_set_match(set, service);
-    if (svc == set->n)
-        return pp_fail(err, PP_ERR_INVALID, "--load", "no service named \"%s\"", service);
+    size_t svc;
+    if (svc_set_resolve(set, service, "service", &svc, err) != PP_OK)
+        return PP_ERR_INVALID;
     struct svc_load *l = svc_set_add_load(set, svc);
     snprintf(l->text, sizeof(l->text), "%s", hey);
     return parse(set, l, err);

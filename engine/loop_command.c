@@ -8,19 +8,7 @@
 
 static enum pp_status find_service(const struct loop *l, const char *name, size_t *svc,
                                    struct pp_error *err) {
-    *svc = svc_set_match(l->set, name);
-    if (*svc < l->set->n)
-        return PP_OK;
-    char names[300] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < l->set->n && used < sizeof(names); i++) {
-        int k = snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
-                         l->set->svcs[i].name);
-        if (k < 0)
-            break;
-        used += (size_t)k;
-    }
-    return pp_fail(err, PP_ERR_INVALID, "service", "no service \"%s\" (services: %s)", name, names);
+    return svc_set_resolve(l->set, name, "service", svc, err);
 }
 
 enum pp_status loop_check(const struct loop *l, const struct command *cmd, struct pp_error *err) {

@@ -49,25 +49,97 @@ struct svc_config *svc_set_add(struct svc_set *set, const char *name, const char
     return c;
 }
 
-struct svc_config *svc_set_find(struct svc_set *set, const char *name) {
+struct svc_config *svc_set_find(struct svc_set *set, const char *ns, const char *name) {
     for (size_t i = 0; i < set->n; i++)
-        if (strcmp(set->svcs[i].name, name) == 0)
+        if (strcmp(set->svcs[i].name, name) == 0 && strcmp(set->svcs[i].namespace_, ns) == 0)
             return &set->svcs[i];
     return NULL;
 }
 
-bool svc_matches(const struct svc_config *s, const char *name) {
-    const size_t ns = strlen(s->namespace_);
-    const bool qualified = strncmp(name, s->namespace_, ns) == 0 && name[ns] == '/' &&
-                           strcmp(name + ns + 1, s->name) == 0;
-    return strcmp(s->name, name) == 0 || qualified || (s->owner[0] && strcmp(s->owner, name) == 0);
+/* 2: name is s's workload, 1: the InferenceService or Model it came from,
+ * 0: neither; bare or as namespace/name. */
+static int match(const struct svc_config *s, const char *name) {
+    const char *slash = strchr(name, '/');
+    if (slash) { /* namespace/name: the namespace first */
+        const size_t ns = (size_t)(slash - name);
+        if (strlen(s->namespace_) != ns || strncmp(name, s->namespace_, ns) != 0)
+            return 0;
+        name = slash + 1;
+    }
+    return strcmp(s->name, name) == 0 ? 2 : s->owner[0] && strcmp(s->owner, name) == 0 ? 1 : 0;
+}
+
+bool svc_matches(const struct svc_config *s, const char *name) { return match(s, name) > 0; }
+
+/* The services name means, the best first: a workload's name beats an
+ * owner's; *ambiguous when they are in more than one namespace (an
+ * owner's components in one namespace are one thing named: the first,
+ * its predictor, stands for it). */
+static size_t best(const struct svc_set *set, const char *name, bool *ambiguous) {
+    size_t first = set->n;
+    int kind = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const int k = match(&set->svcs[i], name);
+        if (k > kind) {
+            kind = k;
+            first = i;
+        }
+    }
+    *ambiguous = false;
+    for (size_t i = 0; first < set->n && i < set->n; i++)
+        if (match(&set->svcs[i], name) == kind &&
+            strcmp(set->svcs[i].namespace_, set->svcs[first].namespace_) != 0)
+            *ambiguous = true;
+    return first;
 }
 
 size_t svc_set_match(const struct svc_set *set, const char *name) {
+    bool ambiguous;
+    const size_t i = best(set, name, &ambiguous);
+    return ambiguous ? set->n : i;
+}
+
+bool svc_same_target(const struct svc_set *set, size_t svc, const char *name, size_t i) {
+    const struct svc_config *a = &set->svcs[svc], *b = &set->svcs[i];
+    return match(b, name) == match(a, name) && strcmp(a->namespace_, b->namespace_) == 0;
+}
+
+/* Appends "ns/name" to a list of at most size bytes, with ", " between;
+ * "..." once it is full. */
+static void list_add(char *list, size_t size, size_t *used, const struct svc_config *c) {
+    if (*used + 4 >= size)
+        return;
+    const int k =
+        snprintf(list + *used, size - *used, "%s%s/%s", *used ? ", " : "", c->namespace_, c->name);
+    if (k < 0 || *used + (size_t)k >= size - 4) {
+        snprintf(list + *used, size - *used, "%s...", *used ? ", " : "");
+        *used = size;
+        return;
+    }
+    *used += (size_t)k;
+}
+
+enum pp_status svc_set_resolve(const struct svc_set *set, const char *name, const char *field,
+                               size_t *svc, struct pp_error *err) {
+    bool ambiguous;
+    const size_t first = best(set, name, &ambiguous);
+    *svc = ambiguous ? set->n : first;
+    char list[400] = "";
+    size_t used = 0;
+    if (first == set->n) {
+        for (size_t i = 0; i < set->n; i++)
+            list_add(list, sizeof(list), &used, &set->svcs[i]);
+        return pp_fail(err, PP_ERR_INVALID, field, "no service \"%s\" (services: %s)", name, list);
+    }
+    if (!ambiguous)
+        return PP_OK;
+    const int kind = match(&set->svcs[first], name);
     for (size_t i = 0; i < set->n; i++)
-        if (svc_matches(&set->svcs[i], name))
-            return i;
-    return set->n;
+        if (match(&set->svcs[i], name) == kind)
+            list_add(list, sizeof(list), &used, &set->svcs[i]);
+    return pp_fail(err, PP_ERR_INVALID, field,
+                   "\"%s\" is in more than one namespace: %s; say which as namespace/name", name,
+                   list);
 }
 
 struct svc_load *svc_set_add_load(struct svc_set *set, size_t svc) {

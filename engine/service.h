@@ -87,12 +87,23 @@ void svc_set_init(struct svc_set *set);
 void svc_set_fini(struct svc_set *set);
 /* A new service with the engine's defaults for every scaler and pod. */
 struct svc_config *svc_set_add(struct svc_set *set, const char *name, const char *ns);
-struct svc_config *svc_set_find(struct svc_set *set, const char *name);
-/* Whether name means s: its workload name, namespace/name, or the
- * InferenceService or Model it came from. */
+/* The workload ns/name, or NULL. */
+struct svc_config *svc_set_find(struct svc_set *set, const char *ns, const char *name);
+/* Whether name means s: its workload name or the InferenceService or Model
+ * it came from, bare or as namespace/name. */
 bool svc_matches(const struct svc_config *s, const char *name);
-/* The first service name means, or set->n when none does. */
+/* The service name means, or set->n when none does or the name is in
+ * several namespaces. A workload's name beats an owner's; an owner with
+ * several components (predictor, transformer) means the first. */
 size_t svc_set_match(const struct svc_set *set, const char *name);
+/* Whether name means service i as it means svc (resolved): the same kind
+ * of match in the same namespace, e.g. the other components of an owner. */
+bool svc_same_target(const struct svc_set *set, size_t svc, const char *name, size_t i);
+/* svc_set_match with a message on failure (field: where name came
+ * from): no such service lists the services; a bare name in several
+ * namespaces lists the candidates as namespace/name. */
+enum pp_status svc_set_resolve(const struct svc_set *set, const char *name, const char *field,
+                               size_t *svc, struct pp_error *err);
 struct svc_load *svc_set_add_load(struct svc_set *set, size_t svc);
 /* Copies s into the set; the copy lives as long as the set. */
 const char *svc_set_strdup(struct svc_set *set, const char *s);

@@ -210,8 +210,8 @@ void manifest_set_origin(struct svc_config *c, const struct doc *d, const yaml_n
 
 enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_node_t *at,
                                     const char *name, struct svc_config **out) {
-    struct svc_config *c = svc_set_find(b->set, name);
-    if (c && strcmp(c->namespace_, manifest_namespace(d)) == 0)
+    struct svc_config *c = svc_set_find(b->set, manifest_namespace(d), name);
+    if (c)
         return ydoc_fail(b->err, &d->yd, at, "metadata.name",
                          "workload %s/%s is already declared at %s", c->namespace_, name,
                          c->origin);
@@ -374,7 +374,7 @@ enum pp_status manifest_read_deployment(struct build *b, struct doc *d) {
 
 struct svc_config *manifest_target_service(struct build *b, struct doc *d, const char *kind,
                                            const char *name) {
-    struct svc_config *s = svc_set_find(b->set, name);
+    struct svc_config *s = svc_set_find(b->set, manifest_namespace(d), name);
     if (s || strcmp(kind, "Deployment") != 0)
         return s;
     manifest_warn(

@@ -94,12 +94,14 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
     const char *name = ydoc_scalar(ydoc_get(&d->yd, n, "name"));
     if (!name)
         return ydoc_fail(b->err, &d->yd, n, path, "name: not set");
-    bool found = false;
-    for (size_t i = 0; i < b->set->n; i++) {
-        struct svc_config *s = &b->set->svcs[i];
-        if (!svc_matches(s, name))
+    size_t svc;
+    struct pp_error e = {0};
+    if (svc_set_resolve(b->set, name, path, &svc, &e) != PP_OK)
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "name"), path, "name: %s", e.message);
+    for (size_t i = svc; i < b->set->n; i++) { /* an owner's components: each of them */
+        if (!svc_same_target(b->set, svc, name, i))
             continue;
-        found = true;
+        struct svc_config *s = &b->set->svcs[i];
         int32_t ready = s->initial_ready;
         if (pod_model(b, d, n, path, &b->set->sim_pods[i], &s->pods, &ready) != PP_OK)
             return PP_ERR_INVALID;
@@ -114,10 +116,6 @@ static enum pp_status sim_service(struct build *b, struct doc *d, const yaml_nod
         if (env && (ydoc_want_map(b->err, &d->yd, env, f) || sim_env(b, d, env, f, s)))
             return PP_ERR_INVALID;
     }
-    if (!found)
-        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "name"), path,
-                         "no service, InferenceService or Model named \"%s\" in these manifests",
-                         name);
     return PP_OK;
 }
 
@@ -129,10 +127,10 @@ static enum pp_status sim_loads(struct build *b, struct doc *d, const yaml_node_
         const char *name = ydoc_scalar(ydoc_get(&d->yd, n, "service"));
         if (!name)
             return ydoc_fail(b->err, &d->yd, n, f, "not set");
-        const size_t svc = svc_set_match(b->set, name);
-        if (svc == b->set->n)
-            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "service"), f,
-                             "no service named \"%s\" in these manifests", name);
+        size_t svc;
+        struct pp_error e = {0};
+        if (svc_set_resolve(b->set, name, f, &svc, &e) != PP_OK)
+            return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, n, "service"), f, "%s", e.message);
         snprintf(f, sizeof(f), "loads[%zu].hey", i);
         const char *hey = ydoc_scalar(ydoc_get(&d->yd, n, "hey"));
         if (!hey)

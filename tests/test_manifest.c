@@ -308,6 +308,56 @@ static void test_simulation_sets_pods_seed_and_loads(void **state) {
     svc_set_fini(&set);
 }
 
+/* tests/data/two-namespaces.yaml: one name in two namespaces. */
+static void test_names_across_namespaces(void **state) {
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof(path), "%s/two-namespaces.yaml", DATA_DIR);
+    struct manifest *m = manifest_create();
+    struct svc_set set;
+    svc_set_init(&set);
+    struct pp_error err = {0};
+    assert_int_equal(manifest_add_file(m, path, &err), PP_OK);
+    assert_int_equal(manifest_build(m, &set, &err), PP_OK);
+    manifest_destroy(m);
+    /* the HPA in staging scales staging's web, not default's */
+    const size_t web = svc_set_match(&set, "staging/web");
+    assert_true(web < set.n);
+    assert_int_equal(set.svcs[web].cls, SVC_HPA);
+    assert_int_equal(set.svcs[svc_set_match(&set, "default/web")].cls, SVC_NONE);
+    /* the Simulation's load named ml-prod/flowers: that one's predictor */
+    assert_int_equal(set.n_loads, 1);
+    assert_string_equal(set.svcs[set.loads[0].svc].namespace_, "ml-prod");
+    /* bare names in two namespaces: refused, with the candidates */
+    size_t svc;
+    assert_int_equal(svc_set_match(&set, "flowers"), set.n);
+    assert_int_equal(svc_set_resolve(&set, "web", "service", &svc, &err), PP_ERR_INVALID);
+    assert_string_equal(err.message, "\"web\" is in more than one namespace: default/web, "
+                                     "staging/web; say which as namespace/name");
+    assert_int_equal(svc_set_resolve(&set, "flowers", "service", &svc, &err), PP_ERR_INVALID);
+    assert_non_null(strstr(err.message, "default/flowers-predictor, ml-prod/flowers-predictor"));
+    /* the owner or the workload, qualified */
+    assert_int_equal(svc_set_resolve(&set, "ml-prod/flowers", "service", &svc, &err), PP_OK);
+    assert_int_equal(svc, svc_set_match(&set, "ml-prod/flowers-predictor"));
+    assert_int_equal(svc_set_resolve(&set, "nope/flowers", "service", &svc, &err), PP_ERR_INVALID);
+    assert_non_null(strstr(err.message, "no service \"nope/flowers\" (services: default/"));
+    /* a Simulation naming a bare ambiguous name is refused at its line */
+    struct svc_set two;
+    assert_int_not_equal(
+        build("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n"
+              "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: x}\n---\n"
+              "apiVersion: podpilot.io/v1alpha1\nkind: Simulation\n"
+              "loads:\n  - service: d\n    hey: -n 5 -c 1\n",
+              &two, &err),
+        PP_OK);
+    char msg[1200];
+    pp_error_format(&err, msg, sizeof(msg));
+    assert_string_equal(msg, "t.yaml:12:14: loads[0].service: \"d\" is in more than one "
+                             "namespace: default/d, x/d; say which as namespace/name");
+    svc_set_fini(&two);
+    svc_set_fini(&set);
+}
+
 /* Every YAML block of ../shared/seeds, copied verbatim into tests/data/seeds. */
 static void test_every_seed_manifest_is_read(void **state) {
     (void)state;
@@ -349,6 +399,7 @@ int main(void) {
         cmocka_unit_test(test_bad_values_name_file_line_column_and_field),
         cmocka_unit_test(test_two_autoscalers_on_one_workload_are_refused),
         cmocka_unit_test(test_simulation_sets_pods_seed_and_loads),
+        cmocka_unit_test(test_names_across_namespaces),
         cmocka_unit_test(test_every_seed_manifest_is_read),
     };
     return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);

@@ -55,21 +55,43 @@ static int total_width(const struct layout *l) {
 static void test_layout_fits_80_and_uses_200(void **state) {
     (void)state;
     struct layout l;
-    layout_overview(80, &l);
+    /* one namespace, names of 24 (flowers-sample-predictor) */
+    const struct layout_names one = {.ns = 0, .name = 24, .unique = 17};
+    layout_overview(80, &one, &l);
     assert_true(total_width(&l) <= 80);
+    assert_false(l.shown[COL_NAMESPACE]);
     assert_true(l.shown[COL_SERVICE] && l.shown[COL_REPLICAS] && l.shown[COL_STABLE]);
     assert_false(l.shown[COL_GPU]);
-    assert_true(l.width[COL_SERVICE] >= 20);
-    layout_overview(200, &l);
+    assert_int_equal(l.width[COL_SERVICE], 24); /* whole names */
+    layout_overview(200, &one, &l);
     assert_int_equal(total_width(&l), 199);
     for (int c = 0; c < COL_COUNT; c++)
-        assert_true(l.shown[c]);
-    assert_int_equal(l.width[COL_SERVICE], 48);
-    layout_overview(100, &l); /* the why column stays; the name gives way */
+        assert_true(l.shown[c] == (c != COL_NAMESPACE));
+    assert_int_equal(l.width[COL_SERVICE], 24); /* as long as the longest; WHY takes the rest */
+    layout_overview(100, &one, &l);             /* the why column stays */
     assert_true(l.shown[COL_CONDITION]);
-    assert_false(l.shown[COL_PANIC]);
     assert_true(total_width(&l) <= 100);
-    assert_true(l.width[COL_SERVICE] >= 16);
+
+    /* two namespaces, long names: the NAMESPACE column; the name grows
+     * with the terminal up to its longest */
+    const struct layout_names two = {.ns = 7, .name = 40, .unique = 30};
+    layout_overview(80, &two, &l);
+    assert_true(l.shown[COL_NAMESPACE]);
+    assert_int_equal(l.width[COL_NAMESPACE], 9); /* the title's width */
+    assert_int_equal(total_width(&l), 79);       /* the name takes what the others leave */
+    layout_overview(100, &two, &l);
+    assert_true(l.width[COL_SERVICE] >= 30); /* not cut to look alike when the width allows */
+    assert_true(total_width(&l) <= 100);
+    layout_overview(120, &two, &l); /* panic and GPU give way first */
+    assert_true(l.width[COL_SERVICE] >= 30 && l.shown[COL_CONDITION] && !l.shown[COL_PANIC]);
+    assert_int_equal(total_width(&l), 119);
+    layout_overview(200, &two, &l);
+    assert_int_equal(l.width[COL_SERVICE], 40);
+    assert_int_equal(total_width(&l), 199);
+    /* names that cannot be kept apart at 80 still fit: cut as a last resort */
+    const struct layout_names huge = {.ns = 20, .name = 64, .unique = 64};
+    layout_overview(80, &huge, &l);
+    assert_true(total_width(&l) <= 80);
 }
 
 static void test_fit_cuts_with_a_mark_and_pads(void **state) {

@@ -10,6 +10,7 @@ examples=${2:?usage: tui_test.sh PATH/TO/podpilot EXAMPLES_DIR}
 command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 bin=$(realpath "$bin")
 examples=$(realpath "$examples")
+bin_dir_data=$(realpath "$(dirname "$0")/data")
 pass=0 fail=0
 check() { # name, condition
     if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
@@ -56,8 +57,8 @@ for size in "80 24" "200 50"; do
     set -- $size
     start "$1" "$2"
     check "$1x$2: the header" "wait_for 'podpilot  t='"
-    check "$1x$2: the service's row" "wait_for 'default/flowers-sa'"
-    check "$1x$2: the column titles" "screen | grep -q 'SERVICE.*CLASS.*METRIC/TARGET.*STABLE'"
+    check "$1x$2: the service's row" "wait_for 'flowers-sample-pre'"
+    check "$1x$2: the column titles" "screen | grep -q 'NAME.*CLASS.*METRIC/TARGET.*STABLE'"
     check "$1x$2: KPA with its metric" "screen | grep -q 'KPA *concurrency 0.70'"
     check "$1x$2: the footer starts with q:quit and ?:help" \
         "screen | tail -1 | grep -qE '^ q:quit  \\?:help  .*[a-z]\$'"
@@ -71,7 +72,7 @@ for size in "80 24" "200 50"; do
     tm send-keys -t pp s
     check "$1x$2: s asks for replicas" "wait_for 'Pin replicas:'"
     tm send-keys -t pp 3 Enter
-    check "$1x$2: the pin applies on the next tick" "wait_for ' P L  default/flowers'"
+    check "$1x$2: the pin applies on the next tick" "wait_for ' P L  flowers-sample'"
     check "$1x$2: 3 replicas asked" "wait_for '/3/'"
     if [ "$1" -ge 200 ]; then
         check "200x50: the WHY column shows the override" "screen | grep -q 'pinned 3'"
@@ -87,14 +88,14 @@ for size in "80 24" "200 50"; do
 done
 
 start 200 50 NO_COLOR=1
-wait_for 'default/flowers-sa' >/dev/null
+wait_for 'flowers-sample-pre' >/dev/null
 tm send-keys -t pp Enter
 wait_for 'stable window' >/dev/null
 tm capture-pane -e -p -t pp >"${TMPDIR:-/tmp}/podpilot-nocolor-$$"
 check "NO_COLOR: no colour escapes" "! grep -qE \$'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m' \"${TMPDIR:-/tmp}/podpilot-nocolor-$$\""
 rm -f "${TMPDIR:-/tmp}/podpilot-nocolor-$$"
 start 200 50
-wait_for 'default/flowers-sa' >/dev/null
+wait_for 'flowers-sample-pre' >/dev/null
 check "colour otherwise" "tm capture-pane -e -p -t pp | grep -qE \$'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8])(;[0-9;]*)?m'"
 check "the default theme's dim role is grey, not blue on black" \
     "tm capture-pane -e -p -t pp | tail -1 | grep -qF \$'\\e[38;5;247m'"
@@ -106,16 +107,16 @@ fi
 
 # The demo has an HPA: filter to it, describe it as kubectl would; sort.
 run 200 50 "--speed 20"
-wait_for 'default/sklearn-iris-predictor' >/dev/null
+wait_for 'sklearn-iris-predictor' >/dev/null
 tm send-keys -t pp R
 check "R sorts by replicas, ascending first as every key, marked on the title" "wait_for 'RDY/ACT/DES↑'"
 tm send-keys -t pp R
 check "R again: descending" "wait_for 'RDY/ACT/DES↓'"
 tm send-keys -t pp / 'hpa$' Enter
 check "/ matches the class, a regular expression, any case; the header counts" \
-    "wait_for 'services 1/2  filter /hpa\$' && screen | grep -q 'default/sklearn-iris' && ! screen | grep -q 'flowers-sample-predictor'"
+    "wait_for 'services 1/2 in default  filter /hpa\$' && screen | grep -q ' sklearn-iris' && ! screen | grep -q 'flowers-sample-predictor'"
 tm send-keys -t pp / C-u 'FLOWERS|nothing' Enter
-check "/ alternation, upper case" "wait_for 'services 1/2  filter /FLOWERS|nothing' && ! screen | grep -q 'sklearn-iris-predictor'"
+check "/ alternation, upper case" "wait_for 'services 1/2 in default  filter /FLOWERS|nothing' && ! screen | grep -q 'sklearn-iris-predictor'"
 tm send-keys -t pp / C-u 'default/sk' Enter
 check "/ filters the rows" "wait_for 'filter /default/sk' && ! screen | grep -q 'flowers-sample-predictor'"
 tm send-keys -t pp d
@@ -141,7 +142,7 @@ run 160 30 "replay '$tmpd/rec' --speed 2"
 check "replay: the console plays the recording" "wait_for 'podpilot replay  t=' && wait_for '/ 0:02:00'"
 press ' ' "replay: space pauses" ' || 0:00:'
 tm send-keys -t pp ']'
-check "replay: ] jumps to the next marker (the pin at 20 s)" "wait_for 't=0:00:20' && wait_for ' P    default/flowers'"
+check "replay: ] jumps to the next marker (the pin at 20 s)" "wait_for 't=0:00:20' && wait_for ' P    flowers-sample'"
 press , "replay: , steps a tick back" 't=0:00:19'
 press . "replay: . steps a tick forward" 't=0:00:20'
 press + "replay: + doubles the speed" ' 4x '
@@ -156,7 +157,7 @@ rm -rf "$tmpd"
 tmpd=$(mktemp -d)
 tm kill-session -t pp 2>/dev/null
 tm new-session -d -s pp -x 160 -y 30 -c "$tmpd" "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 20; sleep 30"
-wait_for 'default/sklearn-iris-predictor' >/dev/null
+wait_for 'sklearn-iris-predictor' >/dev/null
 press s "r: a pin first" 'Pin replicas:'
 tm send-keys -t pp 2 Enter
 wait_for 't=0:00:1' >/dev/null
@@ -175,7 +176,7 @@ check "r: it replays exactly from the first tick" "[ $rc -eq 0 ] && [ ! -s \"$tm
 mkdir "$tmpd/recs"
 tm kill-session -t pp 2>/dev/null
 tm new-session -d -s pp -x 160 -y 30 -c "$tmpd" "env LANG=C.UTF-8 TERM=xterm-256color '$bin' --speed 20 --record-dir recs; sleep 30"
-wait_for 'default/sklearn-iris-predictor' >/dev/null
+wait_for 'sklearn-iris-predictor' >/dev/null
 press r "--record-dir: r records there, by its full path" "recording to $tmpd/recs/podpilot-"
 press r "--record-dir: r closes it" "recording closed: $tmpd/recs/podpilot-"
 tm send-keys -t pp q
@@ -234,7 +235,7 @@ tm send-keys -t pp q y
 # Text views scroll as less does: describe at 80x24 reaches its events,
 # the help its last line; the overview pages its rows.
 run 80 24 "--speed 20"
-wait_for 'default/sklearn-iris-predictor' >/dev/null
+wait_for 'sklearn-iris-predictor' >/dev/null
 tm send-keys -t pp / sklearn Enter d
 check "describe at 80x24: where the window is" "wait_for 'Reference:' && wait_for ' lines 1-21 of '"
 tm send-keys -t pp G
@@ -253,7 +254,7 @@ tm send-keys -t pp q y
 
 # Events carry kubectl's ages under a header, in the log and the detail.
 start 120 30
-wait_for 'default/flowers-sa' >/dev/null
+wait_for 'flowers-sample-pre' >/dev/null
 sleep 2
 tm send-keys -t pp l
 check "l: events with an AGE column" "wait_for ' AGE      SERVICE' && screen | grep -qE '^ [0-9]+(s|m[0-9]*s?) +default/'"
@@ -263,7 +264,7 @@ tm send-keys -t pp q y
 
 # A command the next tick rejects says so on the status line, in full.
 start 120 30
-wait_for 'default/flowers-sa' >/dev/null
+wait_for 'flowers-sample-pre' >/dev/null
 tm send-keys -t pp ':' 'set flowers-sample min-scale 5' Enter
 check "a command that applies says so" "wait_for 'set flowers-sample min-scale 5: applied'"
 tm send-keys -t pp ':' 'set flowers-sample max-scale 2' Enter
@@ -273,7 +274,7 @@ tm send-keys -t pp q y
 
 # At 80 columns the rejection wraps onto lines above the footer: in full.
 start 80 24
-wait_for 'default/flowers-sa' >/dev/null
+wait_for 'flowers-sample-pre' >/dev/null
 tm send-keys -t pp ':' 'set flowers-sample max-scale 2' Enter ':' 'set flowers-sample min-scale 5' Enter
 check "80 cols: a rejection wraps, in full" \
     "wait_for 'rejected: set flowers-sample min-scale 5:' && screen | tr -s ' \\n' ' ' | grep -q 'must not exceed max-scale'"
@@ -300,7 +301,7 @@ tm send-keys -t pp q
 # lists the candidates when several match; up recalls the last line; the
 # cursor moves and edits as in a shell.
 run 120 30 "--speed 20"
-wait_for 'default/sklearn-iris-predictor' >/dev/null
+wait_for 'sklearn-iris-predictor' >/dev/null
 tm send-keys -t pp : p Tab
 check ": Tab lists the verbs that match" "wait_for 'pin  pause'"
 tm send-keys -t pp i Tab skl Tab
@@ -322,9 +323,23 @@ tm send-keys -t pp Escape
 sleep 0.2
 tm send-keys -t pp q y
 
+# Two namespaces: a NAMESPACE column, whole names, ns/name commands, and a
+# bare name in both refused with the candidates.
+run 80 24 "--speed 20 '$bin_dir_data/two-namespaces.yaml'"
+check "two namespaces: a NAMESPACE column" "wait_for '      NAMESPACE NAME '"
+check "two namespaces: the same name in both, told apart" \
+    "screen | grep -q ' default   flowers-predictor ' && screen | grep -q ' ml-prod   flowers-predictor '"
+check "no autoscaler: no target" "screen | grep -qE ' staging   web +HPA' && screen | grep -qE ' default   web +- +- '"
+tm send-keys -t pp : 'pin ml-prod/flowers 3' Enter
+check ": ns/name of the InferenceService pins its predictor" "wait_for 'pin ml-prod/flowers 3: applied'"
+tm send-keys -t pp : 'pin flowers 3' Enter
+check ": a bare name in two namespaces lists the candidates" \
+    "wait_for 'pin flowers 3: service: \"flowers\" is in more than one namespace:' && screen | tr -s ' \\n' ' ' | grep -q 'default/flowers-predictor, ml-prod/flowers-predictor; say which as namespace/name'"
+tm send-keys -t pp q y
+
 # Marks: an action on marked rows names them all; U clears them.
 run 200 50 "--speed 20"
-wait_for 'default/sklearn-iris-predictor' >/dev/null
+wait_for 'sklearn-iris-predictor' >/dev/null
 tm send-keys -t pp g ' ' ' ' z
 check "z on marked rows names them all" \
     "wait_for 'Pause 2 services: default/flowers-sample-predictor, default/sklearn-iris-predictor? (y/n)'"
@@ -335,7 +350,7 @@ tm send-keys -t pp n q y
 # Esc goes back to where a view was opened from; :q is q; Ctrl-C is q
 # (asks while a load test runs, a second Ctrl-C quits).
 start 120 30
-wait_for 'default/flowers-sa' >/dev/null
+wait_for 'flowers-sample-pre' >/dev/null
 tm send-keys -t pp Enter
 wait_for 'stable window' >/dev/null
 tm send-keys -t pp '?'
@@ -358,7 +373,7 @@ check "Ctrl-C asks while a load test runs, the console stays" \
 tm send-keys -t pp C-c
 check "a second Ctrl-C quits cleanly" "wait_gone 'podpilot  t='"
 start 120 30
-wait_for 'default/flowers-sa' >/dev/null
+wait_for 'flowers-sample-pre' >/dev/null
 pid=$(pgrep -f -n -- "--speed 10 --load flowers-sample" || true)
 [ -n "$pid" ] && kill -TERM "$pid"
 check "SIGTERM quits the console cleanly" "[ -n \"$pid\" ] && wait_gone 'podpilot  t='"

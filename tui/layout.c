@@ -4,46 +4,71 @@
 #include <string.h>
 
 static const char *const titles[COL_COUNT] = {
-    "", "SERVICE", "CLASS", "METRIC/TARGET", "STABLE", "PANIC", "RDY/ACT/DES", "GPU%", "WHY",
+    "",       "NAMESPACE", "NAME",        "CLASS", "METRIC/TARGET",
+    "STABLE", "PANIC",     "RDY/ACT/DES", "GPU%",  "WHY",
 };
-static const int base[COL_COUNT] = {5, 24, 5, 20, 8, 11, 12, 5, 20};
+static const int base[COL_COUNT] = {5, 9, 24, 5, 20, 8, 11, 12, 5, 20};
+
+#define NAME_MAX_CELLS 64 /* a name grows to this at most */
 
 const char *layout_title(enum col c) { return titles[c]; }
 
-void layout_overview(int cols, struct layout *out) {
+static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* Takes up to `want` cells from column c, not below `floor`. */
+static void shrink(struct layout *out, enum col c, int floor, int *need, int cols) {
+    int give = *need - cols;
+    if (give > out->width[c] - floor)
+        give = out->width[c] - floor;
+    if (give > 0) {
+        out->width[c] -= give;
+        *need -= give;
+    }
+}
+
+static void drop(struct layout *out, enum col c, int *need) {
+    if (out->shown[c]) {
+        out->shown[c] = false;
+        *need -= out->width[c] + 1;
+    }
+}
+
+void layout_overview(int cols, const struct layout_names *names, struct layout *out) {
     memset(out, 0, sizeof(*out));
     for (int c = 0; c < COL_COUNT; c++) {
         out->shown[c] = true;
         out->width[c] = base[c];
     }
+    /* the name: as long as the longest, within 8..64; never narrower than
+     * what keeps two rows apart, if that can be had */
+    const int want = clamp(names->name, 8, NAME_MAX_CELLS);
+    const int unique = clamp(names->unique, 0, want);
+    out->width[COL_SERVICE] = clamp(want, unique, 24 > unique ? 24 : unique);
+    const int name_floor = clamp(16, unique, want);
+    out->shown[COL_NAMESPACE] = names->ns > 0;
+    out->width[COL_NAMESPACE] = clamp(names->ns, 9, 20);
     /* Columns are separated by one space. */
     int need = 0;
     for (int c = 0; c < COL_COUNT; c++)
-        need += out->width[c] + 1;
-    /* Narrow terminals: GPU and panic go first, then the name and the metric
-     * shrink (to 16 each), and only then does the why column go. */
-    static const enum col drop[] = {COL_GPU, COL_PANIC};
-    for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]) && need > cols; i++) {
-        out->shown[drop[i]] = false;
-        need -= out->width[drop[i]] + 1;
-    }
-    static const enum col shrink[] = {COL_SERVICE, COL_METRIC};
-    for (size_t i = 0; i < sizeof(shrink) / sizeof(shrink[0]) && need > cols; i++) {
-        const int give =
-            need - cols < out->width[shrink[i]] - 16 ? need - cols : out->width[shrink[i]] - 16;
-        out->width[shrink[i]] -= give;
-        need -= give;
-    }
-    if (need > cols) {
-        out->shown[COL_CONDITION] = false;
-        need -= out->width[COL_CONDITION] + 1;
-    }
+        if (out->shown[c])
+            need += out->width[c] + 1;
+    if (need > cols)
+        drop(out, COL_GPU, &need);
+    if (need > cols)
+        drop(out, COL_PANIC, &need);
+    shrink(out, COL_METRIC, 16, &need, cols); /* "concurrency 0.70" still whole */
+    shrink(out, COL_SERVICE, name_floor, &need, cols);
+    if (need > cols)
+        drop(out, COL_CONDITION, &need);
+    shrink(out, COL_SERVICE, 8, &need, cols); /* the last resort: rows may look alike */
     int spare = cols - need;
-    if (spare > 0) { /* the name first (up to 48), then the last column */
+    if (spare > 0) { /* the name first, then the last column */
         const int grow =
-            spare < 48 - out->width[COL_SERVICE] ? spare : 48 - out->width[COL_SERVICE];
-        out->width[COL_SERVICE] += grow;
-        spare -= grow;
+            spare < want - out->width[COL_SERVICE] ? spare : want - out->width[COL_SERVICE];
+        if (grow > 0) {
+            out->width[COL_SERVICE] += grow;
+            spare -= grow;
+        }
         enum col last = out->shown[COL_CONDITION] ? COL_CONDITION : COL_REPLICAS;
         out->width[last] += spare;
     }

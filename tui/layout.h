@@ -7,10 +7,11 @@
 #include <stddef.h>
 
 enum col {
-    COL_MARK,    /* marks: * marked, P pinned, Z paused, L load, R recording */
-    COL_SERVICE, /* namespace/name */
-    COL_CLASS,   /* KPA HPA LAG CRON */
-    COL_METRIC,  /* metric and target */
+    COL_MARK,      /* marks: * marked, P pinned, Z paused, L load, R recording */
+    COL_NAMESPACE, /* shown when the services are in more than one (k9s's all) */
+    COL_SERVICE,   /* the workload's name */
+    COL_CLASS,     /* KPA HPA LAG CRON */
+    COL_METRIC,    /* metric and target */
     COL_STABLE,
     COL_PANIC,    /* value, and PANIC in panic mode */
     COL_REPLICAS, /* ready/actual/desired */
@@ -25,10 +26,18 @@ struct layout {
     int x[COL_COUNT];
 };
 
-/* Fits the columns into `cols` terminal columns: the service name (up to 48)
- * and the last column take what is left; narrow terminals drop GPU and
- * panic, then shrink the name and the metric, then drop the why column. */
-void layout_overview(int cols, struct layout *out);
+/* What the names in the overview need, in cells. */
+struct layout_names {
+    int ns;     /* the longest namespace; 0: one namespace, no column */
+    int name;   /* the longest name */
+    int unique; /* the narrowest name column that keeps every row apart */
+};
+
+/* Fits the columns into `cols` terminal columns: narrow terminals drop GPU
+ * and panic, then shrink the metric and the name (never below `unique`),
+ * then drop the why column; only then is a name cut further. What is
+ * left goes to the name (up to its longest) and then the last column. */
+void layout_overview(int cols, const struct layout_names *names, struct layout *out);
 const char *layout_title(enum col c);
 
 /* Copies s into buf, cut to `width` cells with "~" at the cut (ASCII only

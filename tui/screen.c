@@ -152,10 +152,10 @@ static void header(struct tui *t) {
         snprintf(count, sizeof(count), "%zu/%zu", t->n_rows, s ? s->n : 0);
     else
         snprintf(count, sizeof(count), "%zu", s ? s->n : 0);
-    snprintf(left, sizeof(left), " podpilot%s  t=%lld:%02lld:%02lld  services %s%s%s%s%s",
+    snprintf(left, sizeof(left), " podpilot%s  t=%lld:%02lld:%02lld  services %s%s%s%s%s%s%s",
              t->opt->replay ? " replay" : "", (long long)(secs / 3600), (long long)(secs / 60 % 60),
-             (long long)(secs % 60), count, t->filter[0] ? "  filter /" : "", t->filter,
-             s && s->recording ? "  REC" : "",
+             (long long)(secs % 60), count, t->only_ns[0] ? " in " : "", t->only_ns,
+             t->filter[0] ? "  filter /" : "", t->filter, s && s->recording ? "  REC" : "",
              t->frozen                         ? "  FROZEN (Z)"
              : s && s->done && !t->opt->replay ? "  (run ended)"
                                                : "");

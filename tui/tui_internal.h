@@ -7,6 +7,7 @@
 #define PODPILOT_TUI_INTERNAL_H
 
 #include "tui/tui.h"
+#include "tui/layout.h"
 
 #include <curses.h>
 #include <regex.h>
@@ -68,6 +69,10 @@ struct tui {
     char filter_compiled[256]; /* the filter filter_re was compiled from */
     regex_t filter_re;
     bool filter_ok; /* filter_re holds a compiled expression */
+    /* the overview's names, measured once (the services do not change) */
+    struct layout_names names;
+    bool names_known;
+    char only_ns[160]; /* the one namespace; "" when there are several */
     char message[300];
     bool message_error;
     bool frozen;

@@ -1,13 +1,78 @@
-/* The overview: one row per service, k9s-style. */
+/* The overview: one row per service, k9s-style: a NAMESPACE column when
+ * the services are in more than one, the namespace in the header when in
+ * one; the name column as wide as the names need, and never so narrow
+ * that two rows read the same when the width allows it. */
 #include "tui/tui_internal.h"
 
-#include "tui/layout.h"
-
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_service(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The name part of "namespace/name", and the namespace's length. */
+static const char *name_of(const char *service) {
+    const char *slash = strchr(service, '/');
+    return slash ? slash + 1 : service;
+}
+
+static size_t ns_len(const char *service) {
+    const char *slash = strchr(service, '/');
+    return slash ? (size_t)(slash - service) : 0;
+}
+
+static bool same_ns(const char *a, const char *b) {
+    return ns_len(a) == ns_len(b) && strncmp(a, b, ns_len(a)) == 0;
+}
+
+/* Once: the longest namespace and name, and the narrowest cut that keeps
+ * names apart. layout_fit keeps w-1 characters and a "~": two names cut
+ * at w look alike when both are longer than w and share w-1 characters,
+ * so a pair needs min(common + 2, the shorter length); in sorted order the
+ * longest common prefixes are between neighbours. */
+static void measure_names(struct tui *t) {
+    const struct snapshot *s = t->snap;
+    const char **v = xcalloc(s->n ? s->n : 1, sizeof(*v));
+    int longest_ns = 0, longest = 0, unique = 0;
+    bool several = false;
+    for (size_t i = 0; i < s->n; i++) {
+        v[i] = s->svcs[i].view.service;
+        const int ns = (int)ns_len(v[i]), name = (int)strlen(name_of(v[i]));
+        longest_ns = ns > longest_ns ? ns : longest_ns;
+        longest = name > longest ? name : longest;
+        several |= !same_ns(v[i], v[0]);
+    }
+    qsort(v, s->n, sizeof(*v), by_service);
+    for (size_t i = 1; i < s->n; i++) {
+        if (several && !same_ns(v[i - 1], v[i]))
+            continue; /* the NAMESPACE column tells these apart */
+        const char *a = name_of(v[i - 1]), *b = name_of(v[i]);
+        int common = 0;
+        while (a[common] && a[common] == b[common])
+            common++;
+        const int la = (int)strlen(a), lb = (int)strlen(b);
+        int need = common + 2;
+        need = need < la ? need : la;
+        need = need < lb ? need : lb;
+        unique = need > unique ? need : unique;
+    }
+    free(v);
+    t->names =
+        (struct layout_names){.ns = several ? longest_ns : 0, .name = longest, .unique = unique};
+    t->only_ns[0] = '\0';
+    if (!several && s->n)
+        snprintf(t->only_ns, sizeof(t->only_ns), "%.*s", (int)ns_len(s->svcs[0].view.service),
+                 s->svcs[0].view.service);
+    t->names_known = true;
+}
 
 void tui_overview(struct tui *t) {
+    if (!t->names_known)
+        measure_names(t);
     struct layout lay;
-    layout_overview(COLS, &lay);
+    layout_overview(COLS, &t->names, &lay);
     char cell[256];
     static const enum col sorted_col[] = {[SORT_NONE] = COL_COUNT,
                                           [SORT_NAME] = COL_SERVICE,
@@ -44,11 +109,16 @@ void tui_overview(struct tui *t) {
         char text[COL_COUNT][256];
         snprintf(text[COL_MARK], sizeof(text[0]), "%c%c%c%c", t->marked[i] ? '*' : ' ',
                  v->pinned ? 'P' : ' ', v->paused ? 'Z' : ' ', v->loads_running ? 'L' : ' ');
-        snprintf(text[COL_SERVICE], sizeof(text[0]), "%s", v->service);
+        const char *name = name_of(v->service);
+        snprintf(text[COL_NAMESPACE], sizeof(text[0]), "%.*s", (int)ns_len(v->service), v->service);
+        snprintf(text[COL_SERVICE], sizeof(text[0]), "%s", name);
         snprintf(text[COL_CLASS], sizeof(text[0]), "%s", tui_class_name(v->cls));
         char a[40], b[40];
         tui_fmt_value(v->target, a, sizeof(a));
-        snprintf(text[COL_METRIC], sizeof(text[0]), "%s %s", v->metric ? v->metric : "", a);
+        if (v->metric && v->metric[0])
+            snprintf(text[COL_METRIC], sizeof(text[0]), "%s %s", v->metric, a);
+        else /* no autoscaler: nothing to aim at */
+            snprintf(text[COL_METRIC], sizeof(text[0]), "-");
         tui_fmt_value(v->stable, text[COL_STABLE], sizeof(text[0]));
         tui_fmt_value(v->panic, b, sizeof(b));
         snprintf(text[COL_PANIC], sizeof(text[0]), "%s%s", b, v->panic_mode ? " PANIC" : "");

@@ -339,6 +339,7 @@ struct record_reader {
     int line;
     cJSON *header;
     pp_time start;
+    int format;
     size_t n;
     struct loop_obs *obs;
     struct svc_store *store;
@@ -419,14 +420,15 @@ struct record_reader *record_open(const char *path, struct pp_error *err) {
         record_reader_close(r);
         return NULL;
     }
-    if (fmt->valueint != RECORD_FORMAT) {
+    if (fmt->valueint < RECORD_FORMAT_OLDEST || fmt->valueint > RECORD_FORMAT) {
         pp_fail(err, PP_ERR_PARSE, "recording",
-                "%s:1: recording format %d; this podpilot reads format %d", path, fmt->valueint,
-                RECORD_FORMAT);
+                "%s:1: recording format %d; this podpilot reads formats %d to %d", path,
+                fmt->valueint, RECORD_FORMAT_OLDEST, RECORD_FORMAT);
         record_reader_close(r);
         return NULL;
     }
     r->start = (pp_time)strtoll(start->valuestring, NULL, 10);
+    r->format = fmt->valueint;
     r->n = (size_t)cJSON_GetArraySize(svcs);
     r->obs = xcalloc(r->n ? r->n : 1, sizeof(*r->obs));
     r->store = xcalloc(r->n ? r->n : 1, sizeof(*r->store));
@@ -459,6 +461,7 @@ void record_reader_close(struct record_reader *r) {
 
 const cJSON *record_header(const struct record_reader *r) { return r->header; }
 size_t record_services(const struct record_reader *r) { return r->n; }
+int record_format(const struct record_reader *r) { return r->format; }
 pp_time record_start(const struct record_reader *r) { return r->start; }
 size_t record_bytes(const struct record_reader *r) { return r->size; }
 const char *record_problem(const struct record_reader *r) { return r->problem; }

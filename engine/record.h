@@ -1,6 +1,8 @@
 /* Recordings: a session as JSON lines, durable across a kill -9, replayable.
  *
- * Format version 1 (README.md, "Recordings", is the reference):
+ * Format version 2 (README.md, "Recordings", is the reference; version 1
+ * differs only in a KPA decision's recommended and desired, which were the
+ * decider's pod count and its ceil(observed/target)):
  *   line 1   {"podpilot_recording":1,"version":..,"seed":..,"start":..,
  *             "sources":[{"name":..,"text":..}],"loads":[..],"services":[..]}
  *   then per tick, in this order:
@@ -18,7 +20,8 @@
 
 #include <cjson/cJSON.h>
 
-#define RECORD_FORMAT 1
+#define RECORD_FORMAT 2
+#define RECORD_FORMAT_OLDEST 1 /* read too */
 
 /* ---- writing ---- */
 
@@ -62,6 +65,8 @@ struct record_reader *record_open(const char *path, struct pp_error *err);
 void record_reader_close(struct record_reader *r);
 const cJSON *record_header(const struct record_reader *r);
 size_t record_services(const struct record_reader *r);
+/* The file's format version: RECORD_FORMAT_OLDEST..RECORD_FORMAT. */
+int record_format(const struct record_reader *r);
 pp_time record_start(const struct record_reader *r);
 size_t record_bytes(const struct record_reader *r);
 /* The next complete tick: 1, or 0 at the end. A line that is not JSON,

@@ -37,12 +37,12 @@ static void step(void *st, pp_time now, const struct loop_obs *o, int32_t replic
         w->stable = v.scale.stable;
         w->panic = v.scale.panic;
         w->panic_mode = v.scale.valid ? v.scale.panic_mode : w->panic_mode;
-        w->recommended = v.scale.recommended;
+        w->recommended = v.desired; /* the autoscaler's, before min/max-scale */
         kpa_limits_text(v.scale.limits, w->reason, sizeof(w->reason));
         if (!w->reason[0])
             snprintf(w->reason, sizeof(w->reason), "%s", pa_why_text(v.why));
     }
-    w->desired = v.desired;
+    w->desired = v.want >= 0 ? v.want : v.replicas; /* the PA's, after the bounds */
     *out = (struct scaler_out){.decided = v.decided,
                                .scale = true,
                                .replicas = v.replicas,

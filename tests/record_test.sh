@@ -28,9 +28,18 @@ for ex in "$examples"/*.yaml; do
 done
 check "recordings are private (0600)" "[ \"\$(stat -c %a \"$tmp/flowers-sample.rec\")\" = 600 ]"
 check "the header says the format and what ran" \
-    "head -1 \"$tmp/flowers-sample.rec\" | grep -q '^{\"podpilot_recording\":1,.*\"sources\":\[{\"name\":.*\"services\":\[{\"name\":\"flowers-sample-predictor\"'"
+    "head -1 \"$tmp/flowers-sample.rec\" | grep -q '^{\"podpilot_recording\":2,.*\"sources\":\[{\"name\":.*\"services\":\[{\"name\":\"flowers-sample-predictor\"'"
 check "each tick ends with its observations" \
     "grep -q '^{\"tick\":300,\"obs\":\[\[' \"$tmp/flowers-sample.rec\""
+
+# Format 1 (a KPA's recommended and desired meant the decider's wish):
+# replayed and compared, those two left out of the comparison; any other
+# difference still fails.
+v1="$(dirname "$0")/data/format1-flowers-sample-60s.rec"
+check "a format 1 recording replays, exit 0" "'$bin' replay '$v1' >/dev/null 2>&1"
+sed 's/"panic_mode":true,"recommended":\([0-9]*\),"desired":\([0-9]*\),"actual":8/"panic_mode":true,"recommended":\1,"desired":\2,"actual":7/' "$v1" >"$tmp/v1-changed.rec"
+check "format 1: another field that differs still fails" \
+    "! cmp -s '$v1' '$tmp/v1-changed.rec' && ! '$bin' replay '$tmp/v1-changed.rec' >/dev/null 2>'$tmp/v1.err' && grep -q 'differs from the recording' '$tmp/v1.err'"
 
 # Operator commands from a file, recorded and replayed.
 cat >"$tmp/cmds" <<'CMDS'

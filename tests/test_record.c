@@ -210,7 +210,7 @@ static void test_not_a_recording_is_refused_naming_the_file(void **state) {
     fputs("{\"podpilot_recording\":99,\"start_ns\":\"0\",\"services\":[]}\n", f);
     fclose(f);
     assert_null(record_open(path, &err));
-    assert_non_null(strstr(err.message, "recording format 99; this podpilot reads format 1"));
+    assert_non_null(strstr(err.message, "recording format 99; this podpilot reads formats 1 to 2"));
     assert_null(record_open("/nonexistent/dir/x", &err));
     assert_non_null(strstr(err.message, "No such file"));
 }

@@ -272,6 +272,17 @@ check "a command the tick rejects says why on the status line" \
     "wait_for 'rejected: set flowers-sample max-scale 2: autoscaling.knative.dev/min-scale: must not exceed max-scale'"
 tm send-keys -t pp q y
 
+# DES is the decision within the bounds, as for an HPA; the autoscaler's
+# wish before max-scale is the detail's recommended.
+run 120 30 "--speed 10 --load 'flowers-sample: -z 10m -c 4' '$examples/flowers-sample.yaml'"
+wait_for 'flowers-sample-pre' >/dev/null
+tm send-keys -t pp ':' 'set flowers-sample max-scale 2' Enter
+check "KPA: DES within max-scale" "wait_for ' 2/2/2 ' && wait_for 'max-scale=2'"
+tm send-keys -t pp Enter
+check "KPA: the detail's desired is bounded, recommended is not" \
+    "wait_for 'desired 2  recommended ' && screen | grep -qE 'desired 2  recommended ([3-9]|[1-9][0-9])'"
+tm send-keys -t pp q y
+
 # At 80 columns the rejection wraps onto lines above the footer: in full.
 start 80 24
 wait_for 'flowers-sample-pre' >/dev/null

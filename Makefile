@@ -1,25 +1,36 @@
-# Thin wrapper over CMake: `make run`, `make test`, `make asan`, `make bench`.
-BUILD ?= build
-TYPE  ?= Release
-JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+# Thin wrapper over CMake: `make run`, `make test`, `make install`, `make asan`, `make bench`.
+BUILD  ?= build
+TYPE   ?= Release
+PREFIX ?= /usr/local
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+ARGS   ?=
 
-.PHONY: all deps build run test asan bench format check clean
+.PHONY: all deps configure build run test install asan bench format check clean
 
 all: build
 
 deps:
 	@scripts/deps.sh
 
-build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(TYPE) $(CMAKE_FLAGS) >/dev/null
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(TYPE) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS) >/dev/null
+
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-run: build
-	$(BUILD)/podpilot
+# Builds the binary only, then runs it: make run ARGS='examples/flowers-sample.yaml'
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target podpilot
+	$(BUILD)/podpilot $(ARGS)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The binary, themes, man page, bash and zsh completion and README under
+# PREFIX (default /usr/local); DESTDIR stages, as packagers expect.
+install: build
+	@cmake --install $(BUILD)
 
 asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan TYPE=Asan

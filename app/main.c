@@ -6,6 +6,7 @@
 #include "app/headless.h"
 #include "tui/theme.h"
 #include "app/replay.h"
+#include "app/services.h"
 #include "engine/goparse.h"
 
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 static const char usage[] =
     "usage: podpilot [--headless] [options] [FILE...]\n"
     "       podpilot replay RECORDING [--with CONFIG] ...  (podpilot replay --help)\n"
+    "       podpilot services [-o name] [FILE...]  the services the files make\n"
     "       podpilot --help | --version\n"
     "\n"
     "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"
@@ -291,6 +293,8 @@ static int run(const struct cli *c) {
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "replay") == 0)
         return replay_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "services") == 0)
+        return services_main(argc, argv);
     struct cli c = {0};
     int rc = parse_args(argc, argv, &c);
     if (rc < 0)

@@ -70,5 +70,18 @@ check "hey's own usage errors" "[ $rc -eq 2 ] && grep -q -- '-n cannot be less t
 out=$("$bin" --duration 60s --load 'flowers-sample: -z 20s -c 3'); rc=$?
 check "--load adds a load" "[ $rc -eq 0 ] && grep -q '\"load\":\" -z 20s -c 3\"' <<<\"\$out\""
 
+# podpilot services: what the files make, as kubectl get lists it.
+data="$(dirname "$0")/data"
+out=$("$bin" services); rc=$?
+check "services: the demo's, with a header" \
+    "[ $rc -eq 0 ] && head -1 <<<\"\$out\" | grep -q '^NAMESPACE  *NAME  *CLASS  *OWNER  *FROM' && grep -q '^default  *flowers-sample-predictor  *KPA  *flowers-sample  *(built-in demo):' <<<\"\$out\""
+out=$("$bin" services -o name "$data/two-namespaces.yaml"); rc=$?
+check "services -o name: namespace/name per line" \
+    "[ $rc -eq 0 ] && [ \"\$out\" = \"\$(printf 'default/web\nstaging/web\ndefault/flowers-predictor\nml-prod/flowers-predictor')\" ]"
+"$bin" services -o json >/dev/null 2>&1
+check "services: a bad -o exits 2" "[ \$? -eq 2 ]"
+"$bin" services "$tmp/bad.yaml" >/dev/null 2>&1
+check "services: a bad file exits 1" "[ \$? -eq 1 ]"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef PODPILOT_THEMES_DIR
+#ifndef PODPILOT_THEMES_DIR /* the source tree's, for a build that runs in place */
 #define PODPILOT_THEMES_DIR "themes"
+#endif
+#ifndef PODPILOT_THEMES_INSTALLED /* where make install puts them */
+#define PODPILOT_THEMES_INSTALLED "/usr/local/share/podpilot/themes"
 #endif
 
 static const char *const role_names[TR_COUNT] = {
@@ -178,7 +181,7 @@ enum pp_status theme_resolve(const char *name, struct theme *t, struct pp_error 
     const size_t n = strlen(name);
     if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".yaml") == 0))
         return theme_load(name, t, err);
-    const char *dirs[] = {getenv("PODPILOT_THEMES"), PODPILOT_THEMES_DIR,
+    const char *dirs[] = {getenv("PODPILOT_THEMES"), PODPILOT_THEMES_DIR, PODPILOT_THEMES_INSTALLED,
                           "/usr/share/podpilot/themes"};
     char path[1024];
     for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {

@@ -1,11 +1,13 @@
 /* What the benches share: a set of n KPA services (target 1), each under a
- * Poisson load of `rps` for `duration`. */
+ * Poisson load of `rps` for `duration`; the process's memory. */
 #ifndef PODPILOT_BENCH_COMMON_H
 #define PODPILOT_BENCH_COMMON_H
 
 #include "engine/service.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 static inline void bench_kpa_services(struct svc_set *set, int n, double rps, pp_time duration) {
     svc_set_init(set);
@@ -22,6 +24,24 @@ static inline void bench_kpa_services(struct svc_set *set, int n, double rps, pp
         l->load = (struct load_spec){.kind = LOAD_POISSON, .duration = duration, .rate = rps};
         l->parsed = true;
     }
+}
+
+/* Resident set size now (/proc/self/statm), and at its peak, in KB. */
+static inline long bench_rss_kb(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, rss = 0;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+            rss = 0;
+        fclose(f);
+    }
+    return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static inline long bench_peak_rss_kb(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
 }
 
 #endif

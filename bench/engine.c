@@ -6,6 +6,7 @@
  * Then the CronHPA, Seldon lag and HPA engines at the same scale.
  * Prints figures; asserts nothing. */
 #include "app/zone.h"
+#include "bench/common.h"
 #include "engine/cron.h"
 #include "engine/hpa.h"
 #include "engine/kpa.h"
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #define SERVICES 10000
@@ -28,23 +28,6 @@ static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static long peak_rss_kb(void) {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
-
-static long current_rss_kb(void) {
-    FILE *f = fopen("/proc/self/statm", "r");
-    long pages = 0, rss = 0;
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-            rss = 0;
-        fclose(f);
-    }
-    return rss * 4;
 }
 
 static double pod_concurrency(int service, int t, int pod) {
@@ -59,14 +42,14 @@ static int bench_kpa(int services) {
     if (kpa_config_resolve(kv, 1, &cfg, NULL) != PP_OK)
         return 1;
 
-    long rss_before = current_rss_kb();
+    long rss_before = bench_rss_kb();
     struct kpa **k = xcalloc((size_t)services, sizeof(*k));
     struct pa_state *pa = xcalloc((size_t)services, sizeof(*pa));
     for (int i = 0; i < services; i++) {
         k[i] = kpa_create(&cfg, 0, PP_SEC(T0));
         pa_init(&pa[i], &cfg, PP_SEC(T0));
     }
-    long rss_services = current_rss_kb() - rss_before;
+    long rss_services = bench_rss_kb() - rss_before;
 
     struct kpa_stat *pods = xcalloc((size_t)services * PODS, sizeof(*pods));
     double t_record = 0, t_scale = 0, t_reconcile = 0;
@@ -110,7 +93,7 @@ static int bench_kpa(int services) {
            kpa_footprint(k[0]) + sizeof(struct pa_state));
     printf("  RSS for the services:                 %8.0f bytes per service\n",
            rss_services * 1024.0 / services);
-    printf("  peak RSS:                             %8.1f MB\n", peak_rss_kb() / 1024.0);
+    printf("  peak RSS:                             %8.1f MB\n", bench_peak_rss_kb() / 1024.0);
     printf("  (checksum of decisions: %lld)\n", (long long)checksum);
     for (int i = 0; i < services; i++)
         kpa_destroy(k[i]);

@@ -87,6 +87,15 @@ static void snapshot_free(struct snapshot *s) {
     free(s);
 }
 
+size_t runner_snapshot_bytes(struct runner *r) {
+    pthread_mutex_lock(&r->mu);
+    const size_t pool = r->n_pool;
+    pthread_mutex_unlock(&r->mu);
+    return pool * (sizeof(struct snapshot) + r->set->n * sizeof(struct snap_service) +
+                   RUNNER_EVENTS * sizeof(struct snap_event) + RUNNER_DESCRIBE +
+                   RUNNER_POD_GPU * sizeof(double) + RUNNER_REPORT);
+}
+
 /* A pooled snapshot no reader holds and that is not the current one. */
 static struct snapshot *free_snapshot(struct runner *r) {
     struct snapshot *s = NULL;

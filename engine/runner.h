@@ -85,6 +85,9 @@ void runner_release(struct runner *r, const struct snapshot *s);
 /* A descriptor that becomes readable after each publication: poll it with
  * the terminal, then runner_drain_wake it. */
 int runner_wake_fd(const struct runner *r);
+/* The snapshots' memory: the pool times what each holds for n services
+ * (for bench/tui). HPA statuses, made on first use, are not counted. */
+size_t runner_snapshot_bytes(struct runner *r);
 void runner_drain_wake(struct runner *r);
 
 /* loop_submit from any thread. */

@@ -204,9 +204,49 @@ static void test_wrap_breaks_at_spaces_and_counts_columns(void **state) {
     assert_int_equal(tui_wrap("", 10, 10, lens, 4), 0);
 }
 
+static void test_history_keeps_an_hour_in_little_room(void **state) {
+    (void)state;
+    static struct history h; /* zeroed */
+    assert_true(sizeof(h) < 8 * 1024);
+    double pts[400];
+    assert_int_equal(history_points(&h, H_ACTUAL, 300, 100, pts), 0);
+    assert_true(isnan(history_last(&h, H_ACTUAL)));
+    for (int k = 0; k < 3600; k++) /* an hour: replicas = the second, a spike at 1000 */
+        history_add(&h, (const double[H_SERIES]){NAN, k == 1000 ? 99999 : 1, (double)k});
+    assert_int_equal(history_last(&h, H_ACTUAL), 3599);
+    /* 60 s on 120 points: each of the newest 60 seconds on two */
+    size_t n = history_points(&h, H_ACTUAL, 60, 120, pts);
+    assert_int_equal(n, 120);
+    assert_int_equal(pts[0], 3540);
+    assert_int_equal(pts[1], 3540);
+    assert_int_equal(pts[2], 3541);
+    assert_int_equal(pts[119], 3599);
+    /* 5 min on 100 points: 3 s each, the largest of each */
+    n = history_points(&h, H_ACTUAL, 300, 100, pts);
+    assert_int_equal(n, 100);
+    assert_int_equal(pts[99], 3599);
+    assert_int_equal(pts[0], 3302);
+    /* an hour on 360 points: the ten-second buckets, spike kept */
+    n = history_points(&h, H_PANIC, 3600, 360, pts);
+    assert_int_equal(n, 360);
+    double top = 0;
+    for (size_t i = 0; i < n; i++)
+        top = pts[i] > top ? pts[i] : top;
+    assert_int_equal(top, 99999);
+    assert_true(isnan(history_points(&h, H_STABLE, 3600, 360, pts) ? pts[0] : 0));
+    /* history shorter than the span: fewer points, the newest last */
+    static struct history short_h;
+    for (int k = 0; k < 50; k++)
+        history_add(&short_h, (const double[H_SERIES]){k, k, k});
+    n = history_points(&short_h, H_STABLE, 900, 300, pts); /* 3 s a point */
+    assert_int_equal(n, 17);
+    assert_int_equal(pts[16], 49);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_never_print_negative_zero),
+        cmocka_unit_test(test_history_keeps_an_hour_in_little_room),
         cmocka_unit_test(test_wrap_breaks_at_spaces_and_counts_columns),
         cmocka_unit_test(test_braille_uses_htops_table_two_samples_per_cell),
         cmocka_unit_test(test_rows_stack_and_small_values_show_a_pixel),

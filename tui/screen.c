@@ -144,7 +144,7 @@ void tui_age(const struct tui *t, double at, char *buf, size_t size) {
 }
 
 static void header(struct tui *t) {
-    char left[512];
+    char left[1024]; /* room for a namespace and a filter whole; the screen cuts */
     const struct snapshot *s = t->snap;
     const int64_t secs = s ? s->t : 0;
     char count[48];

@@ -58,13 +58,8 @@ static void take_snapshot(struct tui *t) {
     }
     if (s->t != t->last_t || !t->snap) {
         for (size_t i = 0; i < s->n && i < t->n; i++) {
-            struct history *h = &t->hist[i];
             const struct loop_view *v = &s->svcs[i].view;
-            const size_t k = h->n % HISTORY;
-            h->stable[k] = v->stable;
-            h->panic[k] = v->panic;
-            h->actual[k] = v->actual;
-            h->n++;
+            history_add(&t->hist[i], (const double[H_SERIES]){v->stable, v->panic, v->actual});
         }
         t->last_t = s->t;
     }
@@ -339,6 +334,8 @@ int tui_bench(struct runner *r, const struct tui_options *opt, int cols, int lin
     const size_t b0 = written(f);
     tui_draw(&t);
     out->idle_bytes = written(f) - b0;
+    out->console_bytes = t.n * (sizeof(*t.hist) + sizeof(*t.marked) + sizeof(*t.rows)) +
+                         8 * (1000 * 3 + 1) + sizeof(t);
     out->frame_ms = frames ? ms / frames : 0;
     out->frame_bytes = frames ? (double)bytes / frames : 0;
     endwin();

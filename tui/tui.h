@@ -38,9 +38,10 @@ int tui_run(struct runner *r, const struct tui_options *opt);
  * writes to a file, once per new snapshot for `frames` snapshots, then once
  * more with nothing changed. */
 struct tui_bench {
-    double frame_ms;    /* mean time of a frame on a new snapshot */
-    double frame_bytes; /* mean bytes written per such frame */
-    size_t idle_bytes;  /* written by a frame with nothing new */
+    double frame_ms;      /* mean time of a frame on a new snapshot */
+    double frame_bytes;   /* mean bytes written per such frame */
+    size_t idle_bytes;    /* written by a frame with nothing new */
+    size_t console_bytes; /* what the console keeps: history, marks, rows, chart */
 };
 int tui_bench(struct runner *r, const struct tui_options *opt, int cols, int lines, int frames,
               struct tui_bench *out);

@@ -7,12 +7,12 @@
 #define PODPILOT_TUI_INTERNAL_H
 
 #include "tui/tui.h"
+#include "tui/history.h"
 #include "tui/layout.h"
 
 #include <curses.h>
 #include <regex.h>
 
-#define HISTORY 3600    /* one hour of ticks per service */
 #define LINE_HISTORY 32 /* : lines kept for up/down */
 #define MIN_COLS 80
 #define MIN_LINES 24
@@ -35,11 +35,6 @@ enum view_kind { V_OVERVIEW, V_DETAIL, V_HELP, V_EVENTS, V_DESCRIBE, V_REPORT };
 enum sort_kind { SORT_NONE, SORT_NAME, SORT_CLASS, SORT_STABLE, SORT_REPLICAS };
 /* P_VERB: the argument of the verb in tui.verb (s pins, t targets, b loads). */
 enum prompt_kind { P_NONE, P_FILTER, P_COMMAND, P_VERB, P_CONFIRM_PAUSE, P_CONFIRM_QUIT };
-
-struct history {
-    double stable[HISTORY], panic[HISTORY], actual[HISTORY];
-    size_t n; /* samples so far (the ring holds the last HISTORY) */
-};
 
 struct tui {
     struct runner *runner;

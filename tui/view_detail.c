@@ -8,26 +8,17 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The last `want` samples of ring r in order, into out; returns how many. */
-static size_t history_tail(const double *r, size_t n, size_t want, double *out) {
-    const size_t have = n < HISTORY ? n : HISTORY;
-    const size_t k = want < have ? want : have;
-    for (size_t i = 0; i < k; i++)
-        out[i] = r[(n - k + i) % HISTORY];
-    return k;
-}
-
 /* A chart block: a label line, then `rows` rows of the series; `ref`, when
  * not NaN, is drawn as a dashed line where the chart is empty (the target
  * or the panic threshold, at its current value). */
-static int chart_block(struct tui *t, int y, const char *label, const double *ring, size_t n,
-                       enum role r, int rows, double ref, const char *ref_label) {
+static int chart_block(struct tui *t, int y, const char *label, const struct history *h,
+                       enum hist_series series, enum role r, int rows, double ref,
+                       const char *ref_label) {
     const int cols = COLS - 12 < 1000 ? COLS - 12 : 1000; /* chart_buf holds 1,000 cells */
-    static double tail[HISTORY];
-    size_t want = (size_t)t->span_s;
-    if (want > 2 * (size_t)cols)
-        want = 2 * (size_t)cols; /* one tick per half cell; longer spans show the newest */
-    const size_t k = history_tail(ring, n, want, tail);
+    static double tail[2 * 1000];                         /* two points per cell */
+    /* the whole span, a point per half cell: a second each up to twice the
+     * width, the largest of several seconds beyond */
+    const size_t k = history_points(h, series, t->span_s, 2 * (size_t)cols, tail);
     double max = 0;
     for (size_t i = 0; i < k; i++)
         if (!isnan(tail[i]) && tail[i] > max)
@@ -35,7 +26,7 @@ static int chart_block(struct tui *t, int y, const char *label, const double *ri
     if (!isnan(ref) && ref * 1.05 > max)
         max = ref * 1.05;
     char head[200], now[40], refs[40];
-    tui_fmt_value(k ? tail[k - 1] : NAN, now, sizeof(now));
+    tui_fmt_value(history_last(h, series), now, sizeof(now));
     tui_fmt_value(ref, refs, sizeof(refs));
     if (isnan(ref))
         snprintf(head, sizeof(head), "%s  now %s", label, now);
@@ -111,13 +102,12 @@ void tui_detail(struct tui *t) {
     int y = 2;
     const bool kpa = v->cls == SVC_KPA;
     const double at_target = kpa ? v->target * v->ready : v->target;
-    y = chart_block(t, y, kpa ? "stable window (revision total)" : "observed", h->stable, h->n,
+    y = chart_block(t, y, kpa ? "stable window (revision total)" : "observed", h, H_STABLE,
                     R_STABLE, rows, at_target, kpa ? "target x ready pods" : "target");
     if (kpa)
-        y = chart_block(t, y, v->panic_mode ? "panic window  PANIC" : "panic window", h->panic,
-                        h->n, R_PANICLINE, rows, v->panic_threshold * at_target, "panic threshold");
-    y = chart_block(t, y, "replicas asked", h->actual, h->n, R_REPLICAS, rows, v->desired,
-                    "desired");
+        y = chart_block(t, y, v->panic_mode ? "panic window  PANIC" : "panic window", h, H_PANIC,
+                        R_PANICLINE, rows, v->panic_threshold * at_target, "panic threshold");
+    y = chart_block(t, y, "replicas asked", h, H_ACTUAL, R_REPLICAS, rows, v->desired, "desired");
     char gpu[40] = "";
     if (!isnan(v->gpu_util))
         snprintf(gpu, sizeof(gpu), "  GPU %.0f%%", v->gpu_util);

@@ -56,7 +56,7 @@ static void test_layout_fits_80_and_uses_200(void **state) {
     (void)state;
     struct layout l;
     /* one namespace, names of 24 (flowers-sample-predictor) */
-    const struct layout_names one = {.ns = 0, .name = 24, .unique = 17};
+    const struct layout_needs one = {.ns = 0, .name = 24, .unique = 17};
     layout_overview(80, &one, &l);
     assert_true(total_width(&l) <= 80);
     assert_false(l.shown[COL_NAMESPACE]);
@@ -74,7 +74,7 @@ static void test_layout_fits_80_and_uses_200(void **state) {
 
     /* two namespaces, long names: the NAMESPACE column; the name grows
      * with the terminal up to its longest */
-    const struct layout_names two = {.ns = 7, .name = 40, .unique = 30};
+    const struct layout_needs two = {.ns = 7, .name = 40, .unique = 30};
     layout_overview(80, &two, &l);
     assert_true(l.shown[COL_NAMESPACE]);
     assert_int_equal(l.width[COL_NAMESPACE], 9); /* the title's width */
@@ -88,8 +88,17 @@ static void test_layout_fits_80_and_uses_200(void **state) {
     layout_overview(200, &two, &l);
     assert_int_equal(l.width[COL_SERVICE], 40);
     assert_int_equal(total_width(&l), 199);
+    /* numbers set their columns' widths; the others give way */
+    struct layout_needs wide = one;
+    wide.number[COL_REPLICAS] = 14; /* 1000/1000/1000 */
+    wide.number[COL_STABLE] = 9;
+    wide.number[COL_METRIC] = 14;
+    layout_overview(80, &wide, &l);
+    assert_true(total_width(&l) <= 80);
+    assert_true(l.width[COL_REPLICAS] >= 14 && l.width[COL_STABLE] >= 9);
+    assert_true(l.width[COL_METRIC] >= 18); /* its target whole, and a few letters */
     /* names that cannot be kept apart at 80 still fit: cut as a last resort */
-    const struct layout_names huge = {.ns = 20, .name = 64, .unique = 64};
+    const struct layout_needs huge = {.ns = 20, .name = 64, .unique = 64};
     layout_overview(80, &huge, &l);
     assert_true(total_width(&l) <= 80);
 }

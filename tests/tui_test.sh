@@ -283,6 +283,16 @@ check "KPA: the detail's desired is bounded, recommended is not" \
     "wait_for 'desired 2  recommended ' && screen | grep -qE 'desired 2  recommended ([3-9]|[1-9][0-9])'"
 tm send-keys -t pp q y
 
+# Numbers are never cut: 300 in flight put hundreds in STABLE and PANIC.
+for size in "120 30" "100 30"; do
+    set -- $size
+    run "$1" "$2" "--speed 10 --load 'flowers-sample: -z 10m -c 300' '$examples/flowers-sample.yaml'"
+    wait_for ' PANIC ' >/dev/null
+    check "$1 cols: PANIC's value whole, no cut numbers" \
+        "wait_for '300.00' && ! screen | grep -qE '[0-9]~|PAN~|PA~|P~ '"
+    tm send-keys -t pp q y
+done
+
 # At 80 columns the rejection wraps onto lines above the footer: in full.
 start 80 24
 wait_for 'flowers-sample-pre' >/dev/null

@@ -7,7 +7,7 @@ static const char *const titles[COL_COUNT] = {
     "",       "NAMESPACE", "NAME",        "CLASS", "METRIC/TARGET",
     "STABLE", "PANIC",     "RDY/ACT/DES", "GPU%",  "WHY",
 };
-static const int base[COL_COUNT] = {5, 9, 24, 5, 20, 8, 11, 12, 5, 20};
+static const int base[COL_COUNT] = {5, 9, 24, 5, 20, 8, 12, 12, 5, 20};
 
 #define NAME_MAX_CELLS 64 /* a name grows to this at most */
 
@@ -33,7 +33,7 @@ static void drop(struct layout *out, enum col c, int *need) {
     }
 }
 
-void layout_overview(int cols, const struct layout_names *names, struct layout *out) {
+void layout_overview(int cols, const struct layout_needs *names, struct layout *out) {
     memset(out, 0, sizeof(*out));
     for (int c = 0; c < COL_COUNT; c++) {
         out->shown[c] = true;
@@ -47,6 +47,13 @@ void layout_overview(int cols, const struct layout_names *names, struct layout *
     const int name_floor = clamp(16, unique, want);
     out->shown[COL_NAMESPACE] = names->ns > 0;
     out->width[COL_NAMESPACE] = clamp(names->ns, 9, 20);
+    static const enum col numeric[] = {COL_STABLE, COL_PANIC, COL_REPLICAS, COL_GPU};
+    for (size_t i = 0; i < sizeof(numeric) / sizeof(*numeric); i++)
+        if (names->number[numeric[i]] > out->width[numeric[i]])
+            out->width[numeric[i]] = names->number[numeric[i]];
+    /* the metric keeps its target whole and a few letters of the name */
+    const int metric_floor =
+        names->number[COL_METRIC] + 4 > 16 ? names->number[COL_METRIC] + 4 : 16;
     /* Columns are separated by one space. */
     int need = 0;
     for (int c = 0; c < COL_COUNT; c++)
@@ -56,7 +63,11 @@ void layout_overview(int cols, const struct layout_names *names, struct layout *
         drop(out, COL_GPU, &need);
     if (need > cols)
         drop(out, COL_PANIC, &need);
-    shrink(out, COL_METRIC, 16, &need, cols); /* "concurrency 0.70" still whole */
+    if (out->width[COL_METRIC] < metric_floor) {
+        need += metric_floor - out->width[COL_METRIC];
+        out->width[COL_METRIC] = metric_floor;
+    }
+    shrink(out, COL_METRIC, metric_floor, &need, cols); /* "concurrency 0.70" still whole */
     shrink(out, COL_SERVICE, name_floor, &need, cols);
     if (need > cols)
         drop(out, COL_CONDITION, &need);

@@ -26,18 +26,23 @@ struct layout {
     int x[COL_COUNT];
 };
 
-/* What the names in the overview need, in cells. */
-struct layout_names {
+/* What the rows in the overview need, in cells. */
+struct layout_needs {
     int ns;     /* the longest namespace; 0: one namespace, no column */
     int name;   /* the longest name */
     int unique; /* the narrowest name column that keeps every row apart */
+    /* the widest number each numeric column shows (STABLE, PANIC without
+     * its mark, RDY/ACT/DES, GPU%, METRIC's target): numbers are never
+     * cut, the other columns give way */
+    int number[COL_COUNT];
 };
 
 /* Fits the columns into `cols` terminal columns: narrow terminals drop GPU
  * and panic, then shrink the metric and the name (never below `unique`),
- * then drop the why column; only then is a name cut further. What is
+ * then drop the why column; only then is a name cut further. A numeric
+ * column is never narrower than its widest number. What is
  * left goes to the name (up to its longest) and then the last column. */
-void layout_overview(int cols, const struct layout_names *names, struct layout *out);
+void layout_overview(int cols, const struct layout_needs *names, struct layout *out);
 const char *layout_title(enum col c);
 
 /* Copies s into buf, cut to `width` cells with "~" at the cut (ASCII only

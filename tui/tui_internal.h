@@ -65,7 +65,7 @@ struct tui {
     regex_t filter_re;
     bool filter_ok; /* filter_re holds a compiled expression */
     /* the overview's names, measured once (the services do not change) */
-    struct layout_names names;
+    struct layout_needs names;
     bool names_known;
     char only_ns[160]; /* the one namespace; "" when there are several */
     char message[300];

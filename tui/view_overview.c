@@ -60,7 +60,7 @@ static void measure_names(struct tui *t) {
     }
     free(v);
     t->names =
-        (struct layout_names){.ns = several ? longest_ns : 0, .name = longest, .unique = unique};
+        (struct layout_needs){.ns = several ? longest_ns : 0, .name = longest, .unique = unique};
     t->only_ns[0] = '\0';
     if (!several && s->n)
         snprintf(t->only_ns, sizeof(t->only_ns), "%.*s", (int)ns_len(s->svcs[0].view.service),
@@ -68,11 +68,80 @@ static void measure_names(struct tui *t) {
     t->names_known = true;
 }
 
+/* Row i's cells; the PANIC cell's number is `panic_len` bytes, the mark
+ * after it goes first when the column is narrow; METRIC's target is the
+ * last `target_len` bytes. */
+struct row {
+    char text[COL_COUNT][256];
+    int panic_len, target_len;
+};
+
+static void row_text(const struct tui *t, size_t i, struct row *r) {
+    const struct loop_view *v = &t->snap->svcs[i].view;
+    char(*text)[256] = r->text;
+    snprintf(text[COL_MARK], sizeof(text[0]), "%c%c%c%c", t->marked[i] ? '*' : ' ',
+             v->pinned ? 'P' : ' ', v->paused ? 'Z' : ' ', v->loads_running ? 'L' : ' ');
+    snprintf(text[COL_NAMESPACE], sizeof(text[0]), "%.*s", (int)ns_len(v->service), v->service);
+    snprintf(text[COL_SERVICE], sizeof(text[0]), "%s", name_of(v->service));
+    snprintf(text[COL_CLASS], sizeof(text[0]), "%s", tui_class_name(v->cls));
+    char a[40], b[40];
+    tui_fmt_value(v->target, a, sizeof(a));
+    if (v->metric && v->metric[0]) {
+        snprintf(text[COL_METRIC], sizeof(text[0]), "%s %s", v->metric, a);
+        r->target_len = (int)strlen(a);
+    } else { /* no autoscaler: nothing to aim at */
+        snprintf(text[COL_METRIC], sizeof(text[0]), "-");
+        r->target_len = 1;
+    }
+    tui_fmt_value(v->stable, text[COL_STABLE], sizeof(text[0]));
+    tui_fmt_value(v->panic, b, sizeof(b));
+    r->panic_len = (int)strlen(b);
+    snprintf(text[COL_PANIC], sizeof(text[0]), "%s%s", b, v->panic_mode ? " PANIC" : "");
+    snprintf(text[COL_REPLICAS], sizeof(text[0]), "%d/%d/%d", v->ready, v->actual, v->desired);
+    tui_fmt_value(v->gpu_util, text[COL_GPU], sizeof(text[0]));
+    snprintf(text[COL_CONDITION], sizeof(text[0]), "%s", v->override[0] ? v->override : v->reason);
+}
+
+static int widest(int a, int b) { return a > b ? a : b; }
+
+/* A cell cut to its column, numbers kept: PANIC drops its mark, METRIC
+ * cuts the metric's name before its target. */
+static void fit_cell(const struct row *r, int c, int width, char *cell, size_t size) {
+    const char *s = r->text[c];
+    const int len = (int)strlen(s);
+    if (len > width && c == COL_PANIC) {
+        snprintf(cell, size, "%.*s", r->panic_len, s);
+        return;
+    }
+    if (len > width && c == COL_METRIC && width > r->target_len + 2) {
+        snprintf(cell, size, "%.*s~ %s", width - r->target_len - 2, s, s + len - r->target_len);
+        return;
+    }
+    layout_fit(s, width, false, cell, size);
+}
+
 void tui_overview(struct tui *t) {
     if (!t->names_known)
         measure_names(t);
+    const int body = LINES - 3;
+    if (t->sel < t->top)
+        t->top = t->sel;
+    if (t->sel >= t->top + (size_t)body)
+        t->top = t->sel - (size_t)body + 1;
+    /* the numbers on screen set their columns' widths */
+    struct layout_needs needs = t->names;
+    struct row row;
+    for (int k = 0; k < body && t->top + (size_t)k < t->n_rows; k++) {
+        row_text(t, t->rows[t->top + (size_t)k], &row);
+        static const enum col numeric[] = {COL_STABLE, COL_REPLICAS, COL_GPU};
+        for (size_t c = 0; c < sizeof(numeric) / sizeof(*numeric); c++)
+            needs.number[numeric[c]] =
+                widest(needs.number[numeric[c]], (int)strlen(row.text[numeric[c]]));
+        needs.number[COL_PANIC] = widest(needs.number[COL_PANIC], row.panic_len);
+        needs.number[COL_METRIC] = widest(needs.number[COL_METRIC], row.target_len);
+    }
     struct layout lay;
-    layout_overview(COLS, &t->names, &lay);
+    layout_overview(COLS, &needs, &lay);
     char cell[256];
     static const enum col sorted_col[] = {[SORT_NONE] = COL_COUNT,
                                           [SORT_NAME] = COL_SERVICE,
@@ -93,11 +162,6 @@ void tui_overview(struct tui *t) {
             mvaddstr(1, lay.x[c], cell);
         }
     attroff(tui_role(t, R_TITLE));
-    const int body = LINES - 3;
-    if (t->sel < t->top)
-        t->top = t->sel;
-    if (t->sel >= t->top + (size_t)body)
-        t->top = t->sel - (size_t)body + 1;
     for (int r = 0; r < body && t->top + (size_t)r < t->n_rows; r++) {
         const size_t i = t->rows[t->top + (size_t)r];
         const struct loop_view *v = &t->snap->svcs[i].view;
@@ -106,30 +170,11 @@ void tui_overview(struct tui *t) {
         const attr_t base = sel ? tui_role(t, R_SELECT) : A_NORMAL;
         if (sel)
             tui_fill_line(y, base);
-        char text[COL_COUNT][256];
-        snprintf(text[COL_MARK], sizeof(text[0]), "%c%c%c%c", t->marked[i] ? '*' : ' ',
-                 v->pinned ? 'P' : ' ', v->paused ? 'Z' : ' ', v->loads_running ? 'L' : ' ');
-        const char *name = name_of(v->service);
-        snprintf(text[COL_NAMESPACE], sizeof(text[0]), "%.*s", (int)ns_len(v->service), v->service);
-        snprintf(text[COL_SERVICE], sizeof(text[0]), "%s", name);
-        snprintf(text[COL_CLASS], sizeof(text[0]), "%s", tui_class_name(v->cls));
-        char a[40], b[40];
-        tui_fmt_value(v->target, a, sizeof(a));
-        if (v->metric && v->metric[0])
-            snprintf(text[COL_METRIC], sizeof(text[0]), "%s %s", v->metric, a);
-        else /* no autoscaler: nothing to aim at */
-            snprintf(text[COL_METRIC], sizeof(text[0]), "-");
-        tui_fmt_value(v->stable, text[COL_STABLE], sizeof(text[0]));
-        tui_fmt_value(v->panic, b, sizeof(b));
-        snprintf(text[COL_PANIC], sizeof(text[0]), "%s%s", b, v->panic_mode ? " PANIC" : "");
-        snprintf(text[COL_REPLICAS], sizeof(text[0]), "%d/%d/%d", v->ready, v->actual, v->desired);
-        tui_fmt_value(v->gpu_util, text[COL_GPU], sizeof(text[0]));
-        snprintf(text[COL_CONDITION], sizeof(text[0]), "%s",
-                 v->override[0] ? v->override : v->reason);
+        row_text(t, i, &row);
         for (int c = 0; c < COL_COUNT; c++) {
             if (!lay.shown[c])
                 continue;
-            layout_fit(text[c], lay.width[c], false, cell, sizeof(cell));
+            fit_cell(&row, c, lay.width[c], cell, sizeof(cell));
             attr_t at = base;
             if (!sel && c == COL_PANIC && v->panic_mode)
                 at = tui_role(t, R_PANIC);

@@ -327,6 +327,13 @@ tm send-keys -t pp : p Tab
 check ": Tab lists the verbs that match" "wait_for 'pin  pause'"
 tm send-keys -t pp i Tab skl Tab
 check ": Tab completes the verb, then the service by its name" "wait_for ':pin default/sklearn-iris-predictor'"
+tm send-keys -t pp C-u 'set sklearn-iris-predictor min' Tab
+check ": Tab completes a knob of the service's autoscaler (HPA: minReplicas)" \
+    "wait_for ':set sklearn-iris-predictor minReplicas'"
+tm send-keys -t pp C-u 'set default/flowers-sample-predictor panic' Tab
+check ": Tab lists the KPA's knobs that match" \
+    "wait_for 'panic-window-percentage  panic-threshold-percentage' && wait_for ':set default/flowers-sample-predictor panic-'"
+tm send-keys -t pp C-u 'pin skl' Tab
 tm send-keys -t pp 2 Enter
 check ": the completed command applies" "wait_for 'pin default/sklearn-iris-predictor 2: applied'"
 tm send-keys -t pp : Up

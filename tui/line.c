@@ -2,9 +2,9 @@
  * moved by left/right, ^A/Home and ^E/End, ^B/^F; backspace and ^H before
  * it, Delete and ^D under it; ^U kills to the start, ^K to the end, ^W the
  * word before the cursor; up/down go through the : lines submitted
- * before; Tab completes a verb (the first word) or a service (the second,
- * by namespace/name or by name) and lists the candidates when several
- * match. */
+ * before; Tab completes a verb (the first word), a service (the second,
+ * by namespace/name or by name) or, after `set SVC`, a knob of that
+ * service's autoscaler, and lists the candidates when several match. */
 #include "tui/tui_internal.h"
 
 #include "engine/command.h"
@@ -43,11 +43,75 @@ void tui_line_remember(struct tui *t, const char *line) {
     t->n_history++;
 }
 
-/* The candidate `i` of the word being completed, or NULL past the last. */
-static const char *candidate(const struct tui *t, bool verb, size_t i) {
-    if (verb)
+enum word { W_VERB, W_SERVICE, W_KNOB };
+
+/* The knobs `set` takes, read once from the text --help prints (one
+ * source): a class's header line, then its names, comma separated, with
+ * parenthesised notes left out. */
+#define MAX_KNOBS 64
+static struct knob {
+    enum svc_class cls;
+    char name[48];
+} knobs[MAX_KNOBS];
+static size_t n_knobs;
+
+static void read_knobs(void) {
+    if (n_knobs)
+        return;
+    enum svc_class cls = SVC_NONE;
+    for (const char *p = command_knob_help; *p;) {
+        const size_t len = strcspn(p, "\n");
+        if (p[0] != ' ') { /* "KPA (...):", "HPA (...):", "Seldon lag (...):" */
+            cls = strncmp(p, "KPA", 3) == 0   ? SVC_KPA
+                  : strncmp(p, "HPA", 3) == 0 ? SVC_HPA
+                                              : SVC_LAG;
+        } else {
+            int depth = 0;
+            size_t w = 0;
+            char word[48];
+            for (size_t i = 0; i <= len; i++) {
+                const char c = i < len ? p[i] : ',';
+                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                if (depth > 0 || c == ')' || c == ' ')
+                    continue;
+                if (c != ',') {
+                    if (w + 1 < sizeof(word))
+                        word[w++] = c;
+                    continue;
+                }
+                if (w && n_knobs < MAX_KNOBS) {
+                    knobs[n_knobs].cls = cls;
+                    snprintf(knobs[n_knobs++].name, sizeof(knobs[0].name), "%.*s", (int)w, word);
+                }
+                w = 0;
+            }
+        }
+        p += len + (p[len] == '\n');
+    }
+}
+
+/* The class of the service a word names, SVC_NONE when none. */
+static enum svc_class class_of(const struct tui *t, const char *word, size_t len) {
+    for (size_t i = 0; t->snap && i < t->snap->n; i++) {
+        const char *s = t->snap->svcs[i].view.service, *slash = strchr(s, '/');
+        if ((strlen(s) == len && strncmp(s, word, len) == 0) ||
+            (slash && strlen(slash + 1) == len && strncmp(slash + 1, word, len) == 0))
+            return t->snap->svcs[i].view.cls;
+    }
+    return SVC_NONE;
+}
+
+/* The candidate `i` of the word being completed, or NULL past the last;
+ * knobs of class cls (all of them when SVC_NONE). */
+static const char *candidate(const struct tui *t, enum word kind, enum svc_class cls, size_t i) {
+    if (kind == W_VERB)
         return i < command_count ? command_table[i].name : NULL;
-    return t->snap && i < t->snap->n ? t->snap->svcs[i].view.service : NULL;
+    if (kind == W_SERVICE)
+        return t->snap && i < t->snap->n ? t->snap->svcs[i].view.service : NULL;
+    for (size_t k = 0; k < n_knobs; k++)
+        if ((cls == SVC_NONE || knobs[k].cls == cls) && i-- == 0)
+            return knobs[k].name;
+    return NULL;
 }
 
 static void complete(struct tui *t) {
@@ -61,9 +125,18 @@ static void complete(struct tui *t) {
     size_t words = 0; /* the words before the one being completed */
     for (size_t i = 0; i < start; i++)
         words += t->input[i] != ' ' && (i + 1 == start || t->input[i + 1] == ' ');
-    if (words > 1)
+    const bool set = strncmp(t->input, "set ", 4) == 0;
+    if (words > 2 || (words == 2 && !set))
         return;
-    const bool verb = words == 0;
+    const enum word kind = words == 0 ? W_VERB : words == 1 ? W_SERVICE : W_KNOB;
+    enum svc_class cls = SVC_NONE;
+    if (kind == W_KNOB) { /* the service is the second word */
+        read_knobs();
+        const char *svc = t->input + 4;
+        while (*svc == ' ')
+            svc++;
+        cls = class_of(t, svc, strcspn(svc, " "));
+    }
     const char *word = t->input + start;
     const size_t wlen = t->input_len - start;
     const char *first = NULL;
@@ -71,9 +144,9 @@ static void complete(struct tui *t) {
     char list[sizeof(t->message)];
     size_t used = 0;
     list[0] = '\0';
-    for (size_t i = 0; candidate(t, verb, i); i++) {
-        const char *c = candidate(t, verb, i);
-        const char *slash = verb ? NULL : strchr(c, '/');
+    for (size_t i = 0; candidate(t, kind, cls, i); i++) {
+        const char *c = candidate(t, kind, cls, i);
+        const char *slash = kind == W_SERVICE ? strchr(c, '/') : NULL;
         if (strncmp(c, word, wlen) != 0 && !(slash && strncmp(slash + 1, word, wlen) == 0))
             continue; /* a service by namespace/name or by its name */
         if (!first) {
@@ -91,7 +164,8 @@ static void complete(struct tui *t) {
         matches++;
     }
     if (!first) {
-        tui_say(t, true, "no %s starts with \"%.*s\"", verb ? "verb" : "service", (int)wlen, word);
+        static const char *const what[] = {"verb", "service", "knob"};
+        tui_say(t, true, "no %s starts with \"%.*s\"", what[kind], (int)wlen, word);
         return;
     }
     char line[sizeof(t->input)];

@@ -75,7 +75,8 @@ static const char usage[] =
     "\n"
     "Exit status: 0 done, 1 a manifest, a command or the engine refused something\n"
     "(the message names file:line:column and field), 2 a bad command line,\n"
-    "130 interrupted (SIGINT/SIGTERM; the recording ends at the last tick).\n";
+    "130 interrupted (SIGINT/SIGTERM, Ctrl-C in the console; the recording ends at\n"
+    "the last tick).\n";
 
 /* The verbs' usages for --help, as many to a line as fit in 79 columns. */
 static void wrap_commands(char *buf, size_t size) {

@@ -43,14 +43,14 @@ press() { # key, check name, text the screen then shows
 }
 run() { # width height ARGS: a fresh console session running podpilot ARGS
     tm kill-session -t pp 2>/dev/null
-    tm new-session -d -s pp -x "$1" -y "$2" "env LANG=C.UTF-8 TERM=xterm-256color '$bin' $3; sleep 30"
+    tm new-session -d -s pp -x "$1" -y "$2" "env LANG=C.UTF-8 TERM=xterm-256color '$bin' $3; echo \"exit status \$?\"; sleep 30"
 }
 start() { # width height [env...]
     local w=$1 h=$2
     shift 2
     tm kill-session -t pp 2>/dev/null
     tm new-session -d -s pp -x "$w" -y "$h" \
-        "env LANG=C.UTF-8 TERM=xterm-256color $* '$bin' --speed 10 --load 'flowers-sample: -z 10m -c 2' '$examples/flowers-sample.yaml'; sleep 30"
+        "env LANG=C.UTF-8 TERM=xterm-256color $* '$bin' --speed 10 --load 'flowers-sample: -z 10m -c 2' '$examples/flowers-sample.yaml'; echo \"exit status \$?\"; sleep 30"
 }
 
 for size in "80 24" "200 50"; do
@@ -271,6 +271,7 @@ tm send-keys -t pp ':' 'set flowers-sample max-scale 2' Enter
 check "a command the tick rejects says why on the status line" \
     "wait_for 'rejected: set flowers-sample max-scale 2: autoscaling.knative.dev/min-scale: must not exceed max-scale'"
 tm send-keys -t pp q y
+check "q, y: exit status 0" "wait_for 'exit status 0'"
 
 # DES is the decision within the bounds, as for an HPA; the autoscaler's
 # wish before max-scale is the detail's recommended.
@@ -399,12 +400,12 @@ tm send-keys -t pp C-c
 check "Ctrl-C asks while a load test runs, the console stays" \
     "wait_for 'A load test is running. Quit? (y/n)' && screen | grep -q 'RDY/ACT/DES'"
 tm send-keys -t pp C-c
-check "a second Ctrl-C quits cleanly" "wait_gone 'podpilot  t='"
+check "a second Ctrl-C quits cleanly, exit status 130" "wait_gone 'podpilot  t=' && wait_for 'exit status 130'"
 start 120 30
 wait_for 'flowers-sample-pre' >/dev/null
 pid=$(pgrep -f -n -- "--speed 10 --load flowers-sample" || true)
 [ -n "$pid" ] && kill -TERM "$pid"
-check "SIGTERM quits the console cleanly" "[ -n \"$pid\" ] && wait_gone 'podpilot  t='"
+check "SIGTERM quits the console cleanly, exit status 130" "[ -n \"$pid\" ] && wait_gone 'podpilot  t=' && wait_for 'exit status 130'"
 
 start 70 20
 check "under 80x24: too small, says what it needs" "wait_for 'too small: need 80x24, have 70x20'"

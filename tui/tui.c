@@ -216,13 +216,14 @@ static void catch_signals(void) {
 
 static void take_signals(struct tui *t) {
     if (got_term)
-        t->quit = true;
+        t->quit = t->interrupted = true;
     if (got_int) {
         got_int = 0;
         if (t->prompt == P_CONFIRM_QUIT)
             t->quit = true;
         else
             tui_quit(t);
+        t->interrupted = t->quit; /* asked: a y later is the user's answer, exit 0 */
     }
 }
 
@@ -280,8 +281,9 @@ int tui_run(struct runner *r, const struct tui_options *opt) {
             tui_draw(&t);
     }
     endwin();
+    const bool interrupted = t.interrupted;
     tui_fini(&t);
-    return 0;
+    return interrupted ? 130 : 0;
 }
 
 static double now_ms(void) {

@@ -31,7 +31,8 @@ struct tui_options {
     size_t n_notes;
 };
 
-/* Runs until the user quits; 0, or 1 when the terminal cannot be used. */
+/* Runs until the user quits: 0; 130 when a signal ended it (SIGTERM,
+ * Ctrl-C); 1 when the terminal cannot be used. */
 int tui_run(struct runner *r, const struct tui_options *opt);
 
 /* For bench/tui: draws the overview into a terminal of cols x lines that

@@ -1,6 +1,8 @@
 #include "engine/source_record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct record_source {
     struct source base;
@@ -39,12 +41,37 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     *out = ((struct record_source *)src)->tick.obs[svc];
 }
 
+/* A recording holds what its loads did: a stop stopped as many load tests
+ * as the session's LoadStopped event for svc at this tick says (0 when
+ * the session printed none). */
+static int load_stop(void *src, size_t svc, pp_time now) {
+    (void)now;
+    const struct record_source *s = src;
+    const cJSON *svcs = cJSON_GetObjectItemCaseSensitive(record_header(s->rd), "services");
+    const cJSON *c = cJSON_GetArrayItem(svcs, (int)svc);
+    const cJSON *ns = cJSON_GetObjectItemCaseSensitive(c, "namespace");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");
+    if (!cJSON_IsString(ns) || !cJSON_IsString(name))
+        return 0;
+    char want[400];
+    snprintf(want, sizeof(want), "\"service\":\"%s/%s\",\"event\":\"LoadStopped\"", ns->valuestring,
+             name->valuestring);
+    for (size_t i = 0; i < s->tick.n_outputs; i++) {
+        const char *line = s->tick.outputs[i];
+        const char *m = strstr(line, want) ? strstr(line, "\"message\":\"") : NULL;
+        if (m)
+            return atoi(m + 11);
+    }
+    return 0;
+}
+
 static void destroy(void *src) { free(src); }
 
 static const struct source_ops record_ops = {
     .name = "recording",
     .begin = begin,
     .observe = observe,
+    .load_stop = load_stop,
     .destroy = destroy,
 };
 

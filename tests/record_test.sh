@@ -43,12 +43,15 @@ check "format 1: another field that differs still fails" \
 
 # Operator commands from a file, recorded and replayed.
 cat >"$tmp/cmds" <<'CMDS'
-# pin, then let go; change the target and a window; a load; pause the HPA
+# pin, then let go; change the target and a window; a load stopped early
+# (replay says as many stopped as the session did), another; pause the HPA
 20 pin flowers-sample 2
 60 unpin flowers-sample
 70 target sklearn-iris 50
 80 set flowers-sample window 30s
 90s load flowers-sample -z 20s -c 8
+100 stop flowers-sample
+110 load flowers-sample -z 20s -c 8
 3m20s pause sklearn-iris
 CMDS
 "$bin" --headless --commands "$tmp/cmds" --record "$tmp/demo.rec" >"$tmp/demo.out" </dev/null; rc=$?
@@ -60,6 +63,8 @@ check "pin: decisions say so and hold 2" \
 check "target: the HPA's target is 50" "grep '\"t\":75,.*sklearn' \"$tmp/demo.out\" | grep -q '\"target\":50,'"
 check "load: started at 90 and reported" \
     "grep -q '\"t\":90,.*\"event\":\"LoadStarted\",.*\"message\":\"hey -z 20s -c 8\"' \"$tmp/demo.out\" && grep -q '\"load\":\"-z 20s -c 8\",\"requests\"' \"$tmp/demo.out\""
+check "stop: at 100, ours and the demo's own load stopped" \
+    "grep -q '\"t\":100,.*\"event\":\"LoadStopped\",.*\"message\":\"2 load tests stopped by the operator\"' \"$tmp/demo.out\""
 check "pause: at 200, held" "grep -q '\"t\":200,.*\"message\":\"autoscaling paused at' \"$tmp/demo.out\""
 check "commands are in the recording" "grep -q '^{\"command\":\"pin flowers-sample 2\",\"t\":20}' \"$tmp/demo.rec\""
 "$bin" replay "$tmp/demo.rec" >"$tmp/demo.replay"; rc=$?

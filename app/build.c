@@ -5,9 +5,11 @@
 #include "engine/record.h"
 #include "k8s/manifest.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 void sources_add_text(struct sources *s, const char *name, const char *text, size_t len) {
@@ -29,6 +31,63 @@ enum pp_status sources_add_file(struct sources *s, const char *path, struct pp_e
     sources_add_text(s, path, text, len);
     free(text);
     return PP_OK;
+}
+
+static bool manifest_name(const char *name) {
+    const size_t n = strlen(name);
+    return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+           (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
+           (n > 5 && strcmp(name + n - 5, ".json") == 0);
+}
+
+/* A directory's manifests in name order (as kubectl -f DIR), its
+ * subdirectories too when recursive; how many files it added. */
+static enum pp_status add_dir(struct sources *s, const char *dir, bool recursive, size_t *added,
+                              struct pp_error *err) {
+    struct dirent **list;
+    const int n = scandir(dir, &list, NULL, alphasort);
+    if (n < 0)
+        return pp_fail(err, PP_ERR_IO, "", "%s: cannot read the directory", dir);
+    enum pp_status st = PP_OK;
+    for (int i = 0; i < n; i++) {
+        const char *e = list[i]->d_name;
+        char path[4096];
+        struct stat sb;
+        if (st == PP_OK && e[0] != '.' &&
+            snprintf(path, sizeof(path), "%s/%s", dir, e) < (int)sizeof(path) &&
+            stat(path, &sb) == 0) {
+            if (S_ISDIR(sb.st_mode) && recursive)
+                st = add_dir(s, path, true, added, err);
+            else if (S_ISREG(sb.st_mode) && manifest_name(e) &&
+                     (st = sources_add_file(s, path, err)) == PP_OK)
+                (*added)++;
+        }
+        free(list[i]);
+    }
+    free(list);
+    return st;
+}
+
+enum pp_status sources_add_path(struct sources *s, const char *path, bool recursive,
+                                struct pp_error *err) {
+    if (strcmp(path, "-") == 0) {
+        size_t len;
+        char *text = manifest_read_file("/dev/stdin", &len, err);
+        if (!text)
+            return PP_ERR_IO;
+        sources_add_text(s, "(stdin)", text, len);
+        free(text);
+        return PP_OK;
+    }
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return sources_add_file(s, path, err);
+    size_t added = 0;
+    const enum pp_status st = add_dir(s, path, recursive, &added, err);
+    if (st == PP_OK && added == 0)
+        return pp_fail(err, PP_ERR_IO, "", "%s: no .yaml, .yml or .json files%s", path,
+                       recursive ? "" : " (-R reads its subdirectories)");
+    return st;
 }
 
 void sources_free(struct sources *s) {

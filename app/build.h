@@ -19,6 +19,11 @@ struct sources {
 
 /* Reads a manifest file whole; err as the manifest reader gives it. */
 enum pp_status sources_add_file(struct sources *s, const char *path, struct pp_error *err);
+/* As kubectl -f takes it: a file; a directory's *.yaml, *.yml and *.json
+ * in name order (its subdirectories too when recursive, as -R); "-"
+ * standard input, named "(stdin)". */
+enum pp_status sources_add_path(struct sources *s, const char *path, bool recursive,
+                                struct pp_error *err);
 void sources_add_text(struct sources *s, const char *name, const char *text, size_t len);
 void sources_free(struct sources *s);
 

@@ -30,7 +30,11 @@ static const char usage[] =
     "Deployments, Seldon Models and CronHorizontalPodAutoscalers, plus an optional\n"
     "podpilot.io/v1alpha1 Simulation document (pods, seed, loads; see README.md).\n"
     "Without files it runs the built-in demo: a KPA service and an HPA service\n"
-    "under loads that rise, burst and stop.\n"
+    "under loads that rise, burst and stop. FILE may be a directory (its .yaml,\n"
+    ".yml and .json files in name order, as kubectl -f), a kind: List as\n"
+    "kubectl get -o yaml or -o json prints it, or - for standard input\n"
+    "(kubectl get isvc,hpa -A -o yaml | podpilot -); commands then come only\n"
+    "from --commands.\n"
     "\n"
     "On a terminal it opens the console (? lists its keys), at real-time pace.\n"
     "With --headless, or when stdin or stdout is not a terminal, output is JSON\n"
@@ -67,6 +71,7 @@ static const char usage[] =
     "  --record-dir DIR     where the console's r key writes its recordings\n"
     "                       (podpilot-YYYYMMDD-HHMMSS.jsonl; default: the current\n"
     "                       directory)\n"
+    "  -R, --recursive      a directory FILE: its subdirectories too\n"
     "  --help               this text\n"
     "  --version            podpilot's version\n"
     "\n"
@@ -124,6 +129,8 @@ struct cli {
     size_t n_files;
     const char *commands_file;
     bool headless, speed_set;
+    bool recursive;  /* -R: directories' subdirectories too */
+    bool from_stdin; /* a FILE is "-": the manifests come on standard input */
     const char *theme;
     const char *record_dir; /* --record-dir: where r writes; the current directory by default */
 };
@@ -142,6 +149,8 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             return 0;
         } else if (strcmp(a, "--headless") == 0) {
             c->headless = true;
+        } else if (strcmp(a, "-R") == 0 || strcmp(a, "--recursive") == 0) {
+            c->recursive = true;
         } else if (flag_is(a, "--duration")) {
             const char *v = value_of(argc, argv, &i);
             int64_t d; /* seconds, as command times: 90, 90s, 5m */
@@ -207,10 +216,14 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             c->record_dir = v;
         } else if (a[0] == '-' && a[1] != '\0') {
             static const char *const known[] = {
-                "--headless", "--duration", "--speed", "--theme",   "--seed",       "--load",
-                "--commands", "--record",   "--help",  "--version", "--record-dir", NULL};
+                "--headless",   "--duration",  "--speed",  "--theme", "--seed",
+                "--load",       "--commands",  "--record", "--help",  "--version",
+                "--record-dir", "--recursive", NULL};
             return cli_unknown(prog, a, known);
         } else {
+            if (strcmp(a, "-") == 0 && c->from_stdin)
+                return cli_fail(prog, "-: standard input can be read once");
+            c->from_stdin |= strcmp(a, "-") == 0;
             c->files[c->n_files++] = a;
         }
     }
@@ -229,7 +242,7 @@ static int run(const struct cli *c) {
     if (c->n_files == 0)
         sources_add_text(&src, "(built-in demo)", demo_manifests, demo_manifests_len);
     for (size_t i = 0; i < c->n_files; i++)
-        if (sources_add_file(&src, c->files[i], &err) != PP_OK) {
+        if (sources_add_path(&src, c->files[i], c->recursive, &err) != PP_OK) {
             print_error(&err);
             sources_free(&src);
             return 1;
@@ -277,7 +290,7 @@ static int run(const struct cli *c) {
     } else if (rc == 0) {
         struct headless_options opt = c->opt;
         opt.commands = c->commands_file ? &cmds : NULL;
-        opt.read_stdin = true;
+        opt.read_stdin = !c->from_stdin; /* "-" took it: commands only from --commands */
         if (opt.record_path)
             opt.header = header = build_header(&src, &set);
         headless_catch_signals();

@@ -370,7 +370,7 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
     struct sources src = {0};
     struct pp_error err = {0};
     for (size_t i = 0; i < c->n_with; i++)
-        if (sources_add_file(&src, c->with[i], &err) != PP_OK) {
+        if (sources_add_path(&src, c->with[i], false, &err) != PP_OK) {
             char msg[1200];
             pp_error_format(&err, msg, sizeof(msg));
             fprintf(stderr, "podpilot replay: %s\n", msg);

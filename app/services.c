@@ -62,7 +62,7 @@ int services_main(int argc, char **argv) {
         } else if (a[0] == '-' && a[1] != '\0') {
             static const char *const known[] = {"-o", "--output", "--help", NULL};
             rc = cli_unknown(prog, a, known);
-        } else if (sources_add_file(&src, a, &err) != PP_OK) {
+        } else if (sources_add_path(&src, a, true, &err) != PP_OK) {
             char msg[1200];
             pp_error_format(&err, msg, sizeof(msg));
             fprintf(stderr, "podpilot: %s\n", msg);

@@ -59,20 +59,15 @@ static enum pp_status check_keys(struct doc *d, const yaml_node_t *n, int depth,
     return PP_OK;
 }
 
-static enum pp_status add_doc(struct manifest *m, yaml_document_t *y, const char *file,
-                              struct pp_error *err) {
+/* One object: a mapping with apiVersion and kind, at node root of y. */
+static enum pp_status add_object(struct manifest *m, const yaml_document_t *y, yaml_node_t *root,
+                                 const char *file, struct pp_error *err) {
     if (m->n == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 16;
         m->docs = xrealloc(m->docs, m->cap * sizeof(*m->docs));
     }
-    struct doc *d = &m->docs[m->n];
-    *d = (struct doc){.yd = {.y = *y, .file = file}};
-    d->yd.root = yaml_document_get_root_node(&d->yd.y);
-    if (!d->yd.root || ydoc_is_null(d->yd.root)) {
-        yaml_document_delete(&d->yd.y);
-        return PP_OK; /* an empty document between two "---" */
-    }
-    m->n++;
+    struct doc *d = &m->docs[m->n++];
+    *d = (struct doc){.yd = {.y = *y, .file = file, .root = root}};
     if (d->yd.root->type != YAML_MAPPING_NODE)
         return ydoc_fail(err, &d->yd, d->yd.root, "", "expected a Kubernetes object (a mapping)");
     enum pp_status s = check_keys(d, d->yd.root, 0, err);
@@ -91,12 +86,51 @@ static enum pp_status add_doc(struct manifest *m, yaml_document_t *y, const char
     return PP_OK;
 }
 
+/* A parsed document: kept, and its object, or each item of a `kind: List`
+ * (what `kubectl get -o yaml` prints for several objects), added. */
+static enum pp_status add_doc(struct manifest *m, yaml_document_t *y, const char *file,
+                              struct pp_error *err) {
+    yaml_node_t *root = yaml_document_get_root_node(y);
+    if (!root || ydoc_is_null(root)) {
+        yaml_document_delete(y);
+        return PP_OK; /* an empty document between two "---" */
+    }
+    m->yaml = xrealloc(m->yaml, (m->n_yaml + 1) * sizeof(*m->yaml));
+    yaml_document_t *kept = m->yaml[m->n_yaml++] = xmalloc(sizeof(*kept));
+    *kept = *y;
+    root = yaml_document_get_root_node(kept);
+    const struct ydoc yd = {.y = *kept, .file = file, .root = root};
+    const char *kind =
+        root->type == YAML_MAPPING_NODE ? ydoc_scalar(ydoc_get(&yd, root, "kind")) : NULL;
+    if (!kind || strcmp(kind, "List") != 0 || ydoc_get(&yd, root, "spec"))
+        return add_object(m, kept, root, file, err);
+    const yaml_node_t *items = ydoc_get(&yd, root, "items");
+    if (!items || ydoc_is_null(items))
+        return PP_OK; /* an empty List */
+    if (items->type != YAML_SEQUENCE_NODE)
+        return ydoc_fail(err, &yd, items, "items", "expected a list of objects");
+    for (size_t i = 0; i < ydoc_seq_len(items); i++) {
+        const enum pp_status s = add_object(m, kept, ydoc_seq_at(&yd, items, i), file, err);
+        if (s != PP_OK) {
+            char field[160];
+            snprintf(field, sizeof(field), "items[%zu]%s%s", i, err && err->field[0] ? "." : "",
+                     err ? err->field : "");
+            if (err)
+                snprintf(err->field, sizeof(err->field), "%s", field);
+            return s;
+        }
+    }
+    return PP_OK;
+}
+
 static enum pp_status parse(struct manifest *m, const char *file, yaml_parser_t *p,
-                            struct pp_error *err) {
+                            const char *text, size_t len, struct pp_error *err) {
     for (;;) {
         yaml_document_t y;
         if (!yaml_parser_load(p, &y)) {
-            return ydoc_parse_error(err, file, p);
+            ydoc_parse_error(err, file, p);
+            ydoc_explain_tabs(err, text, len);
+            return PP_ERR_PARSE;
         }
         if (!yaml_document_get_root_node(&y)) {
             yaml_document_delete(&y);
@@ -118,7 +152,7 @@ enum pp_status manifest_add_text(struct manifest *m, const char *name, const cha
     yaml_parser_t p;
     yaml_parser_initialize(&p);
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    enum pp_status s = parse(m, keep_name(m, name), &p, err);
+    enum pp_status s = parse(m, keep_name(m, name), &p, text, len, err);
     yaml_parser_delete(&p);
     return s;
 }
@@ -173,8 +207,11 @@ struct manifest *manifest_create(void) {
 void manifest_destroy(struct manifest *m) {
     if (!m)
         return;
-    for (size_t i = 0; i < m->n; i++)
-        yaml_document_delete(&m->docs[i].yd.y);
+    for (size_t i = 0; i < m->n_yaml; i++) {
+        yaml_document_delete(m->yaml[i]);
+        free(m->yaml[i]);
+    }
+    free(m->yaml);
     for (size_t i = 0; i < m->n_files; i++)
         free(m->files[i]);
     for (size_t i = 0; i < m->n_warnings; i++)
@@ -358,7 +395,34 @@ static enum pp_status read_template(struct build *b, struct doc *d, const yaml_n
     return PP_OK;
 }
 
+const char *manifest_owner(const struct doc *d, const char *kind) {
+    const yaml_node_t *refs =
+        ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "metadata"), "ownerReferences");
+    for (size_t i = 0; i < ydoc_seq_len(refs); i++) {
+        const yaml_node_t *r = ydoc_seq_at(&d->yd, refs, i);
+        const char *k = ydoc_scalar(ydoc_get(&d->yd, r, "kind"));
+        if (k && strcmp(k, kind) == 0)
+            return ydoc_scalar(ydoc_get(&d->yd, r, "name"));
+    }
+    return NULL;
+}
+
+bool manifest_has(const struct manifest *m, const char *kind, const char *ns, const char *name) {
+    for (size_t i = 0; i < m->n; i++) {
+        struct doc *o = &m->docs[i];
+        if (strcmp(o->kind, kind) == 0 && o->name && strcmp(o->name, name) == 0 &&
+            strcmp(manifest_namespace(o), ns) == 0)
+            return true;
+    }
+    return false;
+}
+
 enum pp_status manifest_read_deployment(struct build *b, struct doc *d) {
+    /* the predictor's Deployment an InferenceService in these files made:
+     * the InferenceService is read instead (kubectl get isvc,deploy) */
+    const char *isvc = manifest_owner(d, "InferenceService");
+    if (isvc && manifest_has(b->m, "InferenceService", manifest_namespace(d), isvc))
+        return PP_OK;
     const yaml_node_t *spec = NULL;
     struct svc_config *s;
     if (manifest_named_service(b, d, &spec, &s) != PP_OK)

@@ -189,6 +189,43 @@ static enum pp_status hpa_v1_target(struct build *b, struct doc *d, const yaml_n
     return PP_OK;
 }
 
+/* The HPA KServe made for s's InferenceService (RawDeployment): owned by
+ * it, or named as KServe names it (<isvc>-predictor), while s still has
+ * the HPA podpilot generated from the InferenceService. */
+static bool kserve_generated(const struct svc_config *s, const struct doc *d) {
+    if (!s->owner[0] || strcmp(s->scaler_name, s->name) != 0)
+        return false;
+    const char *owner = manifest_owner(d, "InferenceService");
+    return owner ? strcmp(owner, s->owner) == 0 : strcmp(d->name, s->name) == 0;
+}
+
+/* The cluster runs the HPA's own spec; KServe reconciles it back to what
+ * it generates from the InferenceService, so a difference is worth a word. */
+static void differs_from_kserve(struct build *b, struct doc *d, const struct hpa_spec *gen,
+                                const struct hpa_spec *h, const char *isvc) {
+    char what[256] = "";
+    size_t used = 0;
+    if (h->min_replicas != gen->min_replicas)
+        used += (size_t)snprintf(what + used, sizeof(what) - used, ", minReplicas %d (KServe: %d)",
+                                 (int)h->min_replicas, (int)gen->min_replicas);
+    if (h->max_replicas != gen->max_replicas && used < sizeof(what))
+        used += (size_t)snprintf(what + used, sizeof(what) - used, ", maxReplicas %d (KServe: %d)",
+                                 (int)h->max_replicas, (int)gen->max_replicas);
+    const struct hpa_metric_spec *a = &h->metrics[0], *g = &gen->metrics[0];
+    if (used < sizeof(what) &&
+        (h->n_metrics != gen->n_metrics ||
+         (h->n_metrics &&
+          (a->type != g->type || a->target != g->target || a->utilization != g->utilization ||
+           a->milli != g->milli || strcmp(a->name ? a->name : "", g->name ? g->name : "") != 0))))
+        snprintf(what + used, sizeof(what) - used, ", its metrics");
+    if (what[0])
+        manifest_warn(b->m, d, NULL,
+                      "HorizontalPodAutoscaler %s differs from what KServe generates from "
+                      "InferenceService %s%s; the HPA's spec is what the cluster runs and is used, "
+                      "and KServe will reconcile it back",
+                      d->name, isvc, what);
+}
+
 enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
     const bool v1 = strcmp(d->api, "autoscaling/v1") == 0;
     if (!v1 && strcmp(d->api, "autoscaling/v2") != 0 && strcmp(d->api, "autoscaling/v2beta2") != 0)
@@ -248,6 +285,12 @@ enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
         return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
                          "%s is scaled by Knative's KPA (%s); an HPA on it would fight it", name,
                          s->origin);
+    if (s->cls == SVC_HPA && kserve_generated(s, d)) { /* one autoscaler, seen twice */
+        differs_from_kserve(b, d, &s->hpa, &h, s->owner);
+        s->hpa = h;
+        snprintf(s->scaler_name, sizeof(s->scaler_name), "%s", d->name);
+        return PP_OK;
+    }
     if (s->cls == SVC_HPA || s->cls == SVC_LAG)
         return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
                          "%s already has an autoscaler (%s%s%s); two would fight", name,

@@ -20,8 +20,10 @@ struct doc {
 };
 
 struct manifest {
-    struct doc *docs;
+    struct doc *docs; /* one per object: a List's items are docs of their own */
     size_t n, cap;
+    yaml_document_t **yaml; /* what was parsed; docs point into these */
+    size_t n_yaml;
     char **files;
     size_t n_files;
     char **warnings;
@@ -42,6 +44,11 @@ void manifest_warn(struct manifest *m, const struct doc *d, const yaml_node_t *n
                    ...) __attribute__((format(printf, 4, 5)));
 bool manifest_api_group(const char *api, const char *group);
 const char *manifest_namespace(struct doc *d);
+/* The name of d's owner of that kind (metadata.ownerReferences, as the
+ * cluster returns objects), or NULL. */
+const char *manifest_owner(const struct doc *d, const char *kind);
+/* Whether the files hold an object of that kind, name and namespace. */
+bool manifest_has(const struct manifest *m, const char *kind, const char *ns, const char *name);
 void manifest_set_origin(struct svc_config *c, const struct doc *d, const yaml_node_t *n);
 /* A new service for the document's workload; fails on a name taken. */
 enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_node_t *at,

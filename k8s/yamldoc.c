@@ -224,6 +224,22 @@ enum pp_status ydoc_get_quantity(struct pp_error *err, const struct ydoc *d, con
     return PP_OK;
 }
 
+void ydoc_explain_tabs(struct pp_error *err, const char *text, size_t len) {
+    if (!err || err->line < 1)
+        return;
+    size_t at = 0;
+    for (int line = 1; line < err->line && at < len; at++)
+        line += text[at] == '\n';
+    size_t k = at;
+    while (k < len && text[k] == ' ')
+        k++;
+    if (k >= len || text[k] != '\t')
+        return;
+    err->column = (int)(k - at) + 1;
+    snprintf(err->message, sizeof(err->message),
+             "tabs are not allowed for indentation in YAML; indent with spaces");
+}
+
 enum pp_status ydoc_parse_error(struct pp_error *err, const char *file, const yaml_parser_t *p) {
     const struct ydoc tmp = {.file = file};
     ydoc_fail(err, &tmp, NULL, "", "YAML: %s%s%s", p->problem ? p->problem : "error",

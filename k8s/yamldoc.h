@@ -33,6 +33,10 @@ enum pp_status ydoc_fail(struct pp_error *err, const struct ydoc *d, const yaml_
     __attribute__((format(printf, 5, 6)));
 /* libyaml's parse error, at its mark. */
 enum pp_status ydoc_parse_error(struct pp_error *err, const char *file, const yaml_parser_t *p);
+/* When line `line` (1-based) of text is indented with a tab, rewrites
+ * err (from ydoc_parse_error) to say so at the tab's column: libyaml only
+ * says "found character that cannot start any token". */
+void ydoc_explain_tabs(struct pp_error *err, const char *text, size_t len);
 
 /* Typed fields of map: absent leaves *out alone and succeeds. */
 enum pp_status ydoc_want_map(struct pp_error *err, const struct ydoc *d, const yaml_node_t *n,

@@ -83,5 +83,29 @@ check "services: a bad -o exits 2" "[ \$? -eq 2 ]"
 "$bin" services "$tmp/bad.yaml" >/dev/null 2>&1
 check "services: a bad file exits 1" "[ \$? -eq 1 ]"
 
+# FILE as kubectl -f takes it: a directory in name order (-R: deeper), -
+# for standard input (then commands only from --commands).
+mkdir -p "$tmp/dir/sub"
+cp "$data/two-namespaces.yaml" "$tmp/dir/b.yaml"
+cp "$data/kubectl/isvc-with-its-hpa.yaml" "$tmp/dir/a.yml"
+cp "$data/../../examples/seldon-lag.yaml" "$tmp/dir/sub/c.yaml"
+echo 'not a manifest' >"$tmp/dir/notes.txt"
+out=$("$bin" services -o name "$tmp/dir" 2>/dev/null)
+check "a directory: its manifests, its subdirectories with services" \
+    "grep -qx 'ml-prod/sklearn-iris-predictor' <<<\"\$out\" && grep -qx 'default/tfsimple' <<<\"\$out\""
+out=$("$bin" --headless --duration 20 "$tmp/dir" 2>/dev/null); rc=$?
+check "a directory runs, without its subdirectories" \
+    "[ $rc -eq 0 ] && grep -q 'ml-prod/sklearn-iris-predictor' <<<\"\$out\" && ! grep -q tfsimple <<<\"\$out\""
+out=$("$bin" --headless --duration 20 -R "$tmp/dir" 2>/dev/null)
+check "-R: the subdirectories too" "grep -q 'default/tfsimple' <<<\"\$out\""
+mkdir -p "$tmp/empty"
+err=$("$bin" "$tmp/empty" 2>&1); rc=$?
+check "a directory with no manifests exits 1, says so" "[ $rc -eq 1 ] && grep -q 'no .yaml, .yml or .json files' <<<\"\$err\""
+out=$(cat "$data/kubectl/isvc-with-its-hpa.yaml" | "$bin" --headless --duration 20 - 2>"$tmp/err"); rc=$?
+check "- reads the manifests from standard input" \
+    "[ $rc -eq 0 ] && grep -q 'ml-prod/sklearn-iris-predictor' <<<\"\$out\" && grep -q '^podpilot: warning: (stdin):104: HorizontalPodAutoscaler' '$tmp/err'"
+"$bin" - - </dev/null >/dev/null 2>&1
+check "- twice exits 2" "[ \$? -eq 2 ]"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -358,6 +358,65 @@ static void test_names_across_namespaces(void **state) {
     svc_set_fini(&set);
 }
 
+/* What kubectl prints: a List (YAML or JSON) with status and
+ * managedFields; an InferenceService with the Deployment and HPA KServe
+ * made for it; tabs told as tabs. */
+static void test_objects_as_kubectl_prints_them(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    /* JSON, as kubectl get -o json prints a List */
+    assert_int_equal(
+        build("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"metadata\": {\"resourceVersion\": "
+              "\"\"},"
+              " \"items\": [{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\":"
+              " {\"name\": \"a\", \"uid\": \"x\", \"managedFields\": [{\"manager\": \"kubectl\"}]},"
+              " \"spec\": {\"replicas\": 3}, \"status\": {\"replicas\": 3}}]}\n",
+              &set, &err),
+        PP_OK);
+    assert_int_equal(set.n, 1);
+    assert_string_equal(set.svcs[0].name, "a");
+    assert_int_equal(set.svcs[0].replicas, 3);
+    svc_set_fini(&set);
+    /* a bad item is named by its index, at its line */
+    assert_int_not_equal(build("apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n"
+                               "  kind: Deployment\n  metadata: {name: a}\n- kind: Deployment\n",
+                               &set, &err),
+                         PP_OK);
+    char msg[1200];
+    pp_error_format(&err, msg, sizeof(msg));
+    assert_string_equal(msg, "t.yaml:7:3: items[1].apiVersion: not set");
+    svc_set_fini(&set);
+    /* tabs: said as such, at the tab */
+    assert_int_not_equal(
+        build("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  \tname: a\n", &set, &err),
+        PP_OK);
+    pp_error_format(&err, msg, sizeof(msg));
+    assert_string_equal(msg, "t.yaml:4:3: tabs are not allowed for indentation in YAML; indent "
+                             "with spaces");
+    svc_set_fini(&set);
+    /* the InferenceService, its Deployment and its HPA: one service, the
+     * HPA's spec, a warning that it differs */
+    char path[512];
+    snprintf(path, sizeof(path), "%s/kubectl/isvc-with-its-hpa.yaml", DATA_DIR);
+    struct manifest *m = manifest_create();
+    svc_set_init(&set);
+    assert_int_equal(manifest_add_file(m, path, &err), PP_OK);
+    if (manifest_build(m, &set, &err) != PP_OK)
+        fail_msg("%s: %s", err.field, err.message);
+    assert_int_equal(set.n, 1);
+    const struct svc_config *c = &set.svcs[0];
+    assert_string_equal(c->namespace_, "ml-prod");
+    assert_string_equal(c->owner, "sklearn-iris");
+    assert_int_equal(c->cls, SVC_HPA);
+    assert_int_equal(c->hpa.max_replicas, 4);
+    const char *const *w;
+    assert_int_equal(manifest_warnings(m, &w), 1);
+    assert_non_null(strstr(w[0], "maxReplicas 4 (KServe: 10)"));
+    manifest_destroy(m);
+    svc_set_fini(&set);
+}
+
 /* Every YAML block of ../shared/seeds, copied verbatim into tests/data/seeds. */
 static void test_every_seed_manifest_is_read(void **state) {
     (void)state;
@@ -400,6 +459,7 @@ int main(void) {
         cmocka_unit_test(test_two_autoscalers_on_one_workload_are_refused),
         cmocka_unit_test(test_simulation_sets_pods_seed_and_loads),
         cmocka_unit_test(test_names_across_namespaces),
+        cmocka_unit_test(test_objects_as_kubectl_prints_them),
         cmocka_unit_test(test_every_seed_manifest_is_read),
     };
     return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);

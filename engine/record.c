@@ -762,12 +762,13 @@ int record_next(struct record_reader *r, struct record_tick *out) {
         if (strncmp(line, "{\"command\":", 11) == 0) {
             cJSON *j = cJSON_ParseWithLength(line, len);
             const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "command");
-            if (cJSON_IsString(c)) {
+            const bool is_text = cJSON_IsString(c); /* read before j (and c with it) is freed */
+            if (is_text) {
                 grow((void **)&r->commands, &r->cap_cmd, r->n_cmd + 1, sizeof(*r->commands));
                 r->commands[r->n_cmd++] = xstrdup(c->valuestring);
             }
             cJSON_Delete(j);
-            if (!cJSON_IsString(c))
+            if (!is_text)
                 goto bad;
             continue;
         }

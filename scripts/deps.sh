@@ -3,7 +3,7 @@
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev
-      libcjson-dev libyaml-dev libcmocka-dev tzdata tmux ncurses-term groff-base)
+      libcjson-dev libyaml-dev libcmocka-dev tzdata tmux ncurses-term groff-base valgrind)
 
 missing=()
 for p in "${pkgs[@]}"; do

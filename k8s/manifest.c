@@ -111,14 +111,14 @@ static enum pp_status add_doc(struct manifest *m, yaml_document_t *y, const char
         return ydoc_fail(err, &yd, items, "items", "expected a list of objects");
     for (size_t i = 0; i < ydoc_seq_len(items); i++) {
         const enum pp_status s = add_object(m, kept, ydoc_seq_at(&yd, items, i), file, err);
-        if (s != PP_OK) {
-            char field[160];
-            snprintf(field, sizeof(field), "items[%zu]%s%s", i, err && err->field[0] ? "." : "",
-                     err ? err->field : "");
-            if (err)
-                snprintf(err->field, sizeof(err->field), "%s", field);
-            return s;
+        if (s != PP_OK && err) { /* items[i].field: which item */
+            char field[sizeof(err->field)];
+            snprintf(field, sizeof(field), "items[%zu]%s%.90s", i, err->field[0] ? "." : "",
+                     err->field);
+            memcpy(err->field, field, sizeof(field));
         }
+        if (s != PP_OK)
+            return s;
     }
     return PP_OK;
 }

@@ -86,6 +86,11 @@ enum pp_status commands_read_file(struct svc_set *set, const char *path, struct 
     enum pp_status st = PP_OK;
     while (st == PP_OK && fgets(line, sizeof(line), f)) {
         lineno++;
+        if (!strchr(line, '\n') && !feof(f)) { /* fgets stopped at the buffer's end */
+            st = pp_fail(err, PP_ERR_LIMIT, "--commands", "%s:%d: a line longer than %zu bytes",
+                         path, lineno, sizeof(line) - 2);
+            break;
+        }
         struct command cmd;
         int64_t at;
         bool empty;

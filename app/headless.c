@@ -63,6 +63,7 @@ void headless_pace(double speed) {
 /* Standard input, read without blocking: complete lines become commands. */
 struct stdin_reader {
     bool open;
+    bool skipping; /* inside a line that was too long: up to its newline, ignored */
     char buf[4096];
     size_t len;
     int line;
@@ -115,13 +116,22 @@ static void stdin_poll(struct stdin_reader *s, struct svc_set *set, struct loop 
         char *start = s->buf, *nl;
         while ((nl = strchr(start, '\n'))) {
             *nl = '\0';
-            stdin_line(s, set, l, sched, start);
+            if (s->skipping) { /* the tail of a line too long: never a command of its own */
+                s->skipping = false;
+                s->line++;
+            } else {
+                stdin_line(s, set, l, sched, start);
+            }
             start = nl + 1;
         }
         s->len = strlen(start);
         memmove(s->buf, start, s->len + 1);
         if (s->len == sizeof(s->buf) - 1) {
-            fprintf(stderr, "podpilot: stdin:%d: line too long, dropped\n", s->line + 1);
+            if (!s->skipping)
+                fprintf(stderr,
+                        "podpilot: stdin:%d: a line longer than %zu bytes; ignored, all of it\n",
+                        s->line + 1, sizeof(s->buf) - 2);
+            s->skipping = true;
             s->len = 0;
         }
     }

@@ -107,5 +107,15 @@ check "- reads the manifests from standard input" \
 "$bin" - - </dev/null >/dev/null 2>&1
 check "- twice exits 2" "[ \$? -eq 2 ]"
 
+# Over-long lines are refused whole, never cut into a command.
+{ printf '# %05000d' 0; printf ' 20 pin flowers-sample 5\n20 pin flowers-sample 2\n'; } >"$tmp/long-stdin"
+out=$("$bin" --headless --duration 60 <"$tmp/long-stdin" 2>"$tmp/err")
+check "stdin: a line too long is ignored, all of it; the next one runs" \
+    "grep -q 'stdin:1: a line longer than 4094 bytes; ignored, all of it' '$tmp/err' && grep -q '\"override\":\"pinned 2\"' <<<\"\$out\" && ! grep -q 'pinned 5' <<<\"\$out\""
+{ printf '# %01100d' 0; printf ' 20 pin flowers-sample 5\n'; } >"$tmp/long-cmds"
+err=$("$bin" --headless --commands "$tmp/long-cmds" 2>&1 >/dev/null); rc=$?
+check "--commands: a line too long is refused, naming the limit" \
+    "[ $rc -eq 1 ] && grep -q 'long-cmds:1: a line longer than 1022 bytes' <<<\"\$err\""
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

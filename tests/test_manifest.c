@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/loads.h"
@@ -417,6 +418,37 @@ static void test_objects_as_kubectl_prints_them(void **state) {
     svc_set_fini(&set);
 }
 
+/* From the fuzzing audit: aliases are refused (a billion laughs of 1 KB
+ * ran for minutes), and a big mapping's duplicate key is found by sorting. */
+static void test_aliases_refused_and_many_keys(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err;
+    assert_int_not_equal(build("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+                               "  labels: &l {a: b}\n  annotations: *l\n",
+                               &set, &err),
+                         PP_OK);
+    char msg[1200];
+    pp_error_format(&err, msg, sizeof(msg));
+    assert_string_equal(msg, "t.yaml:5:11: YAML aliases (*name) are not read in manifests; this "
+                             "node (&anchor) is used again");
+    svc_set_fini(&set);
+    const size_t n = 50000;
+    const size_t size = n * 16 + 200;
+    char *text = xmalloc(size);
+    size_t used = (size_t)snprintf(text, size,
+                                   "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+                                   "  name: d\n  labels:\n");
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(text + used, size - used, "    k%zu: v\n", i);
+    snprintf(text + used, size - used, "    k7: again\n");
+    assert_int_not_equal(build(text, &set, &err), PP_OK);
+    pp_error_format(&err, msg, sizeof(msg));
+    assert_string_equal(msg, "t.yaml:50006:5: k7: mapping key \"k7\" already defined at line 13");
+    free(text);
+    svc_set_fini(&set);
+}
+
 /* Every YAML block of ../shared/seeds, copied verbatim into tests/data/seeds. */
 static void test_every_seed_manifest_is_read(void **state) {
     (void)state;
@@ -460,6 +492,7 @@ int main(void) {
         cmocka_unit_test(test_simulation_sets_pods_seed_and_loads),
         cmocka_unit_test(test_names_across_namespaces),
         cmocka_unit_test(test_objects_as_kubectl_prints_them),
+        cmocka_unit_test(test_aliases_refused_and_many_keys),
         cmocka_unit_test(test_every_seed_manifest_is_read),
     };
     return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);

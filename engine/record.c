@@ -47,12 +47,20 @@ static bool write_all(struct record_writer *w, const char *p, size_t n) {
 
 struct record_writer *record_create(const char *path, const cJSON *header, pp_time start,
                                     size_t n_services, struct pp_error *err) {
-    const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* a regular file only: --record /dev/null as root must not chmod the
+     * device, and a FIFO would block the open */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        pp_fail(err, PP_ERR_IO, "--record", "%s: not a regular file; a recording is written to one",
+                path);
+        return NULL;
+    }
+    const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
     if (fd < 0) {
         pp_fail(err, PP_ERR_IO, "--record", "%s: %s", path, strerror(errno));
         return NULL;
     }
-    if (fchmod(fd, 0600) != 0) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fchmod(fd, 0600) != 0) {
         pp_fail(err, PP_ERR_IO, "--record", "%s: %s", path, strerror(errno));
         close(fd);
         return NULL;

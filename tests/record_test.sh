@@ -26,6 +26,10 @@ for ex in "$examples"/*.yaml; do
     check "$name: replay prints every line the session printed" \
         "[ -s \"$tmp/$name.out\" ] && cmp -s \"$tmp/$name.out\" \"$tmp/$name.replay\""
 done
+mode=$(stat -c %a /dev/null)
+"$bin" --headless --duration 5 --record /dev/null >/dev/null 2>"$tmp/devnull.err"; rc=$?
+check "--record on a device: refused, the device untouched" \
+    "[ $rc -eq 1 ] && grep -q '/dev/null: not a regular file' '$tmp/devnull.err' && [ \"\$(stat -c %a /dev/null)\" = '$mode' ]"
 check "recordings are private (0600)" "[ \"\$(stat -c %a \"$tmp/flowers-sample.rec\")\" = 600 ]"
 check "the header says the format and what ran" \
     "head -1 \"$tmp/flowers-sample.rec\" | grep -q '^{\"podpilot_recording\":2,.*\"sources\":\[{\"name\":.*\"services\":\[{\"name\":\"flowers-sample-predictor\"'"

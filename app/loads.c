@@ -27,9 +27,17 @@ static enum pp_status read_trace(struct svc_set *set, const char *path, struct l
         if (!*p || *p == '#' || (lineno == 1 && isalpha((unsigned char)*p)))
             continue;
         double t, r;
-        if (sscanf(p, "%lf,%lf", &t, &r) != 2 || t < 0 || r < 0 || (n && t <= pts[n - 1].at_s)) {
+        if (sscanf(p, "%lf,%lf", &t, &r) != 2 || !(t >= 0) || !(r >= 0) ||
+            (n && t <= pts[n - 1].at_s)) { /* NaN fails every comparison */
             st = pp_fail(err, PP_ERR_PARSE, "--trace",
                          "%s:%d: expected \"seconds,rps\" with seconds increasing", path, lineno);
+            break;
+        }
+        if (t > LOAD_MAX_SECONDS || r > LOAD_MAX_RATE) {
+            st = pp_fail(err, PP_ERR_LIMIT, "--trace",
+                         "%s:%d: the simulated cluster takes times up to %d s and rates up to "
+                         "%.0f requests per second",
+                         path, lineno, LOAD_MAX_SECONDS, LOAD_MAX_RATE);
             break;
         }
         if (n == cap) {
@@ -54,6 +62,17 @@ static enum pp_status parse_flags(struct svc_set *set, const char *text, const c
     struct hey_args a;
     if (hey_parse(text, false, &a, err) != PP_OK)
         return PP_ERR_PARSE;
+    if (a.c > LOAD_MAX_WORKERS)
+        return pp_fail(err, PP_ERR_LIMIT, "-c",
+                       "the simulated cluster runs at most %d workers, "
+                       "got %d",
+                       LOAD_MAX_WORKERS, (int)a.c);
+    if (!(a.q >= 0)) /* NaN */
+        return pp_fail(err, PP_ERR_INVALID, "-q", "expected requests per second, 0 or more");
+    if (a.rate > LOAD_MAX_RATE || a.q > LOAD_MAX_RATE)
+        return pp_fail(err, PP_ERR_LIMIT, a.rate > LOAD_MAX_RATE ? "--rate" : "-q",
+                       "the simulated cluster takes at most %.0f requests per second",
+                       LOAD_MAX_RATE);
     *l = (struct load_spec){.start = a.after,
                             .duration = a.z,
                             .requests = a.z ? 0 : a.n,

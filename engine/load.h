@@ -12,6 +12,12 @@ enum load_kind {
     LOAD_TRACE,   /* open loop, Poisson at a rate that follows seconds,rps points */
 };
 
+/* What one simulated load may ask: past these the simulation's memory or
+ * time would grow without bound (hey -c 2147483647 asked for 64 GB). */
+#define LOAD_MAX_WORKERS 10000
+#define LOAD_MAX_RATE 100000.0       /* requests per second, --rate and a trace's */
+#define LOAD_MAX_SECONDS (86400 * 7) /* a trace's times, as --duration's cap */
+
 struct load_trace_point {
     double at_s;
     double rps;

@@ -117,5 +117,18 @@ err=$("$bin" --headless --commands "$tmp/long-cmds" 2>&1 >/dev/null); rc=$?
 check "--commands: a line too long is refused, naming the limit" \
     "[ $rc -eq 1 ] && grep -q 'long-cmds:1: a line longer than 1022 bytes' <<<\"\$err\""
 
+# Loads the simulated cluster cannot represent are refused, naming the limit
+# (hey -c 2147483647 asked for 64 GB; a trace of 1e9 rps never ended).
+err=$("$bin" --headless --load 'flowers-sample: -z 10s -c 2147483647' 2>&1); rc=$?
+check "-c past the simulation's limit exits 2, says the limit" \
+    "[ $rc -eq 2 ] && grep -q -- '-c: the simulated cluster runs at most 10000 workers' <<<\"\$err\""
+err=$("$bin" --headless --load 'flowers-sample: -z 10s --rate 1e12' 2>&1); rc=$?
+check "--rate past the limit exits 2" "[ $rc -eq 2 ] && grep -q 'at most 100000 requests per second' <<<\"\$err\""
+printf '0,1\n10,1e9\n' >"$tmp/trace.csv"
+err=$("$bin" --headless --load "flowers-sample: --trace $tmp/trace.csv" 2>&1); rc=$?
+check "a trace past the limit names its line" "[ $rc -eq 2 ] && grep -q 'trace.csv:2: the simulated cluster takes' <<<\"\$err\""
+err=$("$bin" --headless --load 'flowers-sample: -z 10s -q NaN' 2>&1); rc=$?
+check "-q NaN is not a number we act on" "[ $rc -eq 2 ] && grep -q -- '-q: expected requests per second' <<<\"\$err\""
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

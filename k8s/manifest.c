@@ -324,6 +324,14 @@ void manifest_set_origin(struct svc_config *c, const struct doc *d, const yaml_n
 
 enum pp_status manifest_add_service(struct build *b, struct doc *d, const yaml_node_t *at,
                                     const char *name, struct svc_config **out) {
+    /* never cut: two long names would become one service */
+    if (strlen(name) >= SVC_NAME_MAX)
+        return ydoc_fail(b->err, &d->yd, at, "metadata.name",
+                         "%zu characters; podpilot reads names of up to %d (Kubernetes: 253)",
+                         strlen(name), SVC_NAME_MAX - 1);
+    if (strlen(manifest_namespace(d)) > 63)
+        return ydoc_fail(b->err, &d->yd, at, "metadata.namespace",
+                         "longer than 63 characters (a Kubernetes namespace is a DNS label)");
     struct svc_config *c = svc_set_find(b->set, manifest_namespace(d), name);
     if (c)
         return ydoc_fail(b->err, &d->yd, at, "metadata.name",

@@ -447,6 +447,14 @@ static void test_aliases_refused_and_many_keys(void **state) {
     assert_string_equal(msg, "t.yaml:50006:5: k7: mapping key \"k7\" already defined at line 13");
     free(text);
     svc_set_fini(&set);
+    /* a name longer than the set holds is refused, never cut into another's */
+    char longname[400];
+    snprintf(longname, sizeof(longname),
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %0170d}\n", 0);
+    assert_int_not_equal(build(longname, &set, &err), PP_OK);
+    assert_string_equal(err.field, "metadata.name");
+    assert_non_null(strstr(err.message, "170 characters; podpilot reads names of up to 159"));
+    svc_set_fini(&set);
 }
 
 /* Every YAML block of ../shared/seeds, copied verbatim into tests/data/seeds. */

@@ -42,7 +42,10 @@ enum pp_status manifest_read_cron(struct build *b, struct doc *d) {
             return PP_ERR_INVALID;
     }
     const yaml_node_t *ex = ydoc_get(&d->yd, spec, "excludeDates");
-    for (size_t i = 0; i < ydoc_seq_len(ex) && i < SVC_MAX_EXCLUDES; i++)
+    if (ydoc_seq_len(ex) > SVC_MAX_EXCLUDES)
+        return ydoc_fail(b->err, &d->yd, ex, "spec.excludeDates", "at most %d dates are read",
+                         SVC_MAX_EXCLUDES);
+    for (size_t i = 0; i < ydoc_seq_len(ex); i++)
         c.excludes[c.spec.n_exclude_dates++] = ydoc_scalar(ydoc_seq_at(&d->yd, ex, i));
     struct cron_spec check = c.spec;
     check.jobs = c.jobs;

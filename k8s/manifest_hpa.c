@@ -146,7 +146,11 @@ static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_
                              e.message);
     }
     const yaml_node_t *pol = ydoc_get(&d->yd, n, "policies");
-    for (size_t i = 0; i < ydoc_seq_len(pol) && i < HPA_MAX_POLICIES; i++) {
+    if (ydoc_seq_len(pol) > HPA_MAX_POLICIES) {
+        snprintf(f, sizeof(f), "%s.policies", path);
+        return ydoc_fail(b->err, &d->yd, pol, f, "at most %d policies are read", HPA_MAX_POLICIES);
+    }
+    for (size_t i = 0; i < ydoc_seq_len(pol); i++) {
         const yaml_node_t *p = ydoc_seq_at(&d->yd, pol, i);
         struct hpa_policy *hp = &r->policies[r->n_policies++];
         const char *type = ydoc_scalar(ydoc_get(&d->yd, p, "type"));

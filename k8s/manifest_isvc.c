@@ -43,10 +43,13 @@ static void kv_put_int(struct kvlist *l, const char *key, int64_t v, const yaml_
     kv_put(l, key, text, n);
 }
 
-static void kv_annotations(struct build *b, struct doc *d, const yaml_node_t *ann, struct kvlist *l,
-                           bool drop_min_max) {
+/* The autoscaling.knative.dev annotations; past MAX_KV - 8 (room for the
+ * keys the spec's fields add) refused, never dropped: a 65th could be the
+ * invalid target the webhook would refuse. */
+static enum pp_status kv_annotations(struct build *b, struct doc *d, const yaml_node_t *ann,
+                                     struct kvlist *l, bool drop_min_max) {
     if (!ann || ann->type != YAML_MAPPING_NODE)
-        return;
+        return PP_OK;
     for (yaml_node_pair_t *p = ann->data.mapping.pairs.start; p < ann->data.mapping.pairs.top;
          p++) {
         const char *k = ydoc_scalar(ydoc_child(&d->yd, p->key));
@@ -62,8 +65,12 @@ static void kv_annotations(struct build *b, struct doc *d, const yaml_node_t *an
                           k);
             continue;
         }
+        if (l->n >= MAX_KV - 8)
+            return ydoc_fail(b->err, &d->yd, v, k, "at most %d %s annotations are read", MAX_KV - 8,
+                             KN);
         kv_put(l, k, ydoc_scalar(v), v);
     }
+    return PP_OK;
 }
 
 struct component {
@@ -183,8 +190,9 @@ static enum pp_status knative_component(struct build *b, struct doc *d, struct s
                                         const struct component *c, bool kubeflow) {
     struct kvlist l = {.n = 0};
     const yaml_node_t *meta = ydoc_get(&d->yd, d->yd.root, "metadata");
-    kv_annotations(b, d, ydoc_get(&d->yd, meta, "annotations"), &l, !kubeflow);
-    kv_annotations(b, d, ydoc_get(&d->yd, c->node, "annotations"), &l, !kubeflow);
+    if (kv_annotations(b, d, ydoc_get(&d->yd, meta, "annotations"), &l, !kubeflow) != PP_OK ||
+        kv_annotations(b, d, ydoc_get(&d->yd, c->node, "annotations"), &l, !kubeflow) != PP_OK)
+        return PP_ERR_INVALID;
     if (kubeflow) {
         /* KFServing 0.6 wrote camelCase minScale/maxScale */
         if (!pp_kv_get(l.kv, l.n, KN "minScale"))

@@ -130,5 +130,22 @@ check "a trace past the limit names its line" "[ $rc -eq 2 ] && grep -q 'trace.c
 err=$("$bin" --headless --load 'flowers-sample: -z 10s -q NaN' 2>&1); rc=$?
 check "-q NaN is not a number we act on" "[ $rc -eq 2 ] && grep -q -- '-q: expected requests per second' <<<\"\$err\""
 
+# Fixed room is never a silent drop: past it, refused with the limit.
+{ printf 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: f\n  annotations:\n'
+  for i in $(seq 60); do printf '    autoscaling.knative.dev/x%d: "1"\n' "$i"; done
+  printf '    autoscaling.knative.dev/target: "bogus"\nspec:\n  predictor:\n    model:\n      modelFormat: {name: x}\n'; } >"$tmp/ann.yaml"
+err=$("$bin" --headless "$tmp/ann.yaml" 2>&1); rc=$?
+check "the 57th Knative annotation is refused, not dropped" \
+    "[ $rc -eq 1 ] && grep -q 'at most 56 autoscaling.knative.dev/ annotations are read' <<<\"\$err\""
+
+{ printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec: {replicas: 1}\n---\n'
+  printf 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: w}\nspec:\n'
+  printf '  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: w}\n  maxReplicas: 3\n'
+  printf '  behavior:\n    scaleUp:\n      policies:\n'
+  for i in $(seq 9); do printf '        - {type: Pods, value: %d, periodSeconds: 15}\n' "$i"; done; } >"$tmp/pol.yaml"
+err=$("$bin" --headless "$tmp/pol.yaml" 2>&1); rc=$?
+check "the 9th HPA policy is refused, not dropped" \
+    "[ $rc -eq 1 ] && grep -q 'spec.behavior.scaleUp.policies: at most 8 policies are read' <<<\"\$err\""
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

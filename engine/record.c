@@ -435,7 +435,18 @@ struct record_reader *record_open(const char *path, struct pp_error *err) {
         record_reader_close(r);
         return NULL;
     }
-    r->start = (pp_time)strtoll(start->valuestring, NULL, 10);
+    char *end;
+    errno = 0;
+    const long long start_ns = strtoll(start->valuestring, &end, 10);
+    /* engine times add durations of up to a week to it: within 1970..2200 */
+    if (errno || *end || end == start->valuestring || start_ns < 0 ||
+        start_ns > 7258118400LL * PP_NS_PER_SEC) {
+        pp_fail(err, PP_ERR_PARSE, "recording", "%s:1: start_ns: not a time from 1970 to 2200",
+                path);
+        record_reader_close(r);
+        return NULL;
+    }
+    r->start = (pp_time)start_ns;
     r->format = fmt->valueint;
     r->n = (size_t)cJSON_GetArraySize(svcs);
     r->obs = xcalloc(r->n ? r->n : 1, sizeof(*r->obs));

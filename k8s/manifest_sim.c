@@ -157,10 +157,18 @@ enum pp_status manifest_read_sim_globals(struct build *b, struct doc *d) {
         int y, mo, da, h, mi, s;
         char z = 0;
         const char *t = ydoc_scalar(start);
+        static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &da, &h, &mi, &s, &z) != 7 ||
             z != 'Z')
             return ydoc_fail(b->err, &d->yd, start, "start",
                              "expected an RFC 3339 UTC time like 2026-01-05T10:29:00Z");
+        const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (mo < 1 || mo > 12 || da < 1 || da > days[mo - 1] + (mo == 2 && leap) || h > 23 ||
+            mi > 59 || s > 59 || h < 0 || mi < 0 || s < 0)
+            return ydoc_fail(b->err, &d->yd, start, "start", "\"%s\" is not a date and time", t);
+        if (y < 1970 || y > 2200) /* engine time is int64 nanoseconds: up to 2262 */
+            return ydoc_fail(b->err, &d->yd, start, "start",
+                             "the simulated cluster starts between 1970 and 2200, got %d", y);
         struct tz *utc = tz_utc();
         b->set->start = PP_SEC(tz_date(utc, y, mo, da, h, mi, s));
         tz_destroy(utc);
@@ -168,6 +176,9 @@ enum pp_status manifest_read_sim_globals(struct build *b, struct doc *d) {
     if (ydoc_get_duration(b->err, &d->yd, d->yd.root, "duration", "duration", &b->set->duration) !=
         PP_OK)
         return PP_ERR_INVALID;
+    if (b->set->duration > PP_SEC(86400 * 7) || b->set->duration < 0) /* as --duration */
+        return ydoc_fail(b->err, &d->yd, ydoc_get(&d->yd, d->yd.root, "duration"), "duration",
+                         "from 0 to 168h");
     const yaml_node_t *defs = ydoc_get(&d->yd, d->yd.root, "defaults");
     if (defs && (ydoc_want_map(b->err, &d->yd, defs, "defaults") ||
                  pod_model(b, d, defs, "defaults", &b->default_model, &b->default_spec, NULL)))

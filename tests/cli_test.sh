@@ -147,5 +147,14 @@ err=$("$bin" --headless "$tmp/pol.yaml" 2>&1); rc=$?
 check "the 9th HPA policy is refused, not dropped" \
     "[ $rc -eq 1 ] && grep -q 'spec.behavior.scaleUp.policies: at most 8 policies are read' <<<\"\$err\""
 
+# Times from outside are range-checked when read, the field named.
+for bad in "start: 2026-13-45T99:99:99Z|is not a date and time" \
+    "start: 2300-01-01T00:00:00Z|starts between 1970 and 2200" \
+    "duration: 2562047h|duration: from 0 to 168h"; do
+    printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\napiVersion: podpilot.io/v1alpha1\nkind: Simulation\n%s\n' "${bad%%|*}" >"$tmp/time.yaml"
+    err=$("$bin" --headless "$tmp/time.yaml" 2>&1); rc=$?
+    check "Simulation ${bad%%|*}: refused" "[ $rc -eq 1 ] && grep -q '${bad#*|}' <<<\"\$err\""
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

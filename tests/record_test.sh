@@ -41,6 +41,9 @@ check "each tick ends with its observations" \
 # difference still fails.
 v1="$(dirname "$0")/data/format1-flowers-sample-60s.rec"
 check "a format 1 recording replays, exit 0" "'$bin' replay '$v1' >/dev/null 2>&1"
+sed 's/"start_ns":"[0-9]*"/"start_ns":"9223372036854775000"/' "$v1" >"$tmp/big-start.rec"
+check "a start_ns near INT64_MAX is refused, named" \
+    "! '$bin' replay '$tmp/big-start.rec' >/dev/null 2>'$tmp/bs.err' && grep -q 'start_ns: not a time from 1970 to 2200' '$tmp/bs.err'"
 sed 's/"panic_mode":true,"recommended":\([0-9]*\),"desired":\([0-9]*\),"actual":8/"panic_mode":true,"recommended":\1,"desired":\2,"actual":7/' "$v1" >"$tmp/v1-changed.rec"
 check "format 1: another field that differs still fails" \
     "! cmp -s '$v1' '$tmp/v1-changed.rec' && ! '$bin' replay '$tmp/v1-changed.rec' >/dev/null 2>'$tmp/v1.err' && grep -q 'differs from the recording' '$tmp/v1.err'"

@@ -200,7 +200,7 @@ static void footer(struct tui *t) {
             [P_FILTER] = "/",       [P_COMMAND] = ":",     [P_VERB] = "",
             [P_CONFIRM_PAUSE] = "", [P_CONFIRM_QUIT] = "",
         };
-        char line[512];
+        char line[sizeof(t->message) + 64];
         if (t->prompt == P_CONFIRM_PAUSE || t->prompt == P_CONFIRM_QUIT)
             snprintf(line, sizeof(line), "%s", t->message);
         else
@@ -225,9 +225,9 @@ static void footer(struct tui *t) {
         }
         return;
     }
-    if (t->message[0]) { /* in full: up to 4 lines, growing upwards */
-        size_t lens[4];
-        const size_t n = tui_wrap(t->message, COLS, COLS - 2, lens, 4);
+    if (t->message[0]) { /* in full: up to 6 lines, growing upwards */
+        size_t lens[6];
+        const size_t n = tui_wrap(t->message, COLS, COLS - 2, lens, 6);
         const char *p = t->message;
         for (size_t i = 0; i < n; i++) {
             const int row = y - (int)(n - 1 - i);

@@ -68,7 +68,7 @@ struct tui {
     struct layout_needs names;
     bool names_known;
     char only_ns[160]; /* the one namespace; "" when there are several */
-    char message[300];
+    char message[640]; /* the status line: six lines at 80 columns, whole */
     bool message_error;
     bool frozen;
     enum sort_kind sort;

@@ -224,8 +224,52 @@ static const char *keep_name(struct manifest *m, const char *name) {
     return m->files[m->n_files++] = xstrdup(name);
 }
 
+#define MANIFEST_MAX_BYTES (64u << 20) /* a cluster's worth of objects, and then some */
+#define MANIFEST_MAX_DEPTH 256         /* flow collections inside each other */
+
+/* libyaml hangs on 100,000 nested flow levels ([[[[...): before it runs,
+ * the deepest nesting of [ and { outside quotes and comments. */
+static bool too_deep(const char *text, size_t len, size_t *line) {
+    int depth = 0;
+    char quote = 0;
+    *line = 1;
+    for (size_t i = 0; i < len; i++) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++*line;
+            if (quote == '#')
+                quote = 0;
+        } else if (quote) {
+            if (c == quote && quote != '#' && !(quote == '"' && i && text[i - 1] == '\\'))
+                quote = 0;
+        } else if (c == '"' || c == '\'' ||
+                   (c == '#' && (i == 0 || isspace((unsigned char)text[i - 1])))) {
+            quote = c;
+        } else if (c == '[' || c == '{') {
+            if (++depth > MANIFEST_MAX_DEPTH)
+                return true;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return false;
+}
+
 enum pp_status manifest_add_text(struct manifest *m, const char *name, const char *text, size_t len,
                                  struct pp_error *err) {
+    size_t line;
+    if (len > MANIFEST_MAX_BYTES)
+        return pp_fail(err, PP_ERR_LIMIT, "", "%s: %zu bytes; manifests of up to %u MiB are read",
+                       name, len, MANIFEST_MAX_BYTES >> 20);
+    if (too_deep(text, len, &line)) {
+        pp_fail(err, PP_ERR_PARSE, "", "flow collections ([ ], { }) nested deeper than %d levels",
+                MANIFEST_MAX_DEPTH);
+        if (err) {
+            snprintf(err->file, sizeof(err->file), "%s", name);
+            err->line = (int)line;
+        }
+        return PP_ERR_PARSE;
+    }
     yaml_parser_t p;
     yaml_parser_initialize(&p);
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);

@@ -242,8 +242,11 @@ void ydoc_explain_tabs(struct pp_error *err, const char *text, size_t len) {
 
 enum pp_status ydoc_parse_error(struct pp_error *err, const char *file, const yaml_parser_t *p) {
     const struct ydoc tmp = {.file = file};
-    ydoc_fail(err, &tmp, NULL, "", "YAML: %s%s%s", p->problem ? p->problem : "error",
-              p->context ? " " : "", p->context ? p->context : "");
+    if (p->error == YAML_MEMORY_ERROR)
+        ydoc_fail(err, &tmp, NULL, "", "YAML: out of memory reading it (too large or too deep)");
+    else
+        ydoc_fail(err, &tmp, NULL, "", "YAML: %s%s%s", p->problem ? p->problem : "error",
+                  p->context ? " " : "", p->context ? p->context : "");
     if (err) {
         err->line = (int)p->problem_mark.line + 1;
         err->column = (int)p->problem_mark.column + 1;

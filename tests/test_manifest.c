@@ -447,6 +447,26 @@ static void test_aliases_refused_and_many_keys(void **state) {
     assert_string_equal(msg, "t.yaml:50006:5: k7: mapping key \"k7\" already defined at line 13");
     free(text);
     svc_set_fini(&set);
+    /* flow collections 100,000 deep hang libyaml: refused before it runs;
+     * brackets inside quotes and comments do not count */
+    const size_t deep = 100000;
+    char *nest = xmalloc(2 * deep + 8);
+    memcpy(nest, "a: ", 3);
+    memset(nest + 3, '[', deep);
+    memset(nest + 3 + deep, ']', deep);
+    nest[3 + 2 * deep] = '\0';
+    assert_int_not_equal(build(nest, &set, &err), PP_OK);
+    assert_string_equal(err.message, "flow collections ([ ], { }) nested deeper than 256 levels");
+    free(nest);
+    svc_set_fini(&set);
+    char quoted[2048];
+    snprintf(quoted, sizeof(quoted),
+             "apiVersion: apps/v1 # [[[[\nkind: Deployment\nmetadata:\n  name: d\n"
+             "  annotations: {a: \"%0300d\"}\n",
+             0);
+    memset(strchr(quoted, '"') + 1, '[', 300);
+    assert_int_equal(build(quoted, &set, &err), PP_OK);
+    svc_set_fini(&set);
     /* a name longer than the set holds is refused, never cut into another's */
     char longname[400];
     snprintf(longname, sizeof(longname),

@@ -23,14 +23,6 @@ static const char usage[] =
     "\n"
     "Exit status: 0 done, 1 a file was refused, 2 a bad command line.\n";
 
-static const char *upper(const char *s, char *buf, size_t size) {
-    size_t k = 0;
-    for (; s[k] && k + 1 < size; k++)
-        buf[k] = (char)(s[k] >= 'a' && s[k] <= 'z' ? s[k] - 'a' + 'A' : s[k]);
-    buf[k] = '\0';
-    return buf;
-}
-
 /* -o VALUE, -oVALUE, -o=VALUE, --output VALUE, --output=VALUE; NULL when
  * a is not the flag. */
 static const char *output_flag(int argc, char **argv, int *i) {
@@ -79,13 +71,11 @@ int services_main(int argc, char **argv) {
         printf("%-20s %-40s %-5s %-24s %s\n", "NAMESPACE", "NAME", "CLASS", "OWNER", "FROM");
     for (size_t i = 0; rc == 0 && i < set.n; i++) {
         const struct svc_config *c = &set.svcs[i];
-        char cls[8];
         if (names_only)
             printf("%s/%s\n", c->namespace_, c->name);
         else
-            printf("%-20s %-40s %-5s %-24s %s\n", c->namespace_, c->name,
-                   upper(svc_class_name(c->cls), cls, sizeof(cls)), c->owner[0] ? c->owner : "-",
-                   c->origin);
+            printf("%-20s %-40s %-5s %-24s %s\n", c->namespace_, c->name, svc_class_label(c->cls),
+                   c->owner[0] ? c->owner : "-", c->origin);
     }
     svc_set_fini(&set);
     sources_free(&src);

@@ -165,6 +165,11 @@ const struct load_trace_point *svc_set_trace(struct svc_set *set, const struct l
     return copy;
 }
 
+const char *svc_class_label(enum svc_class c) {
+    static const char *const labels[] = {"KPA", "HPA", "LAG", "CRON", "-"};
+    return (unsigned)c < sizeof(labels) / sizeof(*labels) ? labels[c] : "?";
+}
+
 const char *svc_class_name(enum svc_class c) {
     switch (c) {
     case SVC_KPA:

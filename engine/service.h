@@ -112,5 +112,7 @@ const struct load_trace_point *svc_set_trace(struct svc_set *set, const struct l
                                              size_t n);
 
 const char *svc_class_name(enum svc_class c); /* "kpa", "hpa", "lag", "cron" */
+/* As a column shows it: "KPA", "HPA", "LAG", "CRON", "-" (none). */
+const char *svc_class_label(enum svc_class c);
 
 #endif

@@ -124,11 +124,6 @@ void tui_fill_line(int y, attr_t a) {
     attroff(a);
 }
 
-const char *tui_class_name(enum svc_class c) {
-    static const char *const names[] = {"KPA", "HPA", "LAG", "CRON", "-"};
-    return names[c];
-}
-
 void tui_fmt_value(double v, char *buf, size_t size) {
     if (isnan(v))
         snprintf(buf, size, "-");

@@ -134,7 +134,7 @@ static bool filter_match(struct tui *t, const struct loop_view *v) {
         snprintf(t->filter_compiled, sizeof(t->filter_compiled), "%s", t->filter);
     }
     char subject[320];
-    snprintf(subject, sizeof(subject), "%s %s", v->service, tui_class_name(v->cls));
+    snprintf(subject, sizeof(subject), "%s %s", v->service, svc_class_label(v->cls));
     if (t->filter_ok)
         return regexec(&t->filter_re, subject, 0, NULL, 0) == 0;
     const size_t n = strlen(t->filter);
@@ -176,7 +176,7 @@ const struct loop_view *tui_selected(const struct tui *t) {
 static void tui_start(struct tui *t, struct runner *r, const struct tui_options *opt) {
     *t = (struct tui){.runner = r, .opt = opt, .span_s = 300, .last_t = -1, .focus = SIZE_MAX};
     tui_colours(t);
-    t->chart_buf = xcalloc(8, 1000 * 3 + 1);
+    t->chart_buf = xcalloc(CHART_ROWS, CHART_CELLS * 3 + 1);
     take_snapshot(t);
     if (opt->n_notes) /* the files' warnings: the event log keeps them */
         tui_say(t, true, "%zu warning%s reading the files (l lists them): %s", opt->n_notes,
@@ -337,7 +337,7 @@ int tui_bench(struct runner *r, const struct tui_options *opt, int cols, int lin
     tui_draw(&t);
     out->idle_bytes = written(f) - b0;
     out->console_bytes = t.n * (sizeof(*t.hist) + sizeof(*t.marked) + sizeof(*t.rows)) +
-                         8 * (1000 * 3 + 1) + sizeof(t);
+                         CHART_ROWS * (CHART_CELLS * 3 + 1) + sizeof(t);
     out->frame_ms = frames ? ms / frames : 0;
     out->frame_bytes = frames ? (double)bytes / frames : 0;
     endwin();

@@ -13,7 +13,9 @@
 #include <curses.h>
 #include <regex.h>
 
-#define LINE_HISTORY 32 /* : lines kept for up/down */
+#define LINE_HISTORY 32  /* : lines kept for up/down */
+#define CHART_CELLS 1000 /* chart_buf: rows of up to this many cells, 3 bytes each */
+#define CHART_ROWS 8
 #define MIN_COLS 80
 #define MIN_LINES 24
 
@@ -99,7 +101,6 @@ void tui_put_cols(int y, int x, attr_t a, const char *s, size_t len, int cols);
  * max, the last takes the rest). Returns the number of lines. */
 size_t tui_wrap(const char *s, int first, int cols, size_t *lens, size_t max);
 void tui_fill_line(int y, attr_t a);
-const char *tui_class_name(enum svc_class c);
 /* "-" for NaN, whole numbers from 1,000 on, two decimals below. */
 void tui_fmt_value(double v, char *buf, size_t size);
 /* How long ago second `at` of the run was, as kubectl prints an age

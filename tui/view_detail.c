@@ -14,8 +14,8 @@
 static int chart_block(struct tui *t, int y, const char *label, const struct history *h,
                        enum hist_series series, enum role r, int rows, double ref,
                        const char *ref_label) {
-    const int cols = COLS - 12 < 1000 ? COLS - 12 : 1000; /* chart_buf holds 1,000 cells */
-    static double tail[2 * 1000];                         /* two points per cell */
+    const int cols = COLS - 12 < CHART_CELLS ? COLS - 12 : CHART_CELLS;
+    static double tail[2 * CHART_CELLS]; /* two points per cell */
     /* the whole span, a point per half cell: a second each up to twice the
      * width, the largest of several seconds beyond */
     const size_t k = history_points(h, series, t->span_s, 2 * (size_t)cols, tail);
@@ -96,7 +96,7 @@ void tui_detail(struct tui *t) {
     char line[HPA_TEXT + 128], target[40]; /* a condition's message whole; the screen cuts it */
     tui_fmt_value(v->target, target, sizeof(target));
     snprintf(line, sizeof(line), " %s  %s  %s target %s   span %dm", v->service,
-             tui_class_name(v->cls), v->metric ? v->metric : "", target, t->span_s / 60);
+             svc_class_label(v->cls), v->metric ? v->metric : "", target, t->span_s / 60);
     tui_put(1, 0, tui_role(t, R_TITLE), line);
     const int rows = LINES >= 40 ? 6 : 3;
     int y = 2;

@@ -83,7 +83,7 @@ static void row_text(const struct tui *t, size_t i, struct row *r) {
              v->pinned ? 'P' : ' ', v->paused ? 'Z' : ' ', v->loads_running ? 'L' : ' ');
     snprintf(text[COL_NAMESPACE], sizeof(text[0]), "%.*s", (int)ns_len(v->service), v->service);
     snprintf(text[COL_SERVICE], sizeof(text[0]), "%s", name_of(v->service));
-    snprintf(text[COL_CLASS], sizeof(text[0]), "%s", tui_class_name(v->cls));
+    snprintf(text[COL_CLASS], sizeof(text[0]), "%s", svc_class_label(v->cls));
     char a[40], b[40];
     tui_fmt_value(v->target, a, sizeof(a));
     if (v->metric && v->metric[0]) {

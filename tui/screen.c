@@ -73,9 +73,7 @@ void tui_say(struct tui *t, bool error, const char *fmt, ...) {
 }
 
 void tui_put(int y, int x, attr_t a, const char *s) {
-    attron(a);
-    mvaddstr(y, x, s);
-    attroff(a);
+    tui_put_cols(y, x, a, s, strlen(s), COLS - x); /* cut at the edge: never wrap a row */
 }
 
 /* The bytes of s (at most len) that fill at most cols columns. */

@@ -46,8 +46,12 @@ static void decision(struct jsonl *j, const struct loop_record *r) {
                "\"ready\":%d",
                v->panic_mode ? "true" : "false", v->recommended, v->desired, v->actual, v->ready);
     number(j, "gpu_util", v->gpu_util);
-    if (v->cls == SVC_HPA)
+    if (svc_class_has_hpa(v->cls))
         conditions(j, v->hpa);
+    if (v->cls == SVC_KEDA) {
+        buf_put(&j->b, ",\"keda\":", 8);
+        buf_string(&j->b, v->keda);
+    }
     buf_put(&j->b, ",\"reason\":", 10);
     buf_string(&j->b, v->reason);
     if (v->override[0]) {

@@ -159,8 +159,8 @@ void loop_destroy(struct loop *l) {
 
 /* One scaler's step and what follows from it: the activator path, the
  * actuator through the overrides, its own placement, the decision line. */
-static void run_layer(struct loop *l, size_t svc, const struct layer *ly,
-                      const struct loop_obs *o) {
+static void run_layer(struct loop *l, size_t svc, const struct layer *ly, const struct loop_obs *o,
+                      struct scaler_out *last) {
     struct rt *r = &l->rts[svc];
     struct scaler_out out;
     do {
@@ -179,6 +179,7 @@ static void run_layer(struct loop *l, size_t svc, const struct layer *ly,
         if (out.decided)
             emit_decision(l, svc);
     } while (out.again);
+    *last = out;
 }
 
 static void step(struct loop *l, size_t svc) {
@@ -190,8 +191,15 @@ static void step(struct loop *l, size_t svc) {
     l->so->observe(l->src, svc, needs, l->now, o);
     r->view.gpu_util = o->gpu_util;
     r->view.ready = o->ready;
-    for (size_t k = 0; k < r->n_layers; k++)
-        run_layer(l, svc, &r->layers[k], o);
+    const struct loop_obs *in = o;
+    for (size_t k = 0; k < r->n_layers; k++) {
+        struct scaler_out out;
+        run_layer(l, svc, &r->layers[k], in, &out);
+        if (out.hold)
+            break;
+        if (out.below)
+            in = out.below;
+    }
     const struct loop_record rec = {.kind = LOOP_OBS, .t = elapsed_s(l), .svc = svc, .obs = o};
     l->emit(l->ctx, &rec);
     if (l->so->release)

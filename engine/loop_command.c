@@ -116,8 +116,9 @@ static void apply_command(struct loop *l, const struct command *cmd) {
         r->ov.pinned = true;
         r->ov.pin = cmd->replicas;
         snprintf(msg, sizeof(msg),
-                 "pinned at %d replicas by the operator; the autoscaler keeps deciding",
-                 cmd->replicas);
+                 "pinned at %d replicas by the operator%s; the autoscaler keeps deciding",
+                 cmd->replicas,
+                 r->cfg->cls == SVC_KEDA ? " (as autoscaling.keda.sh/paused-replicas would)" : "");
         break;
     case CMD_UNPIN:
         r->ov.pinned = false;
@@ -130,8 +131,9 @@ static void apply_command(struct loop *l, const struct command *cmd) {
             goto rejected;
         r->ov.paused = true;
         r->ov.hold = r->replicas;
-        snprintf(msg, sizeof(msg), "autoscaling paused at %d replicas by the operator",
-                 r->replicas);
+        snprintf(msg, sizeof(msg), "autoscaling paused at %d replicas by the operator%s",
+                 r->replicas,
+                 r->cfg->cls == SVC_KEDA ? " (as autoscaling.keda.sh/paused would)" : "");
         break;
     case CMD_RESUME:
         ov.paused = false;

@@ -234,6 +234,7 @@ enum pp_status override_build(const struct svc_config *c, const struct override 
     case SVC_KPA:
         return build_kpa(c, ov, &out->kpa, err);
     case SVC_HPA:
+    case SVC_KEDA: /* the HPA KEDA generated: its metrics' targets are the thresholds */
         return build_hpa(c, ov, hpa_min, hpa_max, &out->hpa, err);
     case SVC_LAG:
         return build_lag(c, ov, &out->lag, err);

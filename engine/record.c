@@ -99,7 +99,7 @@ void record_command(struct record_writer *w, double t, const char *text) {
 }
 
 static void obs_hpa(struct buf *b, const struct loop_obs *o, pp_time start) {
-    buf_put(b, ",{\"hpa\":{\"pods\":[", 17);
+    buf_put(b, "\"hpa\":{\"pods\":[", 15);
     for (size_t i = 0; i < o->n_pods; i++) {
         const struct hpa_pod *p = &o->hpa_pods[i];
         buf_printf(b, "%s[%d,%" PRId64 ",%" PRId64 "]", i ? "," : "", p->ready ? 1 : 0,
@@ -131,7 +131,7 @@ static void obs_hpa(struct buf *b, const struct loop_obs *o, pp_time start) {
         }
         buf_put(b, "}", 1);
     }
-    buf_put(b, "]}}", 3);
+    buf_put(b, "]}", 2);
 }
 
 void record_obs(struct record_writer *w, size_t svc, const struct loop_obs *o, pp_time now) {
@@ -151,16 +151,33 @@ void record_obs(struct record_writer *w, size_t svc, const struct loop_obs *o, p
             buf_put(b, ",", 1);
         buf_double(b, v[i]);
     }
+    /* what the scalers read besides the figures: one object, its members
+     * in this order */
+    const bool extra = o->hpa || o->n_lag > 0 || o->keda;
+    if (extra)
+        buf_put(b, ",{", 2);
     if (o->hpa)
         obs_hpa(b, o, w->start);
     if (o->n_lag > 0) {
         /* Ops of the second that ended at `now`, relative to its start. */
         const int64_t base = LOOP_LAG_OP(now / PP_NS_PER_SEC - 1, 0, false);
-        buf_put(b, ",{\"lag\":[", 9);
+        buf_put(b, o->hpa ? ",\"lag\":[" : "\"lag\":[", o->hpa ? 8 : 7);
         for (size_t i = 0; i < o->n_lag; i++)
             buf_printf(b, "%s%" PRId64, i ? "," : "", o->lag_ops[i] - base);
-        buf_put(b, "]}", 2);
+        buf_put(b, "]", 1);
     }
+    if (o->keda) {
+        const bool after = o->hpa || o->n_lag > 0;
+        buf_put(b, after ? ",\"keda\":[" : "\"keda\":[", after ? 9 : 8);
+        for (size_t i = 0; i < o->n_keda; i++) {
+            if (i)
+                buf_put(b, ",", 1);
+            buf_double(b, o->keda_values[i]); /* null: the scaler failed */
+        }
+        buf_put(b, "]", 1);
+    }
+    if (extra)
+        buf_put(b, "}", 1);
     buf_put(b, "]", 1);
 }
 
@@ -207,6 +224,7 @@ struct svc_store {
     char errors[HPA_MAX_METRICS][200];
     int64_t *ops;
     size_t cap_ops;
+    double keda[KEDA_MAX_TRIGGERS];
 };
 
 struct record_reader {
@@ -460,6 +478,20 @@ static bool parse_extra(struct record_reader *r, size_t svc, const cJSON *extra,
         cJSON_ArrayForEach(op, lag) s->ops[i++] = base + whole(op->valuedouble, 0, 1e9);
         o->n_lag = n;
         o->lag_ops = s->ops;
+    }
+    const cJSON *keda = cJSON_GetObjectItemCaseSensitive(extra, "keda");
+    if (cJSON_IsArray(keda)) {
+        struct svc_store *s = &r->store[svc];
+        size_t i = 0;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, keda) {
+            if (i == KEDA_MAX_TRIGGERS)
+                return false;
+            s->keda[i++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+        }
+        o->keda = true;
+        o->n_keda = i;
+        o->keda_values = s->keda;
     }
     return true;
 }

@@ -84,6 +84,45 @@ static cJSON *hpa_json(const struct hpa_spec *h) {
     return o;
 }
 
+static cJSON *keda_json(const struct keda_spec *k) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "pollingInterval", k->polling_s);
+    cJSON_AddNumberToObject(o, "cooldownPeriod", k->cooldown_s);
+    cJSON_AddNumberToObject(o, "initialCooldownPeriod", k->initial_cooldown_s);
+    if (k->min_set)
+        cJSON_AddNumberToObject(o, "minReplicaCount", k->min);
+    if (k->max_set)
+        cJSON_AddNumberToObject(o, "maxReplicaCount", k->max);
+    if (k->idle_set)
+        cJSON_AddNumberToObject(o, "idleReplicaCount", k->idle);
+    if (k->fallback_set) {
+        cJSON *f = cJSON_AddObjectToObject(o, "fallback");
+        cJSON_AddNumberToObject(f, "failureThreshold", k->failure_threshold);
+        cJSON_AddNumberToObject(f, "replicas", k->fallback_replicas);
+        cJSON_AddNumberToObject(f, "behavior", k->fallback_behavior);
+    }
+    const bool flags[] = {k->paused, k->paused_scale_in, k->paused_scale_out, k->force_activation};
+    const char *const names[] = {"paused", "pausedScaleIn", "pausedScaleOut", "forceActivation"};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (flags[i])
+            cJSON_AddBoolToObject(o, names[i], true);
+    if (k->paused_replicas_set)
+        cJSON_AddNumberToObject(o, "pausedReplicas", k->paused_replicas);
+    cJSON *ts = cJSON_AddArrayToObject(o, "triggers");
+    for (size_t i = 0; i < k->n_triggers; i++) {
+        const struct keda_trigger *t = &k->triggers[i];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "type", t->type);
+        cJSON_AddStringToObject(j, "metric", t->metric);
+        cJSON_AddNumberToObject(j, "threshold", t->threshold);
+        cJSON_AddNumberToObject(j, "activationThreshold", t->activation);
+        if (t->query)
+            cJSON_AddStringToObject(j, "query", t->query);
+        cJSON_AddItemToArray(ts, j);
+    }
+    return o;
+}
+
 cJSON *record_service_json(const struct svc_set *set, size_t svc) {
     const struct svc_config *c = &set->svcs[svc];
     const struct sim_pod_model *m = &set->sim_pods[svc];
@@ -102,6 +141,10 @@ cJSON *record_service_json(const struct svc_set *set, size_t svc) {
         cJSON_AddItemToObject(o, "kpa", kpa_json(&c->kpa));
         break;
     case SVC_HPA:
+        cJSON_AddItemToObject(o, "hpa", hpa_json(&c->hpa));
+        break;
+    case SVC_KEDA:
+        cJSON_AddItemToObject(o, "keda", keda_json(&c->keda));
         cJSON_AddItemToObject(o, "hpa", hpa_json(&c->hpa));
         break;
     case SVC_LAG: {

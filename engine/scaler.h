@@ -1,7 +1,7 @@
 /* One kind of autoscaler as the loop drives it: created from a service's
  * config, asked what its next step reads, stepped on one observation into
  * a result, reconfigured for an override. One file per kind (scaler_kpa.c,
- * scaler_hpa.c, scaler_lag.c, scaler_cron.c); scaler_stack() says which run
+ * scaler_hpa.c, scaler_lag.c, scaler_cron.c, scaler_keda.c); scaler_stack() says which run
  * a service, front first. */
 #ifndef PODPILOT_SCALER_H
 #define PODPILOT_SCALER_H
@@ -31,6 +31,7 @@ struct loop_view {
     bool pinned, paused;
     int32_t loads_running;
     char override[240]; /* the operator's overrides in force, "" when none */
+    char keda[200];     /* KEDA: its phase and each trigger against its threshold */
 };
 
 /* Events a scaler raises go here, at once, in order. */
@@ -47,6 +48,11 @@ struct scaler_out {
     bool placed; /* the scaler placed its pods itself: see scaler_ops.placement */
     bool again;  /* another result at this same instant (a second cron fire) */
     int route;   /* KPA: 1 requests through the activator, -1 straight to pods, 0 no say */
+    /* a modifier's say over the scalers behind it this step: what they read
+     * instead of the source's observation (KEDA's metrics server), or that
+     * they do not run at all (a paused ScaledObject has no HPA) */
+    const struct loop_obs *below;
+    bool hold;
 };
 
 /* The scaler behind a modifier (a CronHPA in front of an HPA): the levers
@@ -92,12 +98,13 @@ struct scaler_ops {
     size_t (*describe)(const void *st, pp_time now, char *buf, size_t size);
 };
 
-extern const struct scaler_ops scaler_kpa, scaler_hpa, scaler_lag, scaler_cron;
+extern const struct scaler_ops scaler_kpa, scaler_hpa, scaler_lag, scaler_cron, scaler_keda;
 
-#define SCALER_STACK_MAX 2
+#define SCALER_STACK_MAX 3
 
-/* The scalers that run a service, front first: modifiers (a CronHPA), then
- * the scaler of its class. Returns how many (0: fixed replicas). */
+/* The scalers that run a service, front first: modifiers (a CronHPA, a
+ * KEDA ScaledObject), then the scaler of its class. Returns how many (0:
+ * fixed replicas). */
 size_t scaler_stack(const struct svc_config *c, const struct scaler_ops **out);
 
 #endif

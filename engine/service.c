@@ -166,7 +166,7 @@ const struct load_trace_point *svc_set_trace(struct svc_set *set, const struct l
 }
 
 const char *svc_class_label(enum svc_class c) {
-    static const char *const labels[] = {"KPA", "HPA", "LAG", "CRON", "-"};
+    static const char *const labels[] = {"KPA", "HPA", "LAG", "CRON", "KEDA", "-"};
     return (unsigned)c < sizeof(labels) / sizeof(*labels) ? labels[c] : "?";
 }
 
@@ -180,8 +180,12 @@ const char *svc_class_name(enum svc_class c) {
         return "lag";
     case SVC_CRON:
         return "cron";
+    case SVC_KEDA:
+        return "keda";
     case SVC_NONE:
         return "none";
     }
     return "?";
 }
+
+bool svc_class_has_hpa(enum svc_class c) { return c == SVC_HPA || c == SVC_KEDA; }

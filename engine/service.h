@@ -7,6 +7,7 @@
 #include "engine/common.h"
 #include "engine/cron.h"
 #include "engine/hpa.h"
+#include "engine/keda.h"
 #include "engine/kpa_config.h"
 #include "engine/lag.h"
 #include "engine/load.h"
@@ -18,8 +19,12 @@
 #define SVC_MAX_EXCLUDES 32
 #define SVC_MAX_KV 64
 
-/* SVC_NONE: a workload no scaler acts on (yet): fixed replicas. */
-enum svc_class { SVC_KPA, SVC_HPA, SVC_LAG, SVC_CRON, SVC_NONE };
+/* SVC_NONE: a workload no scaler acts on (yet): fixed replicas. SVC_KEDA:
+ * a ScaledObject and the HPA it generates (svc_config.hpa). */
+enum svc_class { SVC_KPA, SVC_HPA, SVC_LAG, SVC_CRON, SVC_KEDA, SVC_NONE };
+
+/* Whether the class's decisions come from an HPA (its own or KEDA's). */
+bool svc_class_has_hpa(enum svc_class c);
 
 /* A CronHorizontalPodAutoscaler acting on the service. */
 struct svc_cron {
@@ -44,6 +49,7 @@ struct svc_config {
     struct pp_kv kpa_kv[SVC_MAX_KV];
     size_t n_kpa_kv;
     struct hpa_spec hpa;
+    struct keda_spec keda; /* SVC_KEDA: hpa is the HPA it generates */
     struct lag_config lag;
     struct lag_model_spec lag_model;
     struct lag_server_spec lag_server;

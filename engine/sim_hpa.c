@@ -15,7 +15,15 @@ static bool name_has(const char *name, const char *part) {
 
 /* What the simulated pods can report for a custom metric name (see README,
  * "simulated metrics"); -1 when they cannot. */
-enum simmetric { SM_NONE = -1, SM_GPU_PERCENT, SM_GPU_RATIO, SM_STREAMS, SM_CONC, SM_RPS };
+enum simmetric {
+    SM_NONE = -1,
+    SM_GPU_PERCENT,
+    SM_GPU_RATIO,
+    SM_STREAMS,
+    SM_CONC,
+    SM_RPS,
+    SM_QUEUE
+};
 
 static enum simmetric sim_metric_of(const char *name) {
     if (!name)
@@ -24,6 +32,9 @@ static enum simmetric sim_metric_of(const char *name) {
         return SM_GPU_RATIO;
     if (name_has(name, "SM_UTIL") || name_has(name, "GPU_UTIL") || name_has(name, "gpu"))
         return SM_GPU_PERCENT;
+    if (name_has(name, "num_requests_waiting") || name_has(name, "queue") ||
+        name_has(name, "waiting") || name_has(name, "pending"))
+        return SM_QUEUE;
     if (name_has(name, "streams_ratio"))
         return SM_STREAMS;
     if (name_has(name, "concurrency") || name_has(name, "current_requests") ||
@@ -47,6 +58,8 @@ static double sim_metric_value(enum simmetric m, const struct sim_pod_sample *p)
         return p->concurrency;
     case SM_RPS:
         return p->rps;
+    case SM_QUEUE: /* in the pod, not executing */
+        return p->concurrency > p->busy ? p->concurrency - p->busy : 0;
     case SM_NONE:
         break;
     }
@@ -102,8 +115,71 @@ static void metric_obs(struct sim_hpa *h, size_t k, const struct hpa_metric_spec
     o->value_milli = (int64_t)llround(total);
 }
 
+bool sim_query_value(const char *query, const struct sim_pod_sample *samples, size_t n, double held,
+                     double *out) {
+    const enum simmetric m = sim_metric_of(query);
+    if (m == SM_NONE)
+        return false;
+    double total = 0;
+    size_t ready = 0;
+    for (size_t i = 0; i < n; i++)
+        if (samples[i].ready) {
+            total += sim_metric_value(m, &samples[i]);
+            ready++;
+        }
+    const bool waiting = m == SM_QUEUE || m == SM_CONC; /* requests held in front count */
+    if (waiting)
+        total += held;
+    if (name_has(query, "avg(") || name_has(query, "avg by"))
+        *out = ready ? total / (double)ready : (waiting ? held : 0);
+    else if (name_has(query, "max(") || name_has(query, "max by"))
+        *out = ready ? total / (double)ready : (waiting ? held : 0); /* pods are balanced */
+    else
+        *out = total;
+    return true;
+}
+
+size_t sim_keda_values(const struct svc_config *c, const struct sim_pod_sample *samples, size_t n,
+                       double held, double *out) {
+    for (size_t i = 0; i < c->keda.n_triggers; i++) {
+        const struct keda_trigger *t = &c->keda.triggers[i];
+        out[i] = 0;
+        if (t->kind == KEDA_TRIGGER_EXTERNAL &&
+            !sim_query_value(t->query ? t->query : "", samples, n, held, &out[i]))
+            out[i] = NAN;
+    }
+    return c->keda.n_triggers;
+}
+
+/* A KEDA trigger's external metric (s<i>-<type>): trigger i's query. */
+static const char *keda_query(const struct svc_config *c, const struct hpa_metric_spec *m) {
+    if (c->cls != SVC_KEDA || m->type != HPA_EXTERNAL || !m->name)
+        return NULL;
+    for (size_t i = 0; i < c->keda.n_triggers; i++)
+        if (strcmp(c->keda.triggers[i].metric, m->name) == 0)
+            return c->keda.triggers[i].query ? c->keda.triggers[i].query : "";
+    return NULL;
+}
+
+static void keda_metric_obs(struct sim_hpa *h, size_t k, const char *query,
+                            const struct sim_pod_sample *samples, size_t n, double held,
+                            pp_time now) {
+    struct hpa_metric_obs *o = &h->metrics[k];
+    *o = (struct hpa_metric_obs){.timestamp = now, .window = PP_SEC(15)};
+    double v;
+    if (!sim_query_value(query, samples, n, held, &v)) {
+        snprintf(h->errors[k], sizeof(h->errors[k]),
+                 "the simulated cluster cannot answer the query %.120s (see README, simulated "
+                 "metrics)",
+                 query);
+        o->error = h->errors[k];
+        return;
+    }
+    o->value_milli = (int64_t)llround(1000 * v);
+}
+
 void sim_hpa_observe(struct sim_hpa *h, const struct svc_config *c,
-                     const struct sim_pod_sample *samples, size_t n, pp_time now,
+                     const struct sim_pod_sample *samples, size_t n, double held, pp_time now,
                      struct loop_obs *o) {
     if (n > SIM_MAX_PODS)
         n = SIM_MAX_PODS;
@@ -128,8 +204,13 @@ void sim_hpa_observe(struct sim_hpa *h, const struct svc_config *c,
     }
     size_t n_metrics;
     const struct hpa_metric_spec *metrics = hpa_spec_metrics(&c->hpa, &n_metrics);
-    for (size_t k = 0; k < n_metrics; k++)
-        metric_obs(h, k, &metrics[k], &c->pods, samples, n, now);
+    for (size_t k = 0; k < n_metrics; k++) {
+        const char *query = keda_query(c, &metrics[k]);
+        if (query)
+            keda_metric_obs(h, k, query, samples, n, held, now);
+        else
+            metric_obs(h, k, &metrics[k], &c->pods, samples, n, now);
+    }
     o->hpa = true;
     o->n_pods = n;
     o->hpa_pods = h->pods;

@@ -20,9 +20,24 @@ struct sim_hpa {
 };
 
 /* Fills o's HPA inputs (o->hpa and the rest) for service c from n pod
- * samples at now; they point into h until its next use. */
+ * samples at now; they point into h until its next use. held: requests
+ * waiting in front of the pods (a KEDA queue trigger counts them). */
 void sim_hpa_observe(struct sim_hpa *h, const struct svc_config *c,
-                     const struct sim_pod_sample *samples, size_t n, pp_time now,
+                     const struct sim_pod_sample *samples, size_t n, double held, pp_time now,
                      struct loop_obs *o);
+
+/* What a Prometheus query names, as the simulated pods answer it: the
+ * metric from its name (README, "simulated metrics"), summed over the
+ * ready pods (avg(...) or max(...): per pod), with held requests counted
+ * by queue and concurrency metrics. False when the simulation has no such
+ * metric. */
+bool sim_query_value(const char *query, const struct sim_pod_sample *samples, size_t n, double held,
+                     double *out);
+
+/* Each of c's KEDA triggers as its scaler answers a poll (NaN where the
+ * query names nothing the simulation has; 0 for cpu and memory, which
+ * are not polled); returns how many. */
+size_t sim_keda_values(const struct svc_config *c, const struct sim_pod_sample *samples, size_t n,
+                       double held, double *out);
 
 #endif

@@ -21,6 +21,7 @@ enum source_need {
     NEED_KPA_STATS = 1u << 0, /* the pods' and the activator's queue-proxy reports */
     NEED_HPA_SYNC = 1u << 1,  /* the pods and metrics an HPA sync reads */
     NEED_LAG_OPS = 1u << 2,   /* request starts and ends at the Seldon agents */
+    NEED_KEDA_POLL = 1u << 3, /* each KEDA trigger's value, as its scaler answers */
 };
 
 /* What the source saw of one service in one tick: exactly what its scaler
@@ -42,6 +43,11 @@ struct loop_obs {
     /* NEED_LAG_OPS: request starts and ends at the agents, in order */
     size_t n_lag;
     const int64_t *lag_ops; /* LOOP_LAG_OP */
+    /* NEED_KEDA_POLL: trigger i's value, NaN where its scaler failed
+     * (cpu and memory triggers are not read: their value is unused) */
+    bool keda;
+    size_t n_keda;
+    const double *keda_values;
 };
 
 /* How a service starts: what its scaler asks before the first tick. */

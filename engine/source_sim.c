@@ -38,6 +38,7 @@ struct sim_source {
     struct sim_pod_sample samples[SIM_MAX_PODS];
     struct kpa_stat stats[SIM_MAX_PODS];
     struct sim_hpa hpa;
+    double keda[KEDA_MAX_TRIGGERS];
 };
 
 static void lag_op(struct sim_source *s, size_t svc, int64_t op) {
@@ -163,10 +164,15 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
         o->activator = (struct kpa_stat){.concurrency = ss.buffered + pod_conc, .rps = ss.rps};
     }
     to_microunits(o);
+    if (needs & NEED_KEDA_POLL) {
+        o->keda = true;
+        o->n_keda = sim_keda_values(v->cfg, s->samples, n, ss.buffered, s->keda);
+        o->keda_values = s->keda;
+    }
     if (needs & NEED_HPA_SYNC) {
         const size_t k =
             sim_sample(s->sim, svc, HPA_METRICS_READER, now, s->samples, SIM_MAX_PODS, &ss);
-        sim_hpa_observe(&s->hpa, v->cfg, s->samples, k, now, o);
+        sim_hpa_observe(&s->hpa, v->cfg, s->samples, k, ss.buffered, now, o);
     }
 }
 

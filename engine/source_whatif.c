@@ -24,6 +24,7 @@ struct wpods {
     pp_time ready_at[SIM_MAX_PODS];
     int32_t n;
     struct sim_pod_sample samples[SIM_MAX_PODS];
+    double keda[KEDA_MAX_TRIGGERS];
 };
 
 struct whatif {
@@ -136,7 +137,7 @@ static void observe_pods(struct whatif *w, struct sim_hpa *h, size_t svc, unsign
     } else if (spec->gpus > 0) {
         out->gpu_util = 0;
     }
-    if (!(needs & NEED_HPA_SYNC))
+    if (!(needs & (NEED_HPA_SYNC | NEED_KEDA_POLL)))
         return;
     for (int32_t i = 0; i < p->n; i++) {
         const bool r = p->ready_at[i] <= now;
@@ -149,7 +150,14 @@ static void observe_pods(struct whatif *w, struct sim_hpa *h, size_t svc, unsign
         s->created = p->created[i];
         s->ready_at = p->ready_at[i];
     }
-    sim_hpa_observe(h, p->cfg, p->samples, (size_t)p->n, now, out);
+    const double held = ready > 0 ? 0 : d; /* with no pod ready, the demand waits */
+    if (needs & NEED_KEDA_POLL) {
+        out->keda = true;
+        out->n_keda = sim_keda_values(p->cfg, p->samples, (size_t)p->n, held, p->keda);
+        out->keda_values = p->keda;
+    }
+    if (needs & NEED_HPA_SYNC)
+        sim_hpa_observe(h, p->cfg, p->samples, (size_t)p->n, held, now, out);
 }
 
 struct whatif_source {
@@ -186,7 +194,9 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     struct whatif_source *s = src;
     const size_t r = s->recorded[svc];
     const struct loop_obs *o = &source_record_tick(s->recording)->obs[r];
-    if (!s->diverged[svc] && s->set->svcs[svc].cls == s->recorded_set->svcs[r].cls) {
+    /* a poll the recording did not make (another pollingInterval) reads the pods */
+    const bool unpolled = (needs & NEED_KEDA_POLL) && !o->keda;
+    if (!s->diverged[svc] && !unpolled && s->set->svcs[svc].cls == s->recorded_set->svcs[r].cls) {
         whatif_mirror(s->pods, svc, o->ready, o->starting, now);
         *out = *o;
         return;

@@ -646,6 +646,7 @@ static const struct {
     {"apps", "Deployment", manifest_read_deployment},
     {NULL, "InferenceService", manifest_read_isvc},
     {"mlops.seldon.io", "Model", manifest_read_seldon},
+    {"keda.sh", "ScaledObject", manifest_read_scaledobject},
     {"autoscaling", "HorizontalPodAutoscaler", manifest_read_hpa},
     {NULL, "CronHorizontalPodAutoscaler", manifest_read_cron},
     {"podpilot.io", "Simulation", manifest_read_sim_services},

@@ -126,8 +126,8 @@ static enum pp_status hpa_metric(struct build *b, struct doc *d, const yaml_node
     return hpa_target(b, d, target, f, m);
 }
 
-static enum pp_status hpa_rules(struct build *b, struct doc *d, const yaml_node_t *n,
-                                const char *path, struct hpa_rules *r) {
+enum pp_status manifest_hpa_rules(struct build *b, struct doc *d, const yaml_node_t *n,
+                                  const char *path, struct hpa_rules *r) {
     if (!n)
         return PP_OK;
     char f[200];
@@ -230,6 +230,33 @@ static void differs_from_kserve(struct build *b, struct doc *d, const struct hpa
                       d->name, isvc, what);
 }
 
+/* The HPA KEDA made for s's ScaledObject: owned by it, or with the name
+ * KEDA gives it. */
+static bool keda_generated(const struct svc_config *s, const struct doc *d) {
+    const char *owner = manifest_owner(d, "ScaledObject");
+    return owner ? strcmp(owner, s->scaler_name) == 0 : strcmp(d->name, s->keda.hpa_name) == 0;
+}
+
+/* KEDA's HPA as the cluster returns it is what runs; KEDA reconciles it
+ * back to what it generates from the ScaledObject. */
+static void differs_from_keda(struct build *b, struct doc *d, const struct hpa_spec *gen,
+                              const struct hpa_spec *h, const char *so) {
+    bool same = h->min_replicas == gen->min_replicas && h->max_replicas == gen->max_replicas &&
+                h->n_metrics == gen->n_metrics;
+    for (size_t i = 0; same && i < h->n_metrics; i++) {
+        const struct hpa_metric_spec *a = &h->metrics[i], *g = &gen->metrics[i];
+        same = a->type == g->type && a->target == g->target && a->milli == g->milli &&
+               a->utilization == g->utilization &&
+               strcmp(a->name ? a->name : "", g->name ? g->name : "") == 0;
+    }
+    if (!same)
+        manifest_warn(b->m, d, NULL,
+                      "HorizontalPodAutoscaler %s differs from what KEDA generates from "
+                      "ScaledObject %s; the HPA's spec is what the cluster runs and is used, and "
+                      "KEDA will reconcile it back",
+                      d->name, so);
+}
+
 enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
     const bool v1 = strcmp(d->api, "autoscaling/v1") == 0;
     if (!v1 && strcmp(d->api, "autoscaling/v2") != 0 && strcmp(d->api, "autoscaling/v2beta2") != 0)
@@ -266,10 +293,10 @@ enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
                 return PP_ERR_INVALID;
         const yaml_node_t *beh = ydoc_get(&d->yd, spec, "behavior");
         h.behavior_set = beh != NULL;
-        if (hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleUp"), "spec.behavior.scaleUp", &h.up) !=
-                PP_OK ||
-            hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleDown"), "spec.behavior.scaleDown",
-                      &h.down) != PP_OK)
+        if (manifest_hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleUp"), "spec.behavior.scaleUp",
+                               &h.up) != PP_OK ||
+            manifest_hpa_rules(b, d, ydoc_get(&d->yd, beh, "scaleDown"), "spec.behavior.scaleDown",
+                               &h.down) != PP_OK)
             return PP_ERR_INVALID;
     }
     struct pp_error e = {0};
@@ -295,7 +322,12 @@ enum pp_status manifest_read_hpa(struct build *b, struct doc *d) {
         snprintf(s->scaler_name, sizeof(s->scaler_name), "%s", d->name);
         return PP_OK;
     }
-    if (s->cls == SVC_HPA || s->cls == SVC_LAG)
+    if (s->cls == SVC_KEDA && keda_generated(s, d)) {
+        differs_from_keda(b, d, &s->hpa, &h, s->scaler_name);
+        s->hpa = h;
+        return PP_OK;
+    }
+    if (s->cls == SVC_HPA || s->cls == SVC_LAG || s->cls == SVC_KEDA)
         return ydoc_fail(b->err, &d->yd, ref, "spec.scaleTargetRef",
                          "%s already has an autoscaler (%s%s%s); two would fight", name,
                          s->scaler_name[0] ? s->scaler_name : "declared at ",

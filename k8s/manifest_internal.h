@@ -1,7 +1,7 @@
 /* The manifest reader's own parts, shared by manifest.c (loading, the
  * build driver, what every reader needs) and one file per kind it reads:
- * manifest_isvc.c, manifest_hpa.c, manifest_seldon.c, manifest_cron.c,
- * manifest_sim.c. Nothing outside k8s/manifest*.c includes it. */
+ * manifest_isvc.c, manifest_hpa.c, manifest_keda.c, manifest_seldon.c,
+ * manifest_cron.c, manifest_sim.c. Nothing outside k8s/manifest*.c includes it. */
 #ifndef PODPILOT_MANIFEST_INTERNAL_H
 #define PODPILOT_MANIFEST_INTERNAL_H
 
@@ -61,10 +61,21 @@ enum pp_status manifest_named_service(struct build *b, struct doc *d, const yaml
 struct svc_config *manifest_target_service(struct build *b, struct doc *d, const char *kind,
                                            const char *name);
 
+/* behavior.scaleUp or scaleDown at n (path names it in errors). */
+enum pp_status manifest_hpa_rules(struct build *b, struct doc *d, const yaml_node_t *n,
+                                  const char *path, struct hpa_rules *r);
+/* InferenceService component s with autoscalerClass keda: the ScaledObject
+ * KServe generates from the component at node (path), min and max its
+ * minReplicas (-1 unset) and maxReplicas. */
+enum pp_status manifest_isvc_keda(struct build *b, struct doc *d, struct svc_config *s,
+                                  const yaml_node_t *node, const char *path, int64_t min,
+                                  int64_t max);
+
 /* The readers: one document of their kind each. */
 enum pp_status manifest_read_deployment(struct build *b, struct doc *d);
 enum pp_status manifest_read_isvc(struct build *b, struct doc *d);
 enum pp_status manifest_read_seldon(struct build *b, struct doc *d);
+enum pp_status manifest_read_scaledobject(struct build *b, struct doc *d);
 enum pp_status manifest_read_hpa(struct build *b, struct doc *d);
 enum pp_status manifest_read_cron(struct build *b, struct doc *d);
 enum pp_status manifest_read_sim_globals(struct build *b, struct doc *d);

@@ -245,9 +245,16 @@ static enum pp_status raw_component(struct build *b, struct doc *d, struct svc_c
         s->scaler_name[0] = '\0';
         return PP_OK;
     }
+    if (klass && strcmp(klass, "keda") == 0) {
+        if (c->metric)
+            return ydoc_fail(b->err, &d->yd, c->metric_node, "scaleMetric",
+                             "must be unset with autoscalerClass keda (KServe's webhook): the "
+                             "ScaledObject's triggers come from autoScaling.metrics");
+        return manifest_isvc_keda(b, d, s, c->node, c->path, c->min_set ? c->min : -1, c->max);
+    }
     if (klass && strcmp(klass, "hpa") != 0)
         return ydoc_fail(b->err, &d->yd, c->node, "serving.kserve.io/autoscalerClass",
-                         "\"%s\" is not simulated (hpa, external and none are)", klass);
+                         "\"%s\" is not simulated (hpa, keda, external and none are)", klass);
     s->cls = SVC_HPA;
     snprintf(s->scaler_name, sizeof(s->scaler_name), "%s", s->name);
     struct hpa_spec *h = &s->hpa;

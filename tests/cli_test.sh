@@ -156,5 +156,21 @@ for bad in "start: 2026-13-45T99:99:99Z|is not a date and time" \
     check "Simulation ${bad%%|*}: refused" "[ $rc -eq 1 ] && grep -q '${bad#*|}' <<<\"\$err\""
 done
 
+# KEDA as a user meets it: the class in `services`, the loop's events, the
+# operator's pin worded as KEDA's annotation, the webhook's refusals.
+keda="$(dirname "$0")/../examples/vllm-keda.yaml"
+out=$("$bin" services "$keda")
+check "services lists a ScaledObject's Deployment as KEDA" "grep -q 'vllm-llama  *KEDA ' <<<\"\$out\""
+printf '100 pin vllm-llama 2\n' >"$tmp/keda.cmds"
+out=$("$bin" --headless --commands "$tmp/keda.cmds" "$keda"); rc=$?
+check "KEDA example exits 0" "[ $rc -eq 0 ]"
+check "KEDA activates from zero" "grep -q '\"event\":\"KEDAScaleTargetActivated\".*from 0 to 1, triggered by prometheus' <<<\"\$out\""
+check "KEDA lines carry the loop's phase" "grep -q '\"class\":\"keda\".*\"keda\":\"idle · s0-prometheus 0 <= 0 (target 5)\"' <<<\"\$out\""
+check "a pin on KEDA is worded as paused-replicas" "grep -q 'pinned at 2 replicas by the operator (as autoscaling.keda.sh/paused-replicas would)' <<<\"\$out\""
+printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\n---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: so}\nspec:\n  scaleTargetRef: {name: w}\n  minReplicaCount: 2\n  idleReplicaCount: 2\n  triggers:\n  - type: cpu\n    metadata: {value: "50"}\n' >"$tmp/so.yaml"
+err=$("$bin" --headless "$tmp/so.yaml" 2>&1 >/dev/null); rc=$?
+check "a ScaledObject KEDA's webhook refuses is refused at its line" \
+    "[ $rc -eq 1 ] && grep -q 'so.yaml:11:21: spec.idleReplicaCount: IdleReplicaCount=2 must be less than MinReplicaCount=2' <<<\"\$err\""
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -25,6 +25,10 @@ struct outcome {
     size_t loads_done;
     size_t cold_tail; /* requests slower than 5 s */
     size_t warnings;
+    /* service 0's actual replicas each time they changed, and when */
+    int32_t path[16];
+    double path_t[16];
+    size_t n_path;
 };
 
 static void on_record(void *ctx, const struct loop_record *r) {
@@ -39,6 +43,10 @@ static void on_record(void *ctx, const struct loop_record *r) {
     if (r->kind != LOOP_DECISION || r->svc >= 8)
         return;
     const struct loop_view *v = r->view;
+    if (r->svc == 0 && o->n_path < 16 && (o->n_path == 0 || o->path[o->n_path - 1] != v->actual)) {
+        o->path[o->n_path] = v->actual;
+        o->path_t[o->n_path++] = r->t;
+    }
     if (v->actual > o->max_actual[r->svc])
         o->max_actual[r->svc] = v->actual;
     o->last_actual[r->svc] = v->actual;
@@ -167,6 +175,27 @@ static void test_cron_prescales_at_half_past_ten_and_back_at_noon(void **state) 
     assert_int_equal(o.last_actual[0], 1);
 }
 
+/* KEDA's loop around its HPA: down to 0 at the first poll (never active,
+ * no initialCooldownPeriod), 0 -> 1 at the first poll after the load
+ * starts at 60 s, the HPA on the queue to its max of 6, and back to 0 at
+ * the first poll past lastActiveTime + cooldownPeriod (60 s). */
+static void test_vllm_keda_activates_from_zero_scales_on_the_queue_and_deactivates(void **state) {
+    (void)state;
+    struct outcome o = run("vllm-keda.yaml", "triggered by prometheus");
+    assert_int_equal(o.events_matching, 1);
+    const int32_t want[] = {0, 1, 4, 6, 0};
+    assert_int_equal(o.n_path, 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(o.path[i], want[i]);
+    assert_true(o.path_t[0] == 1);               /* the first poll */
+    assert_true(o.path_t[1] == 61);              /* the load starts at 60 s; polls at 1 + 15k */
+    assert_true(o.path_t[2] == 75);              /* the HPA's next sync */
+    assert_true(o.path_t[4] > 243 + 60);         /* the load ended at 243 s; then cooldown */
+    assert_true(fmod(o.path_t[4] - 1, 15) == 0); /* ... at a poll */
+    assert_int_equal(o.max_actual[0], 6);
+    assert_int_equal(o.warnings, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flowers_sample_needs_eight_pods_and_shows_the_cold_start_tail),
@@ -181,6 +210,7 @@ int main(void) {
         cmocka_unit_test(test_ovms_streams_ratio_scales_to_three_and_back),
         cmocka_unit_test(test_seldon_lag_adds_replicas),
         cmocka_unit_test(test_cron_prescales_at_half_past_ten_and_back_at_noon),
+        cmocka_unit_test(test_vllm_keda_activates_from_zero_scales_on_the_queue_and_deactivates),
     };
     return cmocka_run_group_tests_name("examples", tests, NULL, NULL);
 }

@@ -12,20 +12,12 @@
 #include "app/loads.h"
 #include "engine/sim.h"
 #include "k8s/manifest.h"
+#include "tests/build_text.h"
 #include "k8s/yamldoc.h"
 
 /* Builds text; returns the status and leaves the set and error for checks. */
 static enum pp_status build(const char *text, struct svc_set *set, struct pp_error *err) {
-    struct manifest *m = manifest_create();
-    svc_set_init(set);
-    memset(err, 0, sizeof(*err));
-    enum pp_status s = manifest_add_text(m, "t.yaml", text, strlen(text), err);
-    if (s == PP_OK)
-        s = manifest_build(m, set, err);
-    if (s == PP_OK)
-        s = loads_resolve(set, err);
-    manifest_destroy(m);
-    return s;
+    return build_text("t.yaml", text, set, err);
 }
 
 static void test_quantities_round_up_to_milli(void **state) {

@@ -292,7 +292,7 @@ void tui_key(struct tui *t, int ch) {
         break;
     case 'd': {
         const struct loop_view *v = tui_selected(t);
-        if (v && v->cls == SVC_HPA) {
+        if (v && svc_class_has_hpa(v->cls)) {
             open_view(t, V_DESCRIBE);
         } else if (v) {
             tui_say(t, true, "d: %s is not scaled by an HPA; enter shows its detail", v->service);

@@ -96,7 +96,8 @@ static enum svc_class class_of(const struct tui *t, const char *word, size_t len
         const char *s = t->snap->svcs[i].view.service, *slash = strchr(s, '/');
         if ((strlen(s) == len && strncmp(s, word, len) == 0) ||
             (slash && strlen(slash + 1) == len && strncmp(slash + 1, word, len) == 0))
-            return t->snap->svcs[i].view.cls;
+            return t->snap->svcs[i].view.cls == SVC_KEDA ? SVC_HPA /* its HPA's knobs */
+                                                         : t->snap->svcs[i].view.cls;
     }
     return SVC_NONE;
 }

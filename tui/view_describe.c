@@ -7,7 +7,7 @@
 void tui_describe(struct tui *t) {
     const struct loop_view *v = tui_selected(t);
     const struct snapshot *s = t->snap;
-    if (v && v->cls != SVC_HPA) { /* j/k moved to a service with no HPA to describe */
+    if (v && !svc_class_has_hpa(v->cls)) { /* j/k moved to a service with no HPA to describe */
         char line[400];
         snprintf(line, sizeof(line), "%s is not scaled by an HPA; enter shows its detail",
                  v->service);

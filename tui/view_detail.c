@@ -123,6 +123,10 @@ void tui_detail(struct tui *t) {
         snprintf(line, sizeof(line), " override: %s", v->override);
         tui_put(y++, 0, tui_role(t, R_OVERRIDE), line);
     }
+    if (v->cls == SVC_KEDA) { /* KEDA's own loop, beside the HPA's conditions below */
+        snprintf(line, sizeof(line), " KEDA: %s", v->keda);
+        tui_put(y++, 0, A_NORMAL, line);
+    }
     y = gpu_bars(t, y, i);
     if (v->hpa) {
         tui_put(y++, 0, tui_role(t, R_TITLE), " Conditions:  Type            Status  Reason");
@@ -134,8 +138,15 @@ void tui_detail(struct tui *t) {
             tui_put(y++, 0, A_NORMAL, line);
         }
     }
-    tui_put(y++, 0, tui_role(t, R_TITLE), " Events:  AGE      REASON             MESSAGE");
     const struct snapshot *s = t->snap;
+    int width = 18; /* REASON as wide as the longest shown (KEDA's run to 26) */
+    for (size_t e = s->n_events, n = 0; e-- > 0 && n < 8;)
+        if (s->events[e].svc == i && ++n) {
+            const int len = (int)strlen(s->events[e].reason);
+            width = len > width && len <= 40 ? len : width;
+        }
+    snprintf(line, sizeof(line), " Events:  AGE      %-*s MESSAGE", width, "REASON");
+    tui_put(y++, 0, tui_role(t, R_TITLE), line);
     size_t shown = 0;
     char age[32];
     for (size_t e = s->n_events; e-- > 0 && y < LINES - 1;) {
@@ -143,7 +154,7 @@ void tui_detail(struct tui *t) {
         if (ev->svc != i)
             continue;
         tui_age(t, ev->t, age, sizeof(age));
-        snprintf(line, sizeof(line), "          %-8s %-18s %s", age, ev->reason, ev->message);
+        snprintf(line, sizeof(line), "          %-8s %-*s %s", age, width, ev->reason, ev->message);
         tui_put(y++, 0, tui_role(t, ev->warning ? R_WARN : R_NORMAL), line);
         if (++shown == 8)
             break;

@@ -99,7 +99,12 @@ static void row_text(const struct tui *t, size_t i, struct row *r) {
     snprintf(text[COL_PANIC], sizeof(text[0]), "%s%s", b, v->panic_mode ? " PANIC" : "");
     snprintf(text[COL_REPLICAS], sizeof(text[0]), "%d/%d/%d", v->ready, v->actual, v->desired);
     tui_fmt_value(v->gpu_util, text[COL_GPU], sizeof(text[0]));
-    snprintf(text[COL_CONDITION], sizeof(text[0]), "%s", v->override[0] ? v->override : v->reason);
+    /* a KEDA service's own loop says more than its HPA while it is not active */
+    const bool keda = v->cls == SVC_KEDA && v->keda[0] && strncmp(v->keda, "active", 6) != 0;
+    snprintf(text[COL_CONDITION], sizeof(text[0]), "%s",
+             v->override[0] ? v->override
+             : keda         ? v->keda
+                            : v->reason);
 }
 
 static int widest(int a, int b) { return a > b ? a : b; }

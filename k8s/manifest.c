@@ -552,6 +552,8 @@ enum pp_status manifest_read_deployment(struct build *b, struct doc *d) {
     const char *isvc = manifest_owner(d, "InferenceService");
     if (isvc && manifest_has(b->m, "InferenceService", manifest_namespace(d), isvc))
         return PP_OK;
+    if (manifest_owner(d, "Revision") && manifest_knative_part(b->m, d))
+        return PP_OK; /* a Revision's pods: its Service says how they scale */
     const yaml_node_t *spec = NULL;
     struct svc_config *s;
     if (manifest_named_service(b, d, &spec, &s) != PP_OK)
@@ -645,6 +647,11 @@ static const struct {
     {"podpilot.io", "Simulation", manifest_read_sim_globals},
     {"apps", "Deployment", manifest_read_deployment},
     {NULL, "InferenceService", manifest_read_isvc},
+    {"serving.knative.dev", "Service", manifest_read_ksvc},
+    {"serving.knative.dev", "Configuration", manifest_read_knative_part},
+    {"serving.knative.dev", "Route", manifest_read_knative_part},
+    {"serving.knative.dev", "Revision", manifest_read_knative_part},
+    {"autoscaling.internal.knative.dev", "PodAutoscaler", manifest_read_knative_part},
     {"mlops.seldon.io", "Model", manifest_read_seldon},
     {"keda.sh", "ScaledObject", manifest_read_scaledobject},
     {"autoscaling", "HorizontalPodAutoscaler", manifest_read_hpa},

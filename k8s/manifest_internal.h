@@ -1,7 +1,8 @@
 /* The manifest reader's own parts, shared by manifest.c (loading, the
  * build driver, what every reader needs) and one file per kind it reads:
- * manifest_isvc.c, manifest_hpa.c, manifest_keda.c, manifest_seldon.c,
- * manifest_cron.c, manifest_sim.c. Nothing outside k8s/manifest*.c includes it. */
+ * manifest_isvc.c, manifest_knative.c, manifest_hpa.c, manifest_keda.c,
+ * manifest_seldon.c, manifest_cron.c, manifest_sim.c. Nothing outside k8s/manifest*.c includes it.
+ */
 #ifndef PODPILOT_MANIFEST_INTERNAL_H
 #define PODPILOT_MANIFEST_INTERNAL_H
 
@@ -71,10 +72,17 @@ enum pp_status manifest_isvc_keda(struct build *b, struct doc *d, struct svc_con
                                   const yaml_node_t *node, const char *path, int64_t min,
                                   int64_t max);
 
+/* Whether d is part of a Knative Service the files hold (its
+ * serving.knative.dev/service label names the Service, or an
+ * InferenceService's component): a Revision's Deployment, say. */
+bool manifest_knative_part(const struct manifest *m, struct doc *d);
+
 /* The readers: one document of their kind each. */
 enum pp_status manifest_read_deployment(struct build *b, struct doc *d);
 enum pp_status manifest_read_isvc(struct build *b, struct doc *d);
 enum pp_status manifest_read_seldon(struct build *b, struct doc *d);
+enum pp_status manifest_read_ksvc(struct build *b, struct doc *d);
+enum pp_status manifest_read_knative_part(struct build *b, struct doc *d);
 enum pp_status manifest_read_scaledobject(struct build *b, struct doc *d);
 enum pp_status manifest_read_hpa(struct build *b, struct doc *d);
 enum pp_status manifest_read_cron(struct build *b, struct doc *d);

@@ -20,6 +20,18 @@ static enum pp_status build(const char *text, struct svc_set *set, struct pp_err
     return build_text("t.yaml", text, set, err);
 }
 
+/* Builds tests/data/NAME into set; the manifest is kept for its warnings. */
+static struct manifest *build_fixture(const char *name, struct svc_set *set) {
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", DATA_DIR, name);
+    struct manifest *m = manifest_create();
+    struct pp_error err = {0};
+    svc_set_init(set);
+    if (manifest_add_file(m, path, &err) != PP_OK || manifest_build(m, set, &err) != PP_OK)
+        fail_msg("%s:%d: %s: %s", err.file, err.line, err.field, err.message);
+    return m;
+}
+
 static void test_quantities_round_up_to_milli(void **state) {
     (void)state;
     int64_t v;
@@ -390,13 +402,7 @@ static void test_objects_as_kubectl_prints_them(void **state) {
     svc_set_fini(&set);
     /* the InferenceService, its Deployment and its HPA: one service, the
      * HPA's spec, a warning that it differs */
-    char path[512];
-    snprintf(path, sizeof(path), "%s/kubectl/isvc-with-its-hpa.yaml", DATA_DIR);
-    struct manifest *m = manifest_create();
-    svc_set_init(&set);
-    assert_int_equal(manifest_add_file(m, path, &err), PP_OK);
-    if (manifest_build(m, &set, &err) != PP_OK)
-        fail_msg("%s: %s", err.field, err.message);
+    struct manifest *m = build_fixture("kubectl/isvc-with-its-hpa.yaml", &set);
     assert_int_equal(set.n, 1);
     const struct svc_config *c = &set.svcs[0];
     assert_string_equal(c->namespace_, "ml-prod");
@@ -407,6 +413,51 @@ static void test_objects_as_kubectl_prints_them(void **state) {
     assert_int_equal(manifest_warnings(m, &w), 1);
     assert_non_null(strstr(w[0], "maxReplicas 4 (KServe: 10)"));
     manifest_destroy(m);
+    svc_set_fini(&set);
+}
+
+/* Knative's objects as kubectl prints them beside their InferenceService
+ * are that service's; the PodAutoscaler's edited annotations win. A plain
+ * Knative Service is a KPA service of its own; a Revision whose Service is
+ * not in the files is skipped with a word. */
+static void test_knative_objects_belong_to_their_service(void **state) {
+    (void)state;
+    struct svc_set set;
+    struct pp_error err = {0};
+    struct manifest *m = build_fixture("kubectl/isvc-knative-objects.yaml", &set);
+    assert_int_equal(set.n, 1);
+    const struct svc_config *c = &set.svcs[0];
+    assert_string_equal(c->name, "flowers-sample-predictor");
+    assert_int_equal(c->cls, SVC_KPA);
+    assert_true(fabs(c->kpa.target_value - 4 * 0.7) < 1e-9); /* the PodAutoscaler's 4 */
+    const char *const *w;
+    assert_int_equal(manifest_warnings(m, &w), 1);
+    assert_non_null(strstr(w[0], "PodAutoscaler flowers-sample-predictor-00001's annotations "
+                                 "differ"));
+    manifest_destroy(m);
+    svc_set_fini(&set);
+    assert_int_equal(
+        build("apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: hello\n"
+              "spec:\n  template:\n    metadata:\n      annotations:\n"
+              "        autoscaling.knative.dev/target: \"10\"\n"
+              "        autoscaling.knative.dev/max-scale: \"3\"\n    spec:\n"
+              "      containerConcurrency: 20\n      containers:\n      - image: hello\n",
+              &set, &err),
+        PP_OK);
+    assert_int_equal(set.n, 1);
+    assert_string_equal(set.svcs[0].name, "hello");
+    assert_int_equal(set.svcs[0].cls, SVC_KPA);
+    assert_int_equal(set.svcs[0].kpa.container_concurrency, 20);
+    assert_int_equal(set.svcs[0].pods.concurrency_limit, 20);
+    svc_set_fini(&set);
+    assert_int_equal(
+        build("apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: bad\n"
+              "spec:\n  template:\n    metadata:\n      annotations:\n"
+              "        autoscaling.knative.dev/target: \"-1\"\n",
+              &set, &err),
+        PP_ERR_INVALID);
+    assert_string_equal(err.field, "autoscaling.knative.dev/target");
+    assert_int_equal(err.line, 9);
     svc_set_fini(&set);
 }
 
@@ -512,6 +563,7 @@ int main(void) {
         cmocka_unit_test(test_simulation_sets_pods_seed_and_loads),
         cmocka_unit_test(test_names_across_namespaces),
         cmocka_unit_test(test_objects_as_kubectl_prints_them),
+        cmocka_unit_test(test_knative_objects_belong_to_their_service),
         cmocka_unit_test(test_aliases_refused_and_many_keys),
         cmocka_unit_test(test_every_seed_manifest_is_read),
     };

@@ -192,7 +192,9 @@ static void set_bounds(void *st, int32_t min, int32_t max) {
 static size_t describe(const void *st, pp_time now, char *buf, size_t size) {
     const struct hpa_scaler *s = st;
     const struct hpa_meta meta = {
-        .name = s->cfg->scaler_name[0] ? s->cfg->scaler_name : s->cfg->name,
+        .name = s->cfg->cls == SVC_KEDA  ? s->cfg->keda.hpa_name /* KEDA's, not the ScaledObject */
+                : s->cfg->scaler_name[0] ? s->cfg->scaler_name
+                                         : s->cfg->name,
         .namespace = s->cfg->namespace_,
         .creation = s->created,
         .target_kind = "Deployment",

@@ -232,6 +232,19 @@ tm send-keys -t pp k d
 check "describe: after k to a KPA service, d says why" "wait_for 'is not scaled by an HPA'"
 tm send-keys -t pp q y
 
+# A KEDA service: the class, its loop's phase where the HPA is not driving,
+# the detail's KEDA line, and d describes the HPA KEDA generated.
+run 120 30 "--speed 10 '$examples/vllm-keda.yaml'"
+check "KEDA: the class and the idle phase in the overview" \
+    "wait_for 'vllm-llama KEDA' && wait_for 'idle · s0-prometheus 0 <= 0'"
+tm send-keys -t pp Enter
+check "KEDA: the detail shows the loop beside the HPA's conditions" \
+    "wait_for ' KEDA: idle' && wait_for 'Conditions:'"
+check "KEDA: the load activates it from zero" "wait_for 'KEDA: active' && wait_for 'KEDAScaleTargetActivated'"
+tm send-keys -t pp d
+check "KEDA: d describes keda-hpa-vllm-llama" "wait_for 'keda-hpa-vllm-llama' && screen | grep -q '^Name: *keda-hpa-vllm-llama\$'"
+tm send-keys -t pp q y
+
 # Text views scroll as less does: describe at 80x24 reaches its events,
 # the help its last line; the overview pages its rows.
 run 80 24 "--speed 20"

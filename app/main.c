@@ -6,6 +6,7 @@
 #include "app/headless.h"
 #include "tui/theme.h"
 #include "app/replay.h"
+#include "app/kube.h"
 #include "app/services.h"
 #include "engine/goparse.h"
 
@@ -22,6 +23,7 @@ static const char usage[] =
     "usage: podpilot [--headless] [options] [FILE...]\n"
     "       podpilot replay RECORDING [--with CONFIG] ...  (podpilot replay --help)\n"
     "       podpilot services [-o name] [FILE...]  the services the files make\n"
+    "       podpilot kubeconfig [--context C] ...  the cluster a kubeconfig names\n"
     "       podpilot --help | --version\n"
     "\n"
     "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"
@@ -310,6 +312,8 @@ int main(int argc, char **argv) {
         return replay_main(argc, argv);
     if (argc > 1 && strcmp(argv[1], "services") == 0)
         return services_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "kubeconfig") == 0)
+        return kubeconfig_main(argc, argv);
     struct cli c = {0};
     int rc = parse_args(argc, argv, &c);
     if (rc < 0)

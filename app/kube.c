@@ -1,6 +1,8 @@
 #include "app/kube.h"
 
+#include "app/build.h"
 #include "app/cli.h"
+#include "k8s/kube_client.h"
 #include "k8s/kubeconfig.h"
 
 #include <stdio.h>
@@ -74,4 +76,161 @@ int kubeconfig_main(int argc, char **argv) {
     cJSON_Delete(view);
     kube_config_fini(&c);
     return 0;
+}
+
+int kube_flag(int argc, char **argv, int *i, struct kube_flags *f, const char *p) {
+    const char *a = argv[*i];
+    if (strcmp(a, "--kube") == 0) {
+        f->kube = true;
+        return 1;
+    }
+    if (strcmp(a, "-A") == 0 || strcmp(a, "--all-namespaces") == 0) {
+        f->all_namespaces = f->kube = true;
+        return 1;
+    }
+    static const char *const names[] = {"--kubeconfig", "--context", "--namespace", "-n"};
+    const char **slots[] = {&f->kubeconfig, &f->context, &f->namespace_, &f->namespace_};
+    for (size_t k = 0; k < 4; k++) {
+        const size_t n = strlen(names[k]);
+        if (strncmp(a, names[k], n) != 0 || (a[n] != '\0' && a[n] != '='))
+            continue;
+        const char *v = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+        if (!v || !v[0]) {
+            cli_fail(p, "%s needs a value", names[k]);
+            return -1;
+        }
+        *slots[k] = v;
+        f->kube = true;
+        return 1;
+    }
+    return 0;
+}
+
+/* What podpilot reads from a cluster, as a manifest reader reads files. */
+static const struct {
+    const char *group_version, *resource;
+} resources[] = {
+    {"apps/v1", "deployments"},
+    {"serving.kserve.io/v1beta1", "inferenceservices"},
+    {"serving.knative.dev/v1", "services"},
+    {"autoscaling.internal.knative.dev/v1alpha1", "podautoscalers"},
+    {"mlops.seldon.io/v1alpha1", "models"},
+    {"keda.sh/v1alpha1", "scaledobjects"},
+    {"autoscaling/v2", "horizontalpodautoscalers"},
+    {"autoscaling.alibabacloud.com/v1beta1", "cronhorizontalpodautoscalers"},
+};
+
+/* An API list as kubectl get -o json prints it: kind List, each item with
+ * its kind and apiVersion (the apiserver leaves them out of typed lists). */
+static void as_list(cJSON *page, cJSON *items) {
+    const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(page, "kind"));
+    const char *api = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(page, "apiVersion"));
+    char item_kind[128] = "";
+    if (kind && strlen(kind) > 4 && strcmp(kind + strlen(kind) - 4, "List") == 0)
+        snprintf(item_kind, sizeof(item_kind), "%.*s", (int)strlen(kind) - 4, kind);
+    cJSON *it;
+    cJSON *arr = cJSON_DetachItemFromObjectCaseSensitive(page, "items");
+    cJSON_ArrayForEach(it, arr) {
+        if (!cJSON_GetObjectItemCaseSensitive(it, "kind"))
+            cJSON_AddStringToObject(it, "kind", item_kind);
+        if (!cJSON_GetObjectItemCaseSensitive(it, "apiVersion"))
+            cJSON_AddStringToObject(it, "apiVersion", api ? api : "");
+    }
+    while (arr && cJSON_GetArraySize(arr) > 0)
+        cJSON_AddItemToArray(items, cJSON_DetachItemFromArray(arr, 0));
+    cJSON_Delete(arr);
+}
+
+/* Every page of one resource (limit 500, continue), into items. */
+static enum pp_status list_all(struct kube_client *k, const char *base, cJSON *items, long *status,
+                               struct pp_error *err) {
+    struct buf body = {0};
+    char cont[4096] = "", path[8192];
+    enum pp_status st = PP_OK;
+    bool restarted = false;
+    for (int pages = 0; st == PP_OK && pages < 10000; pages++) {
+        char *esc = cont[0] ? kube_escape(cont) : NULL;
+        snprintf(path, sizeof(path), "%s?limit=500%s%s", base, esc ? "&continue=" : "",
+                 esc ? esc : "");
+        free(esc);
+        if ((st = kube_get(k, path, &body, status, err)) != PP_OK) {
+            if (*status == 410 && cont[0] && !restarted) { /* the continue token expired */
+                restarted = true;
+                cont[0] = '\0';
+                while (cJSON_GetArraySize(items) > 0) /* the pages so far are stale */
+                    cJSON_DeleteItemFromArray(items, 0);
+                st = PP_OK;
+                continue;
+            }
+            break;
+        }
+        cJSON *page = cJSON_Parse(body.p);
+        if (!page) {
+            st = pp_fail(err, PP_ERR_PARSE, "kube", "GET %s: the answer is not JSON", path);
+            break;
+        }
+        const char *next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(page, "metadata"), "continue"));
+        snprintf(cont, sizeof(cont), "%s", next ? next : "");
+        as_list(page, items);
+        cJSON_Delete(page);
+        if (!cont[0])
+            break;
+    }
+    buf_free(&body);
+    return st;
+}
+
+int kube_add_sources(const struct kube_flags *f, struct sources *src) {
+    struct kube_config_args a = {0};
+    kube_config_args_from_env(&a);
+    a.kubeconfig = f->kubeconfig;
+    a.context = f->context;
+    a.namespace_ = f->namespace_;
+    struct kube_config c;
+    struct pp_error err = {0};
+    char msg[1200];
+    if (kube_config_load(&a, &c, &err) != PP_OK) {
+        pp_error_format(&err, msg, sizeof(msg));
+        fprintf(stderr, "podpilot: %s\n", msg);
+        return 1;
+    }
+    struct kube_client *k = kube_client_create(&c, &err);
+    int rc = k ? 0 : 1;
+    for (size_t i = 0; rc == 0 && i < sizeof(resources) / sizeof(resources[0]); i++) {
+        const char *gv = resources[i].group_version;
+        char base[1024];
+        const bool core = strchr(gv, '/') == NULL;
+        if (f->all_namespaces)
+            snprintf(base, sizeof(base), "/%s/%s/%s", core ? "api" : "apis", gv,
+                     resources[i].resource);
+        else
+            snprintf(base, sizeof(base), "/%s/%s/namespaces/%s/%s", core ? "api" : "apis", gv,
+                     c.namespace_, resources[i].resource);
+        cJSON *list = cJSON_CreateObject();
+        cJSON_AddStringToObject(list, "apiVersion", "v1");
+        cJSON_AddStringToObject(list, "kind", "List");
+        cJSON *items = cJSON_AddArrayToObject(list, "items");
+        long status = 0;
+        if (list_all(k, base, items, &status, &err) != PP_OK) {
+            if (status == 404) { /* not served here: no KServe, no KEDA */
+                fprintf(stderr, "podpilot: note: cluster \"%s\" does not serve %s (%s); skipped\n",
+                        c.cluster, resources[i].resource, gv);
+            } else {
+                pp_error_format(&err, msg, sizeof(msg));
+                fprintf(stderr, "podpilot: %s\n", msg);
+                rc = 1;
+            }
+        } else if (cJSON_GetArraySize(items) > 0) {
+            char *text = cJSON_Print(list);
+            char name[512];
+            snprintf(name, sizeof(name), "cluster %s: %s.%s", c.context, resources[i].resource, gv);
+            sources_add_text(src, name, text, strlen(text));
+            free(text);
+        }
+        cJSON_Delete(list);
+    }
+    kube_client_destroy(k);
+    kube_config_fini(&c);
+    return rc;
 }

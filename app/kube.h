@@ -4,6 +4,26 @@
 #ifndef PODPILOT_KUBE_H
 #define PODPILOT_KUBE_H
 
+#include <stdbool.h>
+
 int kubeconfig_main(int argc, char **argv);
+
+struct sources;
+
+/* --kube and the flags that go with it, as kubectl spells them. */
+struct kube_flags {
+    bool kube;
+    const char *kubeconfig, *context, *namespace_;
+    bool all_namespaces;
+};
+
+/* Takes argv[*i] (and its value) when it is one of those flags: 1 taken,
+ * 0 not one of them, -1 a flag without its value (said on stderr). */
+int kube_flag(int argc, char **argv, int *i, struct kube_flags *f, const char *prog);
+
+/* The cluster's objects as manifest sources, one List per resource it
+ * serves (a resource it does not serve is skipped with a note): 0, or 1
+ * with the reason on stderr. */
+int kube_add_sources(const struct kube_flags *f, struct sources *src);
 
 #endif

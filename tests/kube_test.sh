@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# podpilot against the project's test API server (tests/kube_fake.py), over
+# HTTPS with a CA made here by openssl. First the server's fidelity, proven
+# by real clients: the machine's kubectl (the version its dispatcher picks
+# for /version 1.28 and 1.32) and Debian's python3-kubernetes. Then podpilot
+# through every way a kubeconfig authenticates, and the failures an
+# operator meets, each with its message and no credential in any output.
+# What this proves: the protocol as kubectl and client-go speak it. What it
+# cannot: a real apiserver's admission, API priority and fairness, HTTP/2,
+# real exec plugins (README, "Testing against a cluster").
+set -u
+bin=${1:?usage: kube_test.sh PATH/TO/podpilot}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+here=$(cd "$(dirname "$0")" && pwd)
+py=/usr/bin/python3
+for t in kubectl openssl; do command -v $t >/dev/null || { echo "$t not found: skipped"; exit 77; }; done
+$py -c 'import kubernetes' 2>/dev/null || { echo "python3-kubernetes not found: skipped"; exit 77; }
+pass=0 fail=0
+check() { # name, condition
+    if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
+}
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+export HOME="$tmp/home"; mkdir -p "$HOME"
+unset KUBECONFIG KUBERNETES_SERVICE_HOST KUBERNETES_SERVICE_PORT
+cd "$tmp"
+
+# ---- certificates ----
+ssl() { openssl "$@" 2>/dev/null; }
+ssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=podpilot-test-ca -keyout ca.key -out ca.crt
+ssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout other.key -out other.crt
+ssl req -newkey rsa:2048 -nodes -subj /CN=kube-fake -keyout server.key -out server.csr
+printf 'subjectAltName=DNS:localhost,DNS:kubernetes.default.svc,IP:127.0.0.1\n' >san.ext
+ssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.crt
+ssl req -newkey rsa:2048 -nodes -subj /CN=operator -keyout client.key -out client.csr
+ssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out client.crt
+check "openssl made the test CA and certificates" "[ -s server.crt ] && [ -s client.crt ]"
+
+cat >objects.json <<'J'
+[{"group": "apps", "resource": "deployments", "object": {"metadata": {"name": "web", "namespace": "ml", "labels": {"app": "web"}},
+  "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}},
+  "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "500m"}}}]}}}, "status": {"replicas": 2, "readyReplicas": 2}}},
+ {"group": "apps", "resource": "deployments", "object": {"metadata": {"name": "batch", "namespace": "ml"}, "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "batch"}}, "template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}}}},
+ {"group": "apps", "resource": "deployments", "object": {"metadata": {"name": "other", "namespace": "team-b"}, "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "other"}}, "template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}}}},
+ {"group": "autoscaling", "resource": "horizontalpodautoscalers", "object": {"metadata": {"name": "web", "namespace": "ml"},
+  "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "minReplicas": 1, "maxReplicas": 5,
+  "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}}]},
+  "status": {"currentReplicas": 2, "desiredReplicas": 2}}}]
+J
+start_fake() { # name, extra flags...: starts a fake; $port is its port
+    local name=$1; shift
+    rm -f "$name.port"
+    $py "$here/kube_fake.py" --cert server.crt --key server.key --objects objects.json \
+        --port-file "$name.port" --lifetime 170 --log "$name.log" "$@" &
+    pids+=($!)
+    for _ in $(seq 50); do [ -s "$name.port" ] && break; sleep 0.1; done
+    port=$(cat "$name.port")
+}
+kc() { # file, server, cluster extra, user yaml: a kubeconfig
+    printf 'apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters:\n- name: fake\n  cluster:\n    server: %s\n%s\ncontexts:\n- name: t\n  context: {cluster: fake, user: u, namespace: ml}\nusers:\n- name: u\n  user:\n%s\n' \
+        "$2" "$3" "$4" >"$1"
+}
+
+start_fake main --token s3cret-token --client-ca ca.crt --max-page 2 --minor 32
+main=$port
+kc token.kc "https://127.0.0.1:$main" "    certificate-authority: ca.crt" "    token: s3cret-token"
+
+# ---- the server's fidelity: real clients ----
+k() { kubectl --kubeconfig token.kc --request-timeout=10s "$@"; }
+out=$(k get deploy 2>&1)
+check "kubectl 1.32 get deploy" "grep -q '^web ' <<<\"\$out\" && grep -q '^batch ' <<<\"\$out\""
+check "kubectl get hpa -o jsonpath" "[ \"\$(k get hpa web -o jsonpath='{.spec.maxReplicas}')\" = 5 ]"
+check "kubectl scale (merge-patch on /scale)" "k scale deploy web --replicas=3 >/dev/null && [ \"\$(k get deploy web -o jsonpath='{.spec.replicas}')\" = 3 ]"
+check "kubectl patch --type merge" "k patch deploy batch --type merge -p '{\"spec\":{\"replicas\":4}}' >/dev/null && [ \"\$(k get deploy batch -o jsonpath='{.spec.replicas}')\" = 4 ]"
+check "kubectl describe hpa" "k describe hpa web | grep -q '^Max replicas: *5'"
+(sleep 1.5; curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$main/_object?group=apps&resource=deployments" \
+    -d '{"metadata":{"name":"late","namespace":"ml"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"late"}},"template":{"spec":{"containers":[{"name":"c","image":"busybox"}]}}}}' >/dev/null) &
+out=$(timeout 4 kubectl --kubeconfig token.kc get deploy -w --output-watch-events 2>&1)
+check "kubectl get -w: the list, then a live ADDED" "grep -q 'ADDED *web' <<<\"\$out\" && grep -q 'ADDED *late' <<<\"\$out\""
+out=$($py - token.kc <<'PY' 2>&1
+import sys
+from kubernetes import client, config, watch
+from kubernetes.client.rest import ApiException
+config.load_kube_config(config_file=sys.argv[1])
+apps = client.AppsV1Api()
+p1 = apps.list_namespaced_deployment("ml", limit=2)
+p2 = apps.list_namespaced_deployment("ml", limit=2, _continue=p1.metadata._continue)
+print("pages", len(p1.items), bool(p1.metadata._continue), len(p2.items), p1.metadata.resource_version == p2.metadata.resource_version)
+try:
+    for ev in watch.Watch().stream(apps.list_namespaced_deployment, "ml", resource_version="1", timeout_seconds=2):
+        print("event", ev["type"])
+except ApiException as e:
+    print("watch", e.status)
+apps.patch_namespaced_deployment("web", "ml", {"metadata": {"labels": {"patched": "yes"}}})
+print("label", apps.read_namespaced_deployment("web", "ml").metadata.labels.get("patched"))
+PY
+)
+check "python3-kubernetes: paged list at one resourceVersion" "grep -q '^pages 2 True 1 True' <<<\"\$out\" || { echo \"\$out\"; false; }"
+check "python3-kubernetes: a watch from a compacted version gets 410" "grep -q '^watch 410' <<<\"\$out\""
+check "python3-kubernetes: patch" "grep -q '^label yes' <<<\"\$out\""
+start_fake old --token s3cret-token --minor 28
+kc old.kc "https://127.0.0.1:$port" "    certificate-authority: ca.crt" "    token: s3cret-token"
+out=$(kubectl --kubeconfig old.kc get deploy -o name 2>&1)
+check "kubectl 1.28 (the dispatcher's pick for /version 1.28) lists too" "grep -q 'deployment.apps/web' <<<\"\$out\""
+
+# ---- podpilot ----
+svc() { "$bin" services "$@" 2>"$tmp/err"; }
+secrets='s3cret-token\|B0GUS\|plugin-token\|rotated-token'
+leak() { ! grep -q "$secrets" "$tmp/out" "$tmp/err"; }
+run() { # name, kubeconfig, want (a line of the output), extra...
+    local name=$1 file=$2 want=$3; shift 3
+    svc --kubeconfig "$file" "$@" >"$tmp/out"; local rc=$?
+    check "$name: exit 0" "[ $rc -eq 0 ] || { cat '$tmp/err'; false; }"
+    check "$name: lists the cluster's services" "grep -q -- '$want' '$tmp/out' || { cat '$tmp/out' '$tmp/err'; false; }"
+    check "$name: no credential in any output" "leak"
+}
+refused() { # name, kubeconfig, message part
+    svc --kubeconfig "$2" >"$tmp/out"; local rc=$?
+    check "$1: exit 1" "[ $rc -eq 1 ]"
+    check "$1: says \"$3\"" "grep -qF -- '$3' '$tmp/err' || { cat '$tmp/err'; false; }"
+    check "$1: no credential in any output" "leak"
+}
+run "token" token.kc '^ml  *web  *HPA '
+check "paged: every page of a resource read (continue followed)" "grep -q '^ml  *batch ' '$tmp/out' && grep -c 'deployments?limit=500&continue=' main.log | grep -q '[1-9]'"
+check "the cluster's objects are named where they came from" "grep -q 'cluster t: deployments.apps/v1:' '$tmp/out'"
+check "an unserved resource is a note, not an error" "grep -q 'does not serve cronhorizontalpodautoscalers' '$tmp/err'"
+run "-A: every namespace" token.kc '^team-b  *other ' -A
+printf 's3cret-token\n' >tok
+kc tokfile.kc "https://127.0.0.1:$main" "    certificate-authority: ./ca.crt" "    tokenFile: tok"
+run "tokenFile (relative, trailing newline)" tokfile.kc '^ml  *web '
+kc cert.kc "https://127.0.0.1:$main" "    certificate-authority: ca.crt" "    client-certificate: client.crt
+    client-key: client.key"
+run "client certificate files" cert.kc '^ml  *web '
+kc certdata.kc "https://127.0.0.1:$main" "    certificate-authority-data: $(base64 -w0 ca.crt)" "    client-certificate-data: $(base64 -w0 client.crt)
+    client-key-data: $(base64 -w0 client.key)"
+run "CA, certificate and key as -data" certdata.kc '^ml  *web '
+kc sni.kc "https://127.0.0.1:$main" "    certificate-authority: ca.crt
+    tls-server-name: kubernetes.default.svc" "    token: s3cret-token"
+run "tls-server-name" sni.kc '^ml  *web '
+kc wrongsni.kc "https://127.0.0.1:$main" "    certificate-authority: ca.crt
+    tls-server-name: not-the-apiserver" "    token: s3cret-token"
+refused "a tls-server-name the certificate does not carry" wrongsni.kc 'x509: the certificate is not valid for this host'
+kc wrongca.kc "https://127.0.0.1:$main" "    certificate-authority: other.crt" "    token: s3cret-token"
+refused "another CA" wrongca.kc 'x509: certificate signed by unknown authority'
+kc bad.kc "https://127.0.0.1:$main" "    certificate-authority: ca.crt" "    token: B0GUS"
+refused "a wrong token" bad.kc 'GET /apis/apps/v1/namespaces/ml/deployments?limit=500: 401: the server has asked for the client to provide credentials'
+kc insecure.kc "https://127.0.0.1:$main" "    insecure-skip-tls-verify: true" "    token: s3cret-token"
+run "insecure-skip-tls-verify" insecure.kc '^ml  *web '
+curl -s --cacert ca.crt -X POST "https://127.0.0.1:$main/_fault" \
+    -d '{"status":403,"count":1,"message":"deployments.apps is forbidden: User \"operator\" cannot list resource \"deployments\" in API group \"apps\" in the namespace \"ml\""}' >/dev/null
+refused "RBAC says no" token.kc 'deployments.apps is forbidden: User "operator" cannot list resource'
+
+# exec plugins, as shell scripts (client-go's test plugin shape)
+plugin() { # file, body of the ExecCredential's status or a whole script
+    printf '#!/bin/sh\n%s\n' "$2" >"$1"; chmod +x "$1"
+}
+exec_kc() { # file, plugin, apiVersion
+    kc "$1" "https://127.0.0.1:$main" "    certificate-authority: ca.crt" "    exec:
+      apiVersion: $3
+      command: ./$2
+      interactiveMode: Never
+      provideClusterInfo: true"
+}
+plugin tokplug 'echo "$KUBERNETES_EXEC_INFO" > exec-info.json
+echo "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"token\":\"s3cret-token\"}}"'
+exec_kc exec.kc tokplug client.authentication.k8s.io/v1
+run "exec plugin v1 with a token" exec.kc '^ml  *web '
+check "exec: KUBERNETES_EXEC_INFO has the cluster" "grep -q '\"server\":\"https://127.0.0.1:$main\"' exec-info.json && grep -q '\"interactive\":false' exec-info.json"
+plugin certplug 'printf "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"status\":{\"clientCertificateData\":%s,\"clientKeyData\":%s}}" "$(python3 -c "import json,sys;print(json.dumps(open(\"client.crt\").read()))")" "$(python3 -c "import json,sys;print(json.dumps(open(\"client.key\").read()))")"'
+exec_kc execcert.kc certplug client.authentication.k8s.io/v1beta1
+run "exec plugin v1beta1 with a client certificate" execcert.kc '^ml  *web '
+plugin rotplug 'if [ -f rotated ]; then t=s3cret-token; else t=B0GUS; touch rotated; fi
+echo "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"token\":\"$t\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}"'
+exec_kc rot.kc rotplug client.authentication.k8s.io/v1
+run "exec: a 401 runs the plugin once more" rot.kc '^ml  *web '
+plugin failplug 'echo oops >&2; exit 3'
+exec_kc fail.kc failplug client.authentication.k8s.io/v1
+refused "exec: a failing plugin" fail.kc 'failplug failed with exit code 3'
+plugin verplug 'echo "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"status\":{\"token\":\"x\"}}"'
+exec_kc ver.kc verplug client.authentication.k8s.io/v1
+refused "exec: another apiVersion back" ver.kc 'exec plugin is configured to use API version client.authentication.k8s.io/v1, plugin returned version client.authentication.k8s.io/v1beta1'
+plugin nostatus 'echo "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\"}"'
+exec_kc nost.kc nostatus client.authentication.k8s.io/v1
+refused "exec: no status" nost.kc "return a status field"
+exec_kc missing.kc no-such-plugin client.authentication.k8s.io/v1
+refused "exec: no such executable" missing.kc 'no-such-plugin not found'
+kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
+refused "the server is gone" token.kc 'connection refused'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -40,6 +40,7 @@ bench: build
 	$(BUILD)/bench/sim
 	$(BUILD)/bench/replay
 	$(BUILD)/bench/tui
+	$(BUILD)/bench/watch
 
 format:
 	clang-format -i $$(git ls-files --cached --others --exclude-standard '*.c' '*.h')

@@ -4,10 +4,12 @@
 #include "app/cli.h"
 #include "k8s/kube_client.h"
 #include "k8s/kubeconfig.h"
+#include "k8s/watch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char prog[] = "podpilot kubeconfig";
 
@@ -181,32 +183,59 @@ static enum pp_status list_all(struct kube_client *k, const char *base, cJSON *i
     return st;
 }
 
-int kube_add_sources(const struct kube_flags *f, struct sources *src) {
+static void resource_path(const struct kube_flags *f, const struct kube_config *c, size_t i,
+                          char *out, size_t size) {
+    const char *gv = resources[i].group_version;
+    const char *root = strchr(gv, '/') ? "apis" : "api";
+    if (f->all_namespaces)
+        snprintf(out, size, "/%s/%s/%s", root, gv, resources[i].resource);
+    else
+        snprintf(out, size, "/%s/%s/namespaces/%s/%s", root, gv, c->namespace_,
+                 resources[i].resource);
+}
+
+static void say(const struct pp_error *err) {
+    char msg[1200];
+    pp_error_format(err, msg, sizeof(msg));
+    fprintf(stderr, "podpilot: %s\n", msg);
+}
+
+static struct kube_client *open_cluster(const struct kube_flags *f, struct kube_config *c) {
     struct kube_config_args a = {0};
     kube_config_args_from_env(&a);
     a.kubeconfig = f->kubeconfig;
     a.context = f->context;
     a.namespace_ = f->namespace_;
-    struct kube_config c;
     struct pp_error err = {0};
-    char msg[1200];
-    if (kube_config_load(&a, &c, &err) != PP_OK) {
-        pp_error_format(&err, msg, sizeof(msg));
-        fprintf(stderr, "podpilot: %s\n", msg);
-        return 1;
+    if (kube_config_load(&a, c, &err) != PP_OK) {
+        say(&err);
+        return NULL;
     }
-    struct kube_client *k = kube_client_create(&c, &err);
-    int rc = k ? 0 : 1;
+    struct kube_client *k = kube_client_create(c, &err);
+    if (!k) {
+        say(&err);
+        kube_config_fini(c);
+    }
+    return k;
+}
+
+static void add_list(struct sources *src, const struct kube_config *c, size_t i, const char *text) {
+    char name[512];
+    snprintf(name, sizeof(name), "cluster %s: %s.%s", c->context, resources[i].resource,
+             resources[i].group_version);
+    sources_add_text(src, name, text, strlen(text));
+}
+
+int kube_add_sources(const struct kube_flags *f, struct sources *src) {
+    struct kube_config c;
+    struct kube_client *k = open_cluster(f, &c);
+    if (!k)
+        return 1;
+    struct pp_error err = {0};
+    int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof(resources) / sizeof(resources[0]); i++) {
-        const char *gv = resources[i].group_version;
         char base[1024];
-        const bool core = strchr(gv, '/') == NULL;
-        if (f->all_namespaces)
-            snprintf(base, sizeof(base), "/%s/%s/%s", core ? "api" : "apis", gv,
-                     resources[i].resource);
-        else
-            snprintf(base, sizeof(base), "/%s/%s/namespaces/%s/%s", core ? "api" : "apis", gv,
-                     c.namespace_, resources[i].resource);
+        resource_path(f, &c, i, base, sizeof(base));
         cJSON *list = cJSON_CreateObject();
         cJSON_AddStringToObject(list, "apiVersion", "v1");
         cJSON_AddStringToObject(list, "kind", "List");
@@ -215,17 +244,14 @@ int kube_add_sources(const struct kube_flags *f, struct sources *src) {
         if (list_all(k, base, items, &status, &err) != PP_OK) {
             if (status == 404) { /* not served here: no KServe, no KEDA */
                 fprintf(stderr, "podpilot: note: cluster \"%s\" does not serve %s (%s); skipped\n",
-                        c.cluster, resources[i].resource, gv);
+                        c.cluster, resources[i].resource, resources[i].group_version);
             } else {
-                pp_error_format(&err, msg, sizeof(msg));
-                fprintf(stderr, "podpilot: %s\n", msg);
+                say(&err);
                 rc = 1;
             }
         } else if (cJSON_GetArraySize(items) > 0) {
             char *text = cJSON_Print(list);
-            char name[512];
-            snprintf(name, sizeof(name), "cluster %s: %s.%s", c.context, resources[i].resource, gv);
-            sources_add_text(src, name, text, strlen(text));
+            add_list(src, &c, i, text);
             free(text);
         }
         cJSON_Delete(list);
@@ -233,4 +259,81 @@ int kube_add_sources(const struct kube_flags *f, struct sources *src) {
     kube_client_destroy(k);
     kube_config_fini(&c);
     return rc;
+}
+
+/* ---- watching ---- */
+
+#define N_RESOURCES (sizeof(resources) / sizeof(resources[0]))
+
+struct kube_live {
+    struct kube_config c;
+    struct kube_client *k;
+    struct kube_watcher *w;
+    uint64_t seen[N_RESOURCES];
+};
+
+struct kube_live *kube_live_open(const struct kube_flags *f, int sync_timeout_s) {
+    struct kube_live *l = xcalloc(1, sizeof(*l));
+    if (!(l->k = open_cluster(f, &l->c))) {
+        free(l);
+        return NULL;
+    }
+    char paths[N_RESOURCES][1024];
+    const char *ps[N_RESOURCES];
+    for (size_t i = 0; i < N_RESOURCES; i++) {
+        resource_path(f, &l->c, i, paths[i], sizeof(paths[i]));
+        ps[i] = paths[i];
+    }
+    struct pp_error err = {0};
+    l->w = kube_watcher_start(l->k, ps, N_RESOURCES, 300, &err);
+    for (int t = 0; l->w && t < sync_timeout_s * 10 && !kube_watcher_synced(l->w); t++) {
+        const struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (!l->w || !kube_watcher_synced(l->w)) {
+        struct kube_watch_stats st = {0};
+        if (l->w)
+            kube_watcher_stats(l->w, &st);
+        fprintf(stderr, "podpilot: cluster \"%s\": not listed within %d s%s%s\n", l->c.cluster,
+                sync_timeout_s, st.last_error[0] ? ": " : "", st.last_error);
+        if (!l->w)
+            say(&err);
+        kube_live_close(l);
+        return NULL;
+    }
+    return l;
+}
+
+bool kube_live_changed(struct kube_live *l) {
+    for (size_t i = 0; i < N_RESOURCES; i++) {
+        size_t n;
+        if (kube_watcher_version(l->w, i, &n) != l->seen[i])
+            return true;
+    }
+    return false;
+}
+
+void kube_live_sources(struct kube_live *l, struct sources *src) {
+    for (size_t i = 0; i < N_RESOURCES; i++) {
+        bool synced;
+        size_t n;
+        kube_watcher_version(l->w, i, &n);
+        char *text = kube_watcher_list(l->w, i, &l->seen[i], &synced);
+        if (text && n > 0)
+            add_list(src, &l->c, i, text);
+        free(text);
+    }
+}
+
+void kube_live_stats(struct kube_live *l, struct kube_watch_stats *out) {
+    kube_watcher_stats(l->w, out);
+}
+
+void kube_live_close(struct kube_live *l) {
+    if (!l)
+        return;
+    kube_watcher_stop(l->w);
+    kube_client_destroy(l->k);
+    kube_config_fini(&l->c);
+    free(l);
 }

@@ -26,4 +26,16 @@ int kube_flag(int argc, char **argv, int *i, struct kube_flags *f, const char *p
  * with the reason on stderr. */
 int kube_add_sources(const struct kube_flags *f, struct sources *src);
 
+/* The same objects kept current by watches (k8s/watch). */
+struct kube_live;
+struct kube_watch_stats;
+/* Opens the cluster and waits for every resource's first list (at most
+ * sync_timeout_s); NULL with the reason on stderr. */
+struct kube_live *kube_live_open(const struct kube_flags *f, int sync_timeout_s);
+/* Whether anything changed since the last kube_live_sources. */
+bool kube_live_changed(struct kube_live *l);
+void kube_live_sources(struct kube_live *l, struct sources *src);
+void kube_live_stats(struct kube_live *l, struct kube_watch_stats *out);
+void kube_live_close(struct kube_live *l);
+
 #endif

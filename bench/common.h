@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 static inline void bench_kpa_services(struct svc_set *set, int n, double rps, pp_time duration) {
@@ -24,6 +25,13 @@ static inline void bench_kpa_services(struct svc_set *set, int n, double rps, pp
         l->load = (struct load_spec){.kind = LOAD_POISSON, .duration = duration, .rate = rps};
         l->parsed = true;
     }
+}
+
+/* Monotonic seconds. */
+static inline double bench_wall(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Resident set size now (/proc/self/statm), and at its peak, in KB. */

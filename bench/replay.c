@@ -5,6 +5,7 @@
 #include "app/build.h"
 #include "app/headless.h"
 #include "app/replay.h"
+#include "bench/common.h"
 #include "engine/record.h"
 
 #include <stdio.h>
@@ -15,12 +16,6 @@
 
 #define SERVICES 100
 #define SECONDS 3600
-
-static double wall(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *manifests(size_t *len) {
     char *text = NULL;
@@ -54,13 +49,13 @@ int main(void) {
     cJSON *header = build_header(&src, &set);
     FILE *devnull = fopen("/dev/null", "w");
     const struct headless_options plain = {0};
-    double t0 = wall();
+    double t0 = bench_wall();
     int rc = headless_run(&set, &plain, devnull);
-    const double t_plain = wall() - t0;
+    const double t_plain = bench_wall() - t0;
     const struct headless_options opt = {.record_path = path, .header = header};
-    t0 = wall();
+    t0 = bench_wall();
     rc |= headless_run(&set, &opt, devnull);
-    const double t_record = wall() - t0;
+    const double t_record = bench_wall() - t0;
     fclose(devnull);
     cJSON_Delete(header);
     svc_set_fini(&set);
@@ -68,13 +63,13 @@ int main(void) {
     if (rc != 0)
         return 1;
 
-    t0 = wall();
+    t0 = bench_wall();
     struct record_reader *r = record_open(path, NULL);
     struct record_tick tick;
     int64_t ticks = 0;
     while (r && record_next(r, &tick) == 1)
         ticks++;
-    const double t_read = wall() - t0;
+    const double t_read = bench_wall() - t0;
     const double mb = r ? (double)record_bytes(r) / 1e6 : 0;
     record_reader_close(r);
 
@@ -84,9 +79,9 @@ int main(void) {
     if (!freopen("/dev/null", "w", stdout))
         return 1;
     char *argv[] = {"podpilot", "replay", path, NULL};
-    t0 = wall();
+    t0 = bench_wall();
     const int replay_rc = replay_main(3, argv);
-    const double t_replay = wall() - t0;
+    const double t_replay = bench_wall() - t0;
     fflush(stdout);
     dup2(saved, STDOUT_FILENO);
     close(saved);

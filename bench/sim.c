@@ -16,22 +16,16 @@ static void count(void *ctx, const struct loop_record *r) {
     (*n) += r->kind == LOOP_DECISION;
 }
 
-static double wall(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(void) {
     struct svc_set set;
     bench_kpa_services(&set, SERVICES, 50, PP_SEC(SECONDS));
     size_t decisions = 0;
     struct source *src = source_sim_create(&set, NULL);
     struct loop *l = loop_create(&set, src, count, &decisions, NULL);
-    const double t0 = wall();
+    const double t0 = bench_wall();
     for (int t = 0; t < SECONDS; t++)
         loop_tick(l);
-    const double dt = wall() - t0;
+    const double dt = bench_wall() - t0;
     loop_destroy(l);
     source_destroy(src);
     svc_set_fini(&set);

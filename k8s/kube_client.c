@@ -410,8 +410,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx) {
     return size * n;
 }
 
-static void tls_options(struct kube_client *k) {
-    CURL *c = k->curl;
+static void tls_options(struct kube_client *k, CURL *c) {
     const struct kube_config *cf = &k->c;
     if (cf->insecure) {
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -498,27 +497,38 @@ static enum pp_status credentials(struct kube_client *k, bool retry, struct pp_e
     return PP_OK;
 }
 
-static enum pp_status get_once(struct kube_client *k, const char *path, struct buf *body,
-                               long *status, struct pp_error *err) {
-    CURL *c = k->curl;
-    curl_easy_reset(c);
-    char url[2048], errbuf[CURL_ERROR_SIZE] = "";
+static enum pp_status credentials(struct kube_client *k, bool retry, struct pp_error *err);
+
+enum pp_status kube_request_init(struct kube_client *k, struct kube_request *req, const char *path,
+                                 size_t (*write_fn)(char *, size_t, size_t, void *), void *ctx,
+                                 long timeout_s, struct pp_error *err) {
+    if (credentials(k, false, err) != PP_OK)
+        return PP_ERR_INVALID;
+    CURL *c = req->easy ? req->easy : curl_easy_init();
+    if (!c)
+        return pp_fail(err, PP_ERR_IO, "kube", "libcurl could not start a request");
+    if (req->easy)
+        curl_easy_reset(c);
+    req->easy = c;
+    req->errbuf[0] = '\0';
+    snprintf(req->path, sizeof(req->path), "%s", path);
+    char url[2048];
     kube_client_url(k, path, url, sizeof(url));
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, req->errbuf);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "podpilot/" PODPILOT_VERSION " (linux)");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_fn);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, ctx);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
     if (!k->c.disable_compression)
         curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    struct curl_slist *cto = NULL;
     if (k->connect_to[0]) {
-        cto = curl_slist_append(NULL, k->connect_to);
-        curl_easy_setopt(c, CURLOPT_CONNECT_TO, cto);
+        req->connect_to = curl_slist_append(NULL, k->connect_to);
+        curl_easy_setopt(c, CURLOPT_CONNECT_TO, req->connect_to);
     }
     if (k->c.proxy_url) {
         char proxy[1024];
@@ -531,20 +541,51 @@ static enum pp_status get_once(struct kube_client *k, const char *path, struct b
         curl_easy_setopt(c, CURLOPT_USERNAME, k->c.username);
         curl_easy_setopt(c, CURLOPT_PASSWORD, k->c.password ? k->c.password : "");
     }
-    tls_options(k);
-    struct curl_slist *h = headers(k);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    tls_options(k, c);
+    req->headers = headers(k);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, req->headers);
+    return PP_OK;
+}
+
+enum pp_status kube_request_result(struct kube_client *k, struct kube_request *req, int code,
+                                   const struct buf *body, long *status, struct pp_error *err) {
+    *status = 0;
+    if (code != CURLE_OK)
+        return curl_failed(k, (CURLcode)code, req->errbuf, req->path, err);
+    curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, status);
+    if (*status >= 200 && *status < 300)
+        return PP_OK;
+    const struct buf none = {0};
+    return http_failed(k, *status, body ? body : &none, req->path, err);
+}
+
+void kube_request_fini(struct kube_request *req, bool keep_handle) {
+    if (req->easy)
+        curl_easy_setopt(req->easy, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(req->headers);
+    curl_slist_free_all(req->connect_to);
+    req->headers = req->connect_to = NULL;
+    if (!keep_handle && req->easy) {
+        curl_easy_cleanup(req->easy);
+        req->easy = NULL;
+    }
+}
+
+void kube_client_refresh(struct kube_client *k) { k->token_read = 0; }
+
+static enum pp_status get_once(struct kube_client *k, const char *path, struct buf *body,
+                               long *status, struct pp_error *err) {
+    struct kube_request req = {.easy = k->curl};
     buf_clear(body);
-    const CURLcode rc = curl_easy_perform(c);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(h);
-    curl_slist_free_all(cto);
-    if (rc != CURLE_OK)
-        return curl_failed(k, rc, errbuf, path, err);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    if (!body->p)
-        buf_put(body, "", 0);
-    return *status >= 200 && *status < 300 ? PP_OK : http_failed(k, *status, body, path, err);
+    enum pp_status st = kube_request_init(k, &req, path, on_body, body, 60, err);
+    if (st == PP_OK) {
+        const CURLcode rc = curl_easy_perform(k->curl);
+        if (!body->p)
+            buf_put(body, "", 0);
+        st = kube_request_result(k, &req, rc, body, status, err);
+    }
+    kube_request_fini(&req, true);
+    return st;
 }
 
 enum pp_status kube_get(struct kube_client *k, const char *path, struct buf *body, long *status,

@@ -21,6 +21,29 @@ void kube_client_destroy(struct kube_client *k);
 enum pp_status kube_get(struct kube_client *k, const char *path, struct buf *body, long *status,
                         struct pp_error *err);
 
+/* One request on an easy handle of its own, for a caller that drives it
+ * (a curl multi loop): set up, run by the caller, judged, released. */
+struct kube_request {
+    void *easy;                 /* CURL *; set it to reuse a handle */
+    void *headers, *connect_to; /* curl_slist * */
+    char errbuf[256];           /* CURL_ERROR_SIZE */
+    char path[2048];
+};
+
+/* Sets req up to GET path with fresh credentials; the body goes to
+ * write_fn(ptr, size, n, ctx). timeout_s 0: none (a watch). */
+enum pp_status kube_request_init(struct kube_client *k, struct kube_request *req, const char *path,
+                                 size_t (*write_fn)(char *, size_t, size_t, void *), void *ctx,
+                                 long timeout_s, struct pp_error *err);
+/* After libcurl finished it with `code` (a CURLcode): PP_OK for a 2xx;
+ * otherwise err as kube_get words it (body: the answer, or NULL). */
+enum pp_status kube_request_result(struct kube_client *k, struct kube_request *req, int code,
+                                   const struct buf *body, long *status, struct pp_error *err);
+/* Frees what init made; the handle too unless keep_handle. */
+void kube_request_fini(struct kube_request *req, bool keep_handle);
+/* The next request re-reads a tokenFile (after a 401). */
+void kube_client_refresh(struct kube_client *k);
+
 /* s percent-encoded for a query value (malloc'd; the caller frees). */
 char *kube_escape(const char *s);
 

@@ -12,7 +12,8 @@ timeoutSeconds), GET, merge-patch and the /scale subresource of Deployments.
 It is not a real apiserver: no admission, no API priority and fairness, no
 protobuf, no Table output, no HTTP/2. Faults are injected through POST
 /_fault; objects are added or changed through PUT /_object (both need no
-credentials: the tests drive them). Binds 127.0.0.1 only and exits after
+credentials: the tests drive them); POST /_close ends every open watch.
+Binds 127.0.0.1 only and exits after
 --lifetime seconds whatever happens.
 """
 import argparse
@@ -64,6 +65,7 @@ class Store:
         self.objects = {}  # (group, resource) -> {(ns, name): obj}
         self.history = []  # (rv, group, resource, type, obj)
         self.faults = []   # [{"status":..., "path":..., "count":...}]
+        self.generation = 0  # POST /_close bumps it: open watches end
 
     def put(self, group, resource, obj, kind_of_change=None):
         with self.lock:
@@ -202,6 +204,11 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_request("PUT")
 
     def do_POST(self):
+        if self.path == "/_close":  # every watch stream ends now, cleanly
+            with self.server.store.lock:
+                self.server.store.generation += 1
+                self.server.store.lock.notify_all()
+            return self.send_json(200, {})
         if self.path == "/_fault":
             f = self.body()
             f.setdefault("count", 1)
@@ -341,7 +348,8 @@ class Handler(BaseHTTPRequestHandler):
                         410, "Expired", "too old resource version: %d (%d)" % (last, oldest - 1))})
                     self.wfile.write(b"0\r\n\r\n")
                     return
-        while time.time() < deadline:
+        generation = store.generation
+        while time.time() < deadline and store.generation == generation:
             with store.lock:
                 events = [e for e in store.history if e[0] > last and e[1] == res[0] and e[2] == res[2]]
                 if not events:

@@ -21,7 +21,7 @@ check() { # name, condition
 }
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"; }
 trap cleanup EXIT
 export HOME="$tmp/home"; mkdir -p "$HOME"
 unset KUBECONFIG KUBERNETES_SERVICE_HOST KUBERNETES_SERVICE_PORT
@@ -186,6 +186,41 @@ exec_kc nost.kc nostatus client.authentication.k8s.io/v1
 refused "exec: no status" nost.kc "return a status field"
 exec_kc missing.kc no-such-plugin client.authentication.k8s.io/v1
 refused "exec: no such executable" missing.kc 'no-such-plugin not found'
+# -w: list, then watch; changes arrive as events whatever the chunking
+# (this server cuts every event in two), a stream cut mid-event re-watches
+# from the last version, a 410 relists.
+put() { curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$main/_object?group=$1&resource=$2${4:+&change=$4}" -d "$3" >/dev/null; }
+fault() { curl -s --cacert ca.crt -X POST "https://127.0.0.1:$main/_fault" -d "$1" >/dev/null; }
+start_fake split --token s3cret-token --split-events
+split=$port
+kc split.kc "https://127.0.0.1:$split" "    certificate-authority: ca.crt" "    token: s3cret-token"
+main_saved=$main; main=$split
+(timeout -s INT 20 "$bin" services --kubeconfig split.kc -w >watch.out 2>watch.err; echo "exit $?" >>watch.out) &
+wpid=$!
+for _ in $(seq 50); do grep -q '^ADDED' watch.out 2>/dev/null && break; sleep 0.1; done
+put autoscaling horizontalpodautoscalers '{"metadata":{"name":"web","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":9}}'
+sleep 1
+put apps deployments '{"metadata":{"name":"fresh","namespace":"ml"},"spec":{"replicas":1}}'
+sleep 1
+closew() { curl -s --cacert ca.crt -X POST "https://127.0.0.1:$main/_close" >/dev/null; }
+fault '{"status":"cut","path":"deployments?allowWatch"}'
+closew # the re-watch is cut mid-event; the one after it goes on from the last version
+put apps deployments '{"metadata":{"name":"after-cut","namespace":"ml"},"spec":{"replicas":1}}'
+sleep 4
+fault '{"status":410,"path":"deployments?allowWatch"}'
+closew # the re-watch gets 410: a relist
+put apps deployments '{"metadata":{"name":"fresh","namespace":"ml"}}' DELETED
+sleep 4
+kill -INT $wpid 2>/dev/null; wait $wpid 2>/dev/null
+check "-w: the list first" "grep -q '^ADDED  *ml  *web  *HPA' watch.out || { cat watch.out watch.err; false; }"
+check "-w: an HPA edit is MODIFIED" "grep -q '^MODIFIED ml  *web  *HPA' watch.out"
+check "-w: a new Deployment is ADDED" "grep -q '^ADDED  *ml  *fresh ' watch.out"
+check "-w: after a stream cut mid-event, the watch goes on" "grep -q '^ADDED  *ml  *after-cut ' watch.out && [ \$(grep -c 'deployments?allowWatchBookmarks' split.log) -ge 3 ]"
+check "-w: after a 410, a relist, and the deletion seen" "grep -q '^DELETED  *ml  *fresh ' watch.out && [ \$(grep -c 'deployments?limit=500' split.log) -ge 2 ]"
+check "-w: watches asked with bookmarks and a timeout" "grep -q 'deployments?allowWatchBookmarks=true&resourceVersion=[0-9]*&timeoutSeconds=300&watch=true' split.log"
+check "-w: no credential in any output" "! grep -q \"\$secrets\" watch.out watch.err"
+main=$main_saved
+
 kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
 refused "the server is gone" token.kc 'connection refused'
 

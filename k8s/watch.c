@@ -1,0 +1,499 @@
+#include "k8s/watch.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_EVENT_BYTES (64u << 20)
+#define BACKOFF_MIN 0.8
+#define BACKOFF_MAX 30.0
+
+/* ---- a watch stream into events ---- */
+
+static bool space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+bool ndjson_feed(struct ndjson *s, const char *p, size_t n, size_t max_bytes, ndjson_fn fn,
+                 void *ctx) {
+    buf_put(&s->pending, p, n);
+    char *b = s->pending.p;
+    size_t i = s->scan, start = 0;
+    for (; i < s->pending.len; i++) {
+        const char c = b[i];
+        if (s->in_string) {
+            if (s->escape)
+                s->escape = false;
+            else if (c == '\\')
+                s->escape = true;
+            else if (c == '"')
+                s->in_string = false;
+            continue;
+        }
+        if (s->depth == 0) {
+            if (space(c)) {
+                if (i == start)
+                    start++;
+                continue;
+            }
+            if (c != '{')
+                return false; /* a watch stream holds objects and nothing else */
+        }
+        if (c == '"')
+            s->in_string = true;
+        else if (c == '{' || c == '[')
+            s->depth++;
+        else if ((c == '}' || c == ']') && --s->depth == 0) {
+            fn(ctx, b + start, i + 1 - start);
+            start = i + 1;
+        }
+    }
+    /* keep the unfinished object only */
+    const size_t rest = s->pending.len - start;
+    if (rest > max_bytes)
+        return false;
+    memmove(b, b + start, rest);
+    s->pending.len = rest;
+    s->scan = rest;
+    return true;
+}
+
+void ndjson_reset(struct ndjson *s) {
+    s->pending.len = 0;
+    s->scan = 0;
+    s->depth = 0;
+    s->in_string = s->escape = false;
+}
+
+void ndjson_fini(struct ndjson *s) { buf_free(&s->pending); }
+
+/* ---- the watcher ---- */
+
+enum wstate { W_LIST, W_WATCH };
+
+struct wres {
+    struct kube_watcher *w;
+    char path[1024];
+    char kind[128], api[128];
+    /* the store, under w->mu */
+    cJSON **objs;
+    char **keys;
+    size_t n, cap;
+    uint64_t version;
+    bool synced, unserved;
+    /* the protocol, the I/O thread's alone */
+    enum wstate state;
+    char rv[64], cont[4096];
+    cJSON *pending; /* the list in progress */
+    bool busy, relist;
+    double next_at, backoff, started;
+    uint64_t stream_events;
+    struct kube_request req;
+    struct buf body;
+    struct ndjson nd;
+};
+
+struct kube_watcher {
+    struct kube_client *k;
+    struct wres *res;
+    size_t n;
+    int timeout_s;
+    CURLM *multi;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    bool stop; /* under mu */
+    struct kube_watch_stats stats;
+};
+
+static double mono(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *meta_str(const cJSON *obj, const char *key) {
+    return cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key));
+}
+
+static void key_of(const cJSON *obj, char *out, size_t size) {
+    const char *ns = meta_str(obj, "namespace"), *name = meta_str(obj, "name");
+    snprintf(out, size, "%s/%s", ns ? ns : "", name ? name : "");
+}
+
+/* Under w->mu. Takes obj. */
+static void store_put(struct wres *r, cJSON *obj) {
+    char key[512];
+    key_of(obj, key, sizeof(key));
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->keys[i], key) == 0) {
+            cJSON_Delete(r->objs[i]);
+            r->objs[i] = obj;
+            r->version++;
+            return;
+        }
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 64;
+        r->objs = xrealloc(r->objs, r->cap * sizeof(*r->objs));
+        r->keys = xrealloc(r->keys, r->cap * sizeof(*r->keys));
+    }
+    r->objs[r->n] = obj;
+    r->keys[r->n++] = xstrdup(key);
+    r->version++;
+}
+
+static void store_delete(struct wres *r, const cJSON *obj) {
+    char key[512];
+    key_of(obj, key, sizeof(key));
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->keys[i], key) == 0) {
+            cJSON_Delete(r->objs[i]);
+            free(r->keys[i]);
+            r->objs[i] = r->objs[--r->n];
+            r->keys[i] = r->keys[r->n];
+            r->version++;
+            return;
+        }
+}
+
+static void store_clear(struct wres *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        cJSON_Delete(r->objs[i]);
+        free(r->keys[i]);
+    }
+    r->n = 0;
+}
+
+static void note_error(struct kube_watcher *w, const struct pp_error *err) {
+    pthread_mutex_lock(&w->mu);
+    w->stats.errors++;
+    snprintf(w->stats.last_error, sizeof(w->stats.last_error), "%s", err->message);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void back_off(struct wres *r) {
+    r->backoff = r->backoff > 0 ? r->backoff * 2 : BACKOFF_MIN;
+    if (r->backoff > BACKOFF_MAX)
+        r->backoff = BACKOFF_MAX;
+    r->next_at = mono() + r->backoff * (1.0 + (double)rand() / RAND_MAX); /* jitter 1.0 */
+}
+
+/* ---- watch events ---- */
+
+static void on_event(void *ctx, const char *text, size_t len) {
+    struct wres *r = ctx;
+    struct kube_watcher *w = r->w;
+    cJSON *ev = cJSON_ParseWithLength(text, len);
+    const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "type"));
+    cJSON *obj = cJSON_DetachItemFromObjectCaseSensitive(ev, "object");
+    const char *rv = meta_str(obj, "resourceVersion");
+    pthread_mutex_lock(&w->mu);
+    if (!type || !obj) {
+        w->stats.errors++;
+    } else if (strcmp(type, "ERROR") == 0) {
+        const double code = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(obj, "code"));
+        if (code == 410) /* too old: the history moved on; list again */
+            r->relist = true;
+        w->stats.errors++;
+        const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "message"));
+        snprintf(w->stats.last_error, sizeof(w->stats.last_error), "%.200s: %.300s", r->path,
+                 msg ? msg : "an ERROR event");
+    } else if (strcmp(type, "BOOKMARK") == 0) {
+        w->stats.bookmarks++;
+    } else {
+        w->stats.events++;
+        r->stream_events++;
+    }
+    if (rv && type && strcmp(type, "ERROR") != 0)
+        snprintf(r->rv, sizeof(r->rv), "%s", rv);
+    if (type && (strcmp(type, "ADDED") == 0 || strcmp(type, "MODIFIED") == 0)) {
+        store_put(r, obj);
+        obj = NULL;
+    } else if (type && strcmp(type, "DELETED") == 0) {
+        store_delete(r, obj);
+    }
+    pthread_mutex_unlock(&w->mu);
+    cJSON_Delete(obj);
+    cJSON_Delete(ev);
+}
+
+static size_t on_watch_bytes(char *p, size_t size, size_t n, void *ctx) {
+    struct wres *r = ctx;
+    long status = 0;
+    curl_easy_getinfo(r->req.easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200) { /* a Status body, not a stream */
+        buf_put(&r->body, p, size * n);
+        return size * n;
+    }
+    return ndjson_feed(&r->nd, p, size * n, MAX_EVENT_BYTES, on_event, r) ? size * n : 0;
+}
+
+static size_t on_list_bytes(char *p, size_t size, size_t n, void *ctx) {
+    buf_put(&((struct wres *)ctx)->body, p, size * n);
+    return size * n;
+}
+
+/* ---- requests ---- */
+
+static void start(struct wres *r) {
+    struct kube_watcher *w = r->w;
+    char path[8192];
+    struct pp_error err = {0};
+    buf_clear(&r->body);
+    enum pp_status st;
+    if (r->state == W_LIST) {
+        char *c = r->cont[0] ? kube_escape(r->cont) : NULL;
+        snprintf(path, sizeof(path), "%s?limit=500%s%s", r->path, c ? "&continue=" : "",
+                 c ? c : "");
+        free(c);
+        st = kube_request_init(w->k, &r->req, path, on_list_bytes, r, 120, &err);
+    } else {
+        snprintf(path, sizeof(path),
+                 "%s?allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d&watch=true",
+                 r->path, r->rv, w->timeout_s);
+        ndjson_reset(&r->nd);
+        r->stream_events = 0;
+        /* no total timeout; a stream silent past two bookmarks' time is dead */
+        st = kube_request_init(w->k, &r->req, path, on_watch_bytes, r, 0, &err);
+        if (st == PP_OK) {
+            curl_easy_setopt(r->req.easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+            curl_easy_setopt(r->req.easy, CURLOPT_LOW_SPEED_TIME, (long)w->timeout_s + 90);
+        }
+    }
+    if (st != PP_OK) {
+        note_error(w, &err);
+        back_off(r);
+        return;
+    }
+    curl_easy_setopt(r->req.easy, CURLOPT_PRIVATE, r);
+    curl_multi_add_handle(w->multi, r->req.easy);
+    r->busy = true;
+    r->started = mono();
+}
+
+/* A list page arrived: its items join the list in progress; the last page
+ * replaces the store. */
+static void list_page(struct wres *r) {
+    struct kube_watcher *w = r->w;
+    cJSON *page = cJSON_Parse(r->body.p ? r->body.p : "");
+    const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(page, "kind"));
+    const char *api = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(page, "apiVersion"));
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(page, "items");
+    if (!page || !cJSON_IsArray(items)) {
+        const struct pp_error err = {.message = "a list answer that is not a List"};
+        note_error(w, &err);
+        cJSON_Delete(page);
+        back_off(r);
+        return;
+    }
+    if (kind && strlen(kind) > 4)
+        snprintf(r->kind, sizeof(r->kind), "%.*s", (int)strlen(kind) - 4, kind);
+    snprintf(r->api, sizeof(r->api), "%s", api ? api : "");
+    if (!r->pending)
+        r->pending = cJSON_CreateArray();
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items) cJSON_AddItemToArray(r->pending, cJSON_Duplicate(it, true));
+    const char *next = meta_str(page, "continue");
+    snprintf(r->cont, sizeof(r->cont), "%s", next ? next : "");
+    const char *rv = meta_str(page, "resourceVersion");
+    snprintf(r->rv, sizeof(r->rv), "%s", rv ? rv : "");
+    cJSON_Delete(page);
+    if (r->cont[0])
+        return; /* the next page at once */
+    pthread_mutex_lock(&w->mu);
+    store_clear(r);
+    while (cJSON_GetArraySize(r->pending) > 0)
+        store_put(r, cJSON_DetachItemFromArray(r->pending, 0));
+    r->synced = true;
+    r->version++;
+    w->stats.lists++;
+    pthread_mutex_unlock(&w->mu);
+    cJSON_Delete(r->pending);
+    r->pending = NULL;
+    r->state = W_WATCH;
+    r->backoff = 0;
+}
+
+static void relist(struct wres *r) {
+    r->state = W_LIST;
+    r->cont[0] = '\0';
+    cJSON_Delete(r->pending);
+    r->pending = NULL;
+    r->relist = false;
+    pthread_mutex_lock(&r->w->mu);
+    r->w->stats.relists++;
+    pthread_mutex_unlock(&r->w->mu);
+}
+
+static void finish(struct wres *r, CURLcode code) {
+    struct kube_watcher *w = r->w;
+    curl_multi_remove_handle(w->multi, r->req.easy);
+    r->busy = false;
+    long status = 0;
+    struct pp_error err = {0};
+    const enum pp_status st = kube_request_result(w->k, &r->req, code, &r->body, &status, &err);
+    kube_request_fini(&r->req, true);
+    if (st != PP_OK) {
+        if (status == 404 && r->state == W_LIST) { /* not served: no KServe here */
+            pthread_mutex_lock(&w->mu);
+            r->unserved = r->synced = true;
+            pthread_mutex_unlock(&w->mu);
+            return;
+        }
+        if (status == 410)
+            relist(r);
+        if (status == 401)
+            kube_client_refresh(w->k);
+        note_error(w, &err);
+        back_off(r);
+        return;
+    }
+    if (r->state == W_LIST) {
+        list_page(r);
+        return;
+    }
+    if (r->relist) {
+        relist(r);
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->stats.rewatches++;
+    pthread_mutex_unlock(&w->mu);
+    if (r->stream_events == 0 && mono() - r->started < 1.0)
+        back_off(r); /* a very short empty watch: do not spin */
+    else
+        r->backoff = 0;
+}
+
+static bool stopping(struct kube_watcher *w) {
+    pthread_mutex_lock(&w->mu);
+    const bool s = w->stop;
+    pthread_mutex_unlock(&w->mu);
+    return s;
+}
+
+static void *loop(void *arg) {
+    struct kube_watcher *w = arg;
+    while (!stopping(w)) {
+        const double now = mono();
+        for (size_t i = 0; i < w->n; i++) {
+            struct wres *r = &w->res[i];
+            if (!r->busy && !r->unserved && now >= r->next_at)
+                start(r);
+        }
+        int running = 0;
+        curl_multi_perform(w->multi, &running);
+        int left;
+        CURLMsg *m;
+        while ((m = curl_multi_info_read(w->multi, &left)))
+            if (m->msg == CURLMSG_DONE) {
+                struct wres *r = NULL;
+                curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+                finish(r, m->data.result);
+            }
+        curl_multi_poll(w->multi, NULL, 0, 100, NULL);
+    }
+    return NULL;
+}
+
+struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const *paths, size_t n,
+                                        int timeout_s, struct pp_error *err) {
+    struct kube_watcher *w = xcalloc(1, sizeof(*w));
+    w->k = k;
+    w->n = n;
+    w->timeout_s = timeout_s > 0 ? timeout_s : 300;
+    w->res = xcalloc(n ? n : 1, sizeof(*w->res));
+    for (size_t i = 0; i < n; i++) {
+        w->res[i].w = w;
+        snprintf(w->res[i].path, sizeof(w->res[i].path), "%s", paths[i]);
+    }
+    pthread_mutex_init(&w->mu, NULL);
+    w->multi = curl_multi_init();
+    if (!w->multi || pthread_create(&w->thread, NULL, loop, w) != 0) {
+        pp_fail(err, PP_ERR_IO, "kube", "the watch thread could not start");
+        if (w->multi)
+            curl_multi_cleanup(w->multi);
+        pthread_mutex_destroy(&w->mu);
+        free(w->res);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void kube_watcher_stop(struct kube_watcher *w) {
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stop = true;
+    pthread_mutex_unlock(&w->mu);
+    curl_multi_wakeup(w->multi);
+    pthread_join(w->thread, NULL);
+    for (size_t i = 0; i < w->n; i++) {
+        struct wres *r = &w->res[i];
+        if (r->busy)
+            curl_multi_remove_handle(w->multi, r->req.easy);
+        kube_request_fini(&r->req, false);
+        store_clear(r);
+        free(r->objs);
+        free(r->keys);
+        cJSON_Delete(r->pending);
+        buf_free(&r->body);
+        ndjson_fini(&r->nd);
+    }
+    curl_multi_cleanup(w->multi);
+    pthread_mutex_destroy(&w->mu);
+    free(w->res);
+    free(w);
+}
+
+char *kube_watcher_list(struct kube_watcher *w, size_t i, uint64_t *version, bool *synced) {
+    struct wres *r = &w->res[i];
+    pthread_mutex_lock(&w->mu);
+    *version = r->version;
+    *synced = r->synced;
+    char *text = NULL;
+    if (r->synced) {
+        cJSON *list = cJSON_CreateObject();
+        cJSON_AddStringToObject(list, "apiVersion", "v1");
+        cJSON_AddStringToObject(list, "kind", "List");
+        cJSON *items = cJSON_AddArrayToObject(list, "items");
+        for (size_t k = 0; k < r->n; k++) {
+            cJSON *o = cJSON_Duplicate(r->objs[k], true);
+            if (!cJSON_GetObjectItemCaseSensitive(o, "kind"))
+                cJSON_AddStringToObject(o, "kind", r->kind);
+            if (!cJSON_GetObjectItemCaseSensitive(o, "apiVersion"))
+                cJSON_AddStringToObject(o, "apiVersion", r->api);
+            cJSON_AddItemToArray(items, o);
+        }
+        text = cJSON_Print(list);
+        cJSON_Delete(list);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return text;
+}
+
+uint64_t kube_watcher_version(struct kube_watcher *w, size_t i, size_t *count) {
+    pthread_mutex_lock(&w->mu);
+    const uint64_t v = w->res[i].version;
+    *count = w->res[i].n;
+    pthread_mutex_unlock(&w->mu);
+    return v;
+}
+
+bool kube_watcher_synced(struct kube_watcher *w) {
+    pthread_mutex_lock(&w->mu);
+    bool all = true;
+    for (size_t i = 0; i < w->n; i++)
+        all = all && w->res[i].synced;
+    pthread_mutex_unlock(&w->mu);
+    return all;
+}
+
+void kube_watcher_stats(struct kube_watcher *w, struct kube_watch_stats *out) {
+    pthread_mutex_lock(&w->mu);
+    *out = w->stats;
+    pthread_mutex_unlock(&w->mu);
+}

@@ -1,0 +1,59 @@
+/* Keeping a copy of the cluster's objects current, as client-go's
+ * reflector does: list (paged), then watch from the list's
+ * resourceVersion; events applied as they arrive whatever the chunking;
+ * bookmarks move the version; a 410 (an ERROR event in the stream, or the
+ * status) relists; a stream that ends re-watches; errors back off
+ * (0.8 s doubling to 30 s). Every resource on one libcurl multi, on one
+ * I/O thread; readers take copies under a lock. */
+#ifndef PODPILOT_WATCH_H
+#define PODPILOT_WATCH_H
+
+#include "engine/buf.h"
+#include "k8s/kube_client.h"
+
+/* ---- a watch stream into events ---- */
+
+/* Cuts complete top-level JSON objects out of bytes that arrive in any
+ * chunks (a chunk may hold half an event or several), strings respected. */
+struct ndjson {
+    struct buf pending;
+    size_t scan; /* bytes of pending already scanned */
+    int depth;
+    bool in_string, escape;
+};
+typedef void (*ndjson_fn)(void *ctx, const char *obj, size_t len);
+/* False when an object grows past max_bytes or the stream is not JSON
+ * objects: the stream cannot be trusted further. */
+bool ndjson_feed(struct ndjson *s, const char *p, size_t n, size_t max_bytes, ndjson_fn fn,
+                 void *ctx);
+void ndjson_reset(struct ndjson *s);
+void ndjson_fini(struct ndjson *s);
+
+/* ---- the watcher ---- */
+
+struct kube_watcher;
+
+struct kube_watch_stats {
+    uint64_t lists, events, bookmarks, relists, rewatches, errors;
+    char last_error[512];
+};
+
+/* Starts watching each list path (e.g. /apis/apps/v1/namespaces/ml/deployments)
+ * with k, which the watcher's thread then uses alone until it stops.
+ * timeout_s: the timeoutSeconds asked of each watch (client-go: 300-600). */
+struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const *paths, size_t n,
+                                        int timeout_s, struct pp_error *err);
+void kube_watcher_stop(struct kube_watcher *w);
+
+/* Resource i as a `kind: List` JSON text (malloc'd), items with their
+ * kind and apiVersion; *version counts its changes, *synced says the
+ * first list has arrived. NULL before anything arrived. */
+char *kube_watcher_list(struct kube_watcher *w, size_t i, uint64_t *version, bool *synced);
+/* Resource i's change count and how many objects it holds, cheaply. */
+uint64_t kube_watcher_version(struct kube_watcher *w, size_t i, size_t *count);
+/* Whether every resource has listed once (a resource the cluster does not
+ * serve counts as listed, empty). */
+bool kube_watcher_synced(struct kube_watcher *w);
+void kube_watcher_stats(struct kube_watcher *w, struct kube_watch_stats *out);
+
+#endif

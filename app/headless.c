@@ -157,7 +157,8 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
     const struct recorder_hooks hooks = {.line = print_line, .tick = flush, .ctx = out};
     struct recorder *rec = recorder_create(set, &hooks);
     struct pp_error err = {0};
-    struct source *src = source_sim_create(set, &err);
+    struct source *src = opt->open_source ? opt->open_source(set, opt->source_ctx, &err)
+                                          : source_sim_create(set, &err);
     struct loop *l = src ? loop_create(set, src, recorder_emit, rec, &err) : NULL;
     if (!l) {
         char msg[1024];

@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "engine/service.h"
+#include "engine/source.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -17,6 +18,9 @@ struct headless_options {
     bool read_stdin;               /* take commands from standard input too */
     const char *record_path;       /* --record FILE; NULL for none */
     const cJSON *header;           /* the recording's header: sources, seed, loads */
+    /* the source to run on; NULL: the simulated cluster */
+    struct source *(*open_source)(struct svc_set *set, void *ctx, struct pp_error *err);
+    void *source_ctx;
 };
 
 /* The duration `0` stands for: the end of the last load (its -z, or 60 s for

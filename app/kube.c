@@ -2,6 +2,8 @@
 
 #include "app/build.h"
 #include "app/cli.h"
+#include "app/headless.h"
+#include "k8s/source_kube.h"
 #include "k8s/kube_client.h"
 #include "k8s/kubeconfig.h"
 #include "k8s/watch.h"
@@ -265,6 +267,10 @@ int kube_add_sources(const struct kube_flags *f, struct sources *src) {
 
 #define N_RESOURCES (sizeof(resources) / sizeof(resources[0]))
 
+/* Shadow mode also watches the pods and polls metrics.k8s.io (which
+ * cannot be watched) every 15 s, as the HPA controller reads it. */
+enum { PODS = N_RESOURCES, POD_METRICS, N_LIVE };
+
 struct kube_live {
     struct kube_config c;
     struct kube_client *k;
@@ -272,20 +278,29 @@ struct kube_live {
     uint64_t seen[N_RESOURCES];
 };
 
-struct kube_live *kube_live_open(const struct kube_flags *f, int sync_timeout_s) {
+static struct kube_live *live_open(const struct kube_flags *f, int sync_timeout_s, bool shadow) {
     struct kube_live *l = xcalloc(1, sizeof(*l));
     if (!(l->k = open_cluster(f, &l->c))) {
         free(l);
         return NULL;
     }
-    char paths[N_RESOURCES][1024];
-    const char *ps[N_RESOURCES];
-    for (size_t i = 0; i < N_RESOURCES; i++) {
+    char paths[N_LIVE][1024];
+    const char *ps[N_LIVE];
+    int poll[N_LIVE] = {0};
+    for (size_t i = 0; i < N_RESOURCES; i++)
         resource_path(f, &l->c, i, paths[i], sizeof(paths[i]));
+    const char *ns = f->all_namespaces ? NULL : l->c.namespace_;
+    snprintf(paths[PODS], sizeof(paths[PODS]), ns ? "/api/v1/namespaces/%s/pods" : "/api/v1/pods",
+             ns);
+    snprintf(paths[POD_METRICS], sizeof(paths[POD_METRICS]),
+             ns ? "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods"
+                : "/apis/metrics.k8s.io/v1beta1/pods",
+             ns);
+    poll[POD_METRICS] = 15;
+    for (size_t i = 0; i < N_LIVE; i++)
         ps[i] = paths[i];
-    }
     struct pp_error err = {0};
-    l->w = kube_watcher_start(l->k, ps, N_RESOURCES, 300, &err);
+    l->w = kube_watcher_start(l->k, ps, poll, shadow ? N_LIVE : N_RESOURCES, 300, &err);
     for (int t = 0; l->w && t < sync_timeout_s * 10 && !kube_watcher_synced(l->w); t++) {
         const struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -302,6 +317,10 @@ struct kube_live *kube_live_open(const struct kube_flags *f, int sync_timeout_s)
         return NULL;
     }
     return l;
+}
+
+struct kube_live *kube_live_open(const struct kube_flags *f, int sync_timeout_s) {
+    return live_open(f, sync_timeout_s, false);
 }
 
 bool kube_live_changed(struct kube_live *l) {
@@ -336,4 +355,72 @@ void kube_live_close(struct kube_live *l) {
     kube_client_destroy(l->k);
     kube_config_fini(&l->c);
     free(l);
+}
+
+/* ---- shadow mode ---- */
+
+static size_t resource_index(const char *resource) {
+    for (size_t i = 0; i < N_RESOURCES; i++)
+        if (strcmp(resources[i].resource, resource) == 0)
+            return i;
+    return 0;
+}
+
+static struct source *open_shadow(struct svc_set *set, void *ctx, struct pp_error *err) {
+    struct kube_live *l = ctx;
+    const struct source_kube_index idx = {.deployments = resource_index("deployments"),
+                                          .hpas = resource_index("horizontalpodautoscalers"),
+                                          .pods = PODS,
+                                          .pod_metrics = POD_METRICS};
+    return source_kube_create(set, l->w, &idx, err);
+}
+
+int kube_run(const struct kube_flags *f, const struct headless_options *opt, bool console) {
+    if (console || opt->record_path) {
+        fprintf(stderr,
+                "podpilot: --kube: %s is not built yet; shadow mode runs headless: add "
+                "--headless\n",
+                console ? "the live console" : "recording a live session");
+        return 2;
+    }
+    struct kube_live *l = live_open(f, 30, true);
+    if (!l)
+        return 1;
+    struct sources src = {0};
+    kube_live_sources(l, &src);
+    struct svc_set set;
+    svc_set_init(&set);
+    int rc = build_set(&src, false, &set, NULL);
+    size_t others = 0;
+    for (size_t i = 0; rc == 0 && i < set.n; i++)
+        if (!svc_class_has_hpa(set.svcs[i].cls) && set.svcs[i].cls != SVC_NONE) {
+            set.svcs[i].cls = SVC_NONE; /* shown as the cluster runs it, not recomputed */
+            others++;
+        }
+    if (others)
+        fprintf(stderr,
+                "podpilot: note: shadow mode recomputes HPA and KEDA services; %zu other "
+                "service%s shown as the cluster runs them\n",
+                others, others == 1 ? " is" : "s are");
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    set.start = (pp_time)ts.tv_sec * PP_NS_PER_SEC + ts.tv_nsec;
+    struct headless_options o = *opt;
+    o.speed = 1; /* the cluster's time */
+    o.duration_s = opt->duration_s > 0 ? opt->duration_s : 7 * 86400;
+    o.open_source = open_shadow;
+    o.source_ctx = l;
+    o.read_stdin = false;
+    if (rc == 0) {
+        fprintf(stderr,
+                "podpilot: shadow mode on cluster \"%s\" (%s): read-only, nothing is "
+                "written to the cluster\n",
+                l->c.cluster, l->c.server);
+        headless_catch_signals();
+        rc = headless_run(&set, &o, stdout);
+    }
+    svc_set_fini(&set);
+    sources_free(&src);
+    kube_live_close(l);
+    return rc;
 }

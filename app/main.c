@@ -74,7 +74,21 @@ static const char usage[] =
     "  --record-dir DIR     where the console's r key writes its recordings\n"
     "                       (podpilot-YYYYMMDD-HHMMSS.jsonl; default: the current\n"
     "                       directory)\n"
-    "  -R, --recursive      a directory FILE: its subdirectories too\n"
+    "  -R, --recursive      a directory FILE: its subdirectories too\n";
+
+/* The cluster's flags, between the usage's two halves (one string would
+ * pass C's 4095-byte limit). */
+static const char usage_kube[] =
+    "  --kube               shadow mode (with --headless): the cluster the\n"
+    "                       kubeconfig names, read-only; its HPA and KEDA services\n"
+    "                       recomputed by podpilot's HPA on its pods and\n"
+    "                       metrics.k8s.io, each decision line with the cluster's\n"
+    "                       own (\"cluster\", \"agree\"); real-time, until Ctrl-C\n"
+    "  --kubeconfig F, --context C, -n NS, -A\n"
+    "                       as kubectl takes them (podpilot kubeconfig shows the\n"
+    "                       result); any of them implies --kube\n";
+
+static const char usage_end[] =
     "  --help               this text\n"
     "  --version            podpilot's version\n"
     "\n"
@@ -136,16 +150,20 @@ struct cli {
     bool from_stdin; /* a FILE is "-": the manifests come on standard input */
     const char *theme;
     const char *record_dir; /* --record-dir: where r writes; the current directory by default */
+    struct kube_flags kube; /* --kube: shadow a cluster instead of simulating files */
 };
 
 static int parse_args(int argc, char **argv, struct cli *c) {
     c->files = xcalloc((size_t)argc, sizeof(*c->files));
+    int taken;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             char verbs[1024];
             wrap_commands(verbs, sizeof(verbs));
-            printf(usage, verbs, command_knob_help);
+            printf(usage, verbs);
+            fputs(usage_kube, stdout);
+            printf(usage_end, command_knob_help);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("podpilot %s\n", PODPILOT_VERSION);
@@ -217,11 +235,17 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             if (access(v, W_OK | X_OK) != 0)
                 return cli_fail(prog, "--record-dir: %s: not writable", v);
             c->record_dir = v;
+        } else if ((taken = kube_flag(argc, argv, &i, &c->kube, prog)) != 0) {
+            if (taken < 0)
+                return 2;
         } else if (a[0] == '-' && a[1] != '\0') {
-            static const char *const known[] = {
-                "--headless",   "--duration",  "--speed",  "--theme", "--seed",
-                "--load",       "--commands",  "--record", "--help",  "--version",
-                "--record-dir", "--recursive", NULL};
+            static const char *const known[] = {"--headless",  "--duration",   "--speed",
+                                                "--theme",     "--seed",       "--load",
+                                                "--commands",  "--record",     "--help",
+                                                "--version",   "--record-dir", "--recursive",
+                                                "--kube",      "--kubeconfig", "--context",
+                                                "--namespace", "-n",           "-A",
+                                                NULL};
             return cli_unknown(prog, a, known);
         } else {
             if (strcmp(a, "-") == 0 && c->from_stdin)
@@ -240,6 +264,14 @@ static void print_error(const struct pp_error *err) {
 }
 
 static int run(const struct cli *c) {
+    if (c->kube.kube) {
+        if (c->n_files || c->n_loads) {
+            fprintf(stderr, "podpilot: --kube shadows a cluster: it takes no FILE or --load\n");
+            return 2;
+        }
+        return kube_run(&c->kube, &c->opt,
+                        !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+    }
     struct sources src = {.loads = c->loads, .n_loads = c->n_loads};
     struct pp_error err = {0};
     if (c->n_files == 0)

@@ -42,7 +42,7 @@ static void emit_decision(struct loop *l, size_t svc) {
 /* The actuator: the source scales, the event says so. */
 void loop_actuate(struct loop *l, size_t svc, int32_t replicas) {
     struct rt *r = &l->rts[svc];
-    if (replicas == r->replicas)
+    if (replicas == r->replicas || l->obs[svc].live) /* shadow mode scales nothing */
         return;
     char msg[96];
     snprintf(msg, sizeof(msg), "Scaling from %d to %d", r->replicas, replicas);
@@ -84,6 +84,7 @@ static enum pp_status create_service(struct loop *l, size_t i, struct source_pla
     r->sink = (struct scaler_sink){scaler_event, r};
     snprintf(r->service, sizeof(r->service), "%s/%s", r->cfg->namespace_, r->cfg->name);
     r->view = (struct loop_view){.service = r->service,
+                                 .cluster = -1,
                                  .cls = r->cfg->cls,
                                  .metric = "",
                                  .stable = NAN,
@@ -189,6 +190,10 @@ static void step(struct loop *l, size_t svc) {
     for (size_t k = 0; k < r->n_layers; k++)
         needs |= r->layers[k].ops->needs(r->layers[k].st, l->now);
     l->so->observe(l->src, svc, needs, l->now, o);
+    if (o->live) { /* shadow: the cluster's replicas are the truth, not ours */
+        r->replicas = r->view.actual = o->target_replicas;
+        r->view.cluster = o->cluster_desired;
+    }
     r->view.gpu_util = o->gpu_util;
     r->view.ready = o->ready;
     const struct loop_obs *in = o;

@@ -153,7 +153,7 @@ void record_obs(struct record_writer *w, size_t svc, const struct loop_obs *o, p
     }
     /* what the scalers read besides the figures: one object, its members
      * in this order */
-    const bool extra = o->hpa || o->n_lag > 0 || o->keda;
+    const bool extra = o->hpa || o->n_lag > 0 || o->keda || o->live;
     if (extra)
         buf_put(b, ",{", 2);
     if (o->hpa)
@@ -176,6 +176,9 @@ void record_obs(struct record_writer *w, size_t svc, const struct loop_obs *o, p
         }
         buf_put(b, "]", 1);
     }
+    if (o->live)
+        buf_printf(b, "%s\"live\":[%d,%d]", o->hpa || o->n_lag > 0 || o->keda ? "," : "",
+                   o->target_replicas, o->cluster_desired);
     if (extra)
         buf_put(b, "}", 1);
     buf_put(b, "]", 1);
@@ -478,6 +481,12 @@ static bool parse_extra(struct record_reader *r, size_t svc, const cJSON *extra,
         cJSON_ArrayForEach(op, lag) s->ops[i++] = base + whole(op->valuedouble, 0, 1e9);
         o->n_lag = n;
         o->lag_ops = s->ops;
+    }
+    const cJSON *live = cJSON_GetObjectItemCaseSensitive(extra, "live");
+    if (cJSON_IsArray(live) && cJSON_GetArraySize(live) == 2) {
+        o->live = true;
+        o->target_replicas = (int32_t)whole(num(live, 0), 0, 1e6);
+        o->cluster_desired = (int32_t)whole(num(live, 1), -1, 1e6);
     }
     const cJSON *keda = cJSON_GetObjectItemCaseSensitive(extra, "keda");
     if (cJSON_IsArray(keda)) {

@@ -32,6 +32,7 @@ struct loop_view {
     int32_t loads_running;
     char override[240]; /* the operator's overrides in force, "" when none */
     char keda[200];     /* KEDA: its phase and each trigger against its threshold */
+    int32_t cluster;    /* live: what the cluster's autoscaler decided; -1 otherwise */
 };
 
 /* Events a scaler raises go here, at once, in order. */

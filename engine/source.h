@@ -48,6 +48,12 @@ struct loop_obs {
     bool keda;
     size_t n_keda;
     const double *keda_values;
+    /* a live cluster (shadow mode): the target's spec.replicas as the
+     * cluster has it, which the scalers read instead of their own last
+     * decision, and what the cluster's own autoscaler decided (-1: unknown) */
+    bool live;
+    int32_t target_replicas;
+    int32_t cluster_desired;
 };
 
 /* How a service starts: what its scaler asks before the first tick. */

@@ -90,6 +90,7 @@ struct wres {
     bool busy, relist;
     double next_at, backoff, started;
     uint64_t stream_events;
+    int poll_s; /* > 0: listed again this often, never watched */
     struct kube_request req;
     struct buf body;
     struct ndjson nd;
@@ -312,8 +313,11 @@ static void list_page(struct wres *r) {
     pthread_mutex_unlock(&w->mu);
     cJSON_Delete(r->pending);
     r->pending = NULL;
-    r->state = W_WATCH;
     r->backoff = 0;
+    if (r->poll_s > 0)
+        r->next_at = mono() + r->poll_s; /* list again then */
+    else
+        r->state = W_WATCH;
 }
 
 static void relist(struct wres *r) {
@@ -398,8 +402,9 @@ static void *loop(void *arg) {
     return NULL;
 }
 
-struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const *paths, size_t n,
-                                        int timeout_s, struct pp_error *err) {
+struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const *paths,
+                                        const int *poll_s, size_t n, int timeout_s,
+                                        struct pp_error *err) {
     struct kube_watcher *w = xcalloc(1, sizeof(*w));
     w->k = k;
     w->n = n;
@@ -407,6 +412,7 @@ struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const
     w->res = xcalloc(n ? n : 1, sizeof(*w->res));
     for (size_t i = 0; i < n; i++) {
         w->res[i].w = w;
+        w->res[i].poll_s = poll_s ? poll_s[i] : 0;
         snprintf(w->res[i].path, sizeof(w->res[i].path), "%s", paths[i]);
     }
     pthread_mutex_init(&w->mu, NULL);
@@ -481,6 +487,17 @@ uint64_t kube_watcher_version(struct kube_watcher *w, size_t i, size_t *count) {
     *count = w->res[i].n;
     pthread_mutex_unlock(&w->mu);
     return v;
+}
+
+cJSON *kube_watcher_copy(struct kube_watcher *w, size_t i, uint64_t *version) {
+    struct wres *r = &w->res[i];
+    pthread_mutex_lock(&w->mu);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t k = 0; k < r->n; k++)
+        cJSON_AddItemToArray(arr, cJSON_Duplicate(r->objs[k], true));
+    *version = r->version;
+    pthread_mutex_unlock(&w->mu);
+    return arr;
 }
 
 bool kube_watcher_synced(struct kube_watcher *w) {

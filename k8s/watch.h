@@ -40,9 +40,14 @@ struct kube_watch_stats {
 
 /* Starts watching each list path (e.g. /apis/apps/v1/namespaces/ml/deployments)
  * with k, which the watcher's thread then uses alone until it stops.
- * timeout_s: the timeoutSeconds asked of each watch (client-go: 300-600). */
-struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const *paths, size_t n,
-                                        int timeout_s, struct pp_error *err);
+ * timeout_s: the timeoutSeconds asked of each watch (client-go: 300-600).
+ * poll_s (NULL: none): path i with poll_s[i] > 0 is listed again that often
+ * instead of watched (what cannot be watched: metrics.k8s.io). */
+struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const *paths,
+                                        const int *poll_s, size_t n, int timeout_s,
+                                        struct pp_error *err);
+/* A copy of resource i's objects (a cJSON array the caller deletes). */
+struct cJSON *kube_watcher_copy(struct kube_watcher *w, size_t i, uint64_t *version);
 void kube_watcher_stop(struct kube_watcher *w);
 
 /* Resource i as a `kind: List` JSON text (malloc'd), items with their

@@ -41,6 +41,7 @@ RESOURCES = [
     ("autoscaling.internal.knative.dev", "v1alpha1", "podautoscalers", "PodAutoscaler", True, ["kpa"], False),
     ("keda.sh", "v1alpha1", "scaledobjects", "ScaledObject", True, ["so"], False),
     ("mlops.seldon.io", "v1alpha1", "models", "Model", True, [], True),
+    ("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", True, [], False),
 ]
 HISTORY = 50  # events kept: a watch from an older version gets 410
 

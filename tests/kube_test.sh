@@ -221,6 +221,37 @@ check "-w: watches asked with bookmarks and a timeout" "grep -q 'deployments?all
 check "-w: no credential in any output" "! grep -q \"\$secrets\" watch.out watch.err"
 main=$main_saved
 
+# Shadow mode: podpilot's HPA on the cluster's pods and metrics.k8s.io,
+# beside the HPA's own status.desiredReplicas. Two ready pods at 450m of
+# 500m requested (90 %) against a 60 % target: ceil(2 x 1.5) = 3, where
+# the cluster's HPA status says 2; then the cluster catches up to 3.
+hour=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ); nowt=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+pod() { printf '{"group":"","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml","labels":{"app":"web"}},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"500m"}}}]},"status":{"phase":"Running","startTime":"%s","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"%s"}]}}}' "$1" "$hour" "$hour"; }
+pm() { printf '{"group":"metrics.k8s.io","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml"},"timestamp":"%s","window":"15s","containers":[{"name":"c","usage":{"cpu":"450m"}}]}}' "$1" "$nowt"; }
+hpa() { printf '{"metadata":{"name":"web","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":5,"metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":60}}}]},"status":{"currentReplicas":2,"desiredReplicas":%s}}' "$1"; }
+printf '[{"group":"apps","resource":"deployments","object":{"metadata":{"name":"web","namespace":"ml"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"nginx","resources":{"requests":{"cpu":"500m"}}}]}}}}},{"group":"autoscaling","resource":"horizontalpodautoscalers","object":%s},%s,%s,%s,%s]\n' \
+    "$(hpa 2)" "$(pod web-1)" "$(pod web-2)" "$(pm web-1)" "$(pm web-2)" >shadow.json
+rm -f shadow.port
+$py "$here/kube_fake.py" --cert server.crt --key server.key --objects shadow.json --token s3cret-token \
+    --port-file shadow.port --lifetime 120 --log shadow.log &
+pids+=($!)
+for _ in $(seq 50); do [ -s shadow.port ] && break; sleep 0.1; done
+kc shadow.kc "https://127.0.0.1:$(cat shadow.port)" "    certificate-authority: ca.crt" "    token: s3cret-token"
+(sleep 20; curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=autoscaling&resource=horizontalpodautoscalers" -d "$(hpa 3)" >/dev/null) &
+"$bin" --kube --kubeconfig shadow.kc --headless --duration 32 >shadow.out 2>shadow.err; rc=$?
+check "shadow: exits 0 after --duration" "[ $rc -eq 0 ] || { cat shadow.err; false; }"
+check "shadow: says it is read-only" "grep -q 'read-only, nothing is written to the cluster' shadow.err"
+check "shadow: podpilot's HPA on the cluster's metrics: 90 % of requests, 3 replicas" \
+    "grep '\"t\":15,' shadow.out | grep -q '\"class\":\"hpa\".*\"stable\":90,.*\"desired\":3,\"actual\":2,\"ready\":2'"
+check "shadow: beside the cluster's 2, disagreeing" "grep '\"t\":15,' shadow.out | grep -q '\"cluster\":2,\"agree\":false'"
+check "shadow: the cluster catches up, agreeing" "grep '\"t\":30,' shadow.out | grep -q '\"desired\":3,.*\"cluster\":3,\"agree\":true'"
+check "shadow: nothing was written to the cluster" "! grep -q '^PATCH\|^PUT /apis\|^POST /apis' shadow.log"
+check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
+"$bin" --kube --kubeconfig shadow.kc --headless --record "$tmp/x.rec" >/dev/null 2>shadow.err; rc=$?
+check "shadow: recording a live session is said to be not built yet" "[ $rc -eq 2 ] && grep -q 'recording a live session is not built yet' shadow.err && [ ! -e '$tmp/x.rec' ]"
+"$bin" --kube --kubeconfig shadow.kc --headless examples.yaml >/dev/null 2>shadow.err; rc=$?
+check "shadow: files with --kube are refused" "[ $rc -eq 2 ] && grep -q 'takes no FILE' shadow.err"
+
 kill "${pids[0]}" 2>/dev/null; wait "${pids[0]}" 2>/dev/null
 refused "the server is gone" token.kc 'connection refused'
 

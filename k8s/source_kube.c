@@ -1,0 +1,296 @@
+#define _DEFAULT_SOURCE /* timegm */
+#include "k8s/source_kube.h"
+
+#include "k8s/yamldoc.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_PODS 1024
+
+/* One service's observation scratch: grown, never per tick. */
+struct kscratch {
+    struct hpa_pod pods[MAX_PODS];
+    char names[MAX_PODS][64];
+    struct hpa_container containers[MAX_PODS][POD_MAX_CONTAINERS];
+    int64_t vals[HPA_MAX_METRICS][MAX_PODS];
+    bool present[HPA_MAX_METRICS][MAX_PODS];
+    struct hpa_metric_obs metrics[HPA_MAX_METRICS];
+    char errors[HPA_MAX_METRICS][200];
+};
+
+struct kube_source {
+    struct source base;
+    const struct svc_set *set;
+    struct kube_watcher *w;
+    struct source_kube_index idx;
+    cJSON *deployments, *hpas, *pods, *metrics; /* this thread's copies */
+    uint64_t versions[4];
+    struct kscratch *scratch;
+};
+
+bool source_kube_time(const char *s, pp_time *out) {
+    struct tm tm = {0};
+    int frac_len = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return false;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    const char *p = s + 19;
+    int64_t frac_ns = 0;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, frac_len++)
+            if (frac_len < 9)
+                frac_ns = frac_ns * 10 + (*p - '0');
+    for (int i = frac_len; i < 9; i++)
+        frac_ns *= 10;
+    int64_t offset = 0;
+    if (*p == '+' || *p == '-') {
+        int hh = 0, mm = 0;
+        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+            return false;
+        offset = (*p == '+' ? 1 : -1) * ((int64_t)hh * 3600 + mm * 60);
+    } else if (*p != 'Z') {
+        return false;
+    }
+    const time_t secs = timegm(&tm);
+    *out = (pp_time)(secs - offset) * PP_NS_PER_SEC + frac_ns;
+    return true;
+}
+
+static const char *str(const cJSON *o, const char *k) {
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static const cJSON *obj(const cJSON *o, const char *k) {
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+static const cJSON *find(const cJSON *arr, const char *ns, const char *name) {
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr) {
+        const cJSON *m = obj(it, "metadata");
+        const char *n = str(m, "name"), *s = str(m, "namespace");
+        if (n && strcmp(n, name) == 0 && strcmp(s ? s : "", ns) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+/* Whether the pod's labels hold every matchLabels pair of sel. */
+static bool selected(const cJSON *pod, const cJSON *sel, const char *ns) {
+    const cJSON *m = obj(pod, "metadata");
+    const char *s = str(m, "namespace");
+    if (!sel || strcmp(s ? s : "", ns) != 0)
+        return false;
+    const cJSON *labels = obj(m, "labels"), *want = obj(sel, "matchLabels"), *kv;
+    if (!want || !cJSON_GetArraySize(want))
+        return false; /* an empty selector selects nothing podpilot should guess at */
+    cJSON_ArrayForEach(kv, want) {
+        const char *have = str(labels, kv->string);
+        if (!have || !cJSON_IsString(kv) || strcmp(have, kv->valuestring) != 0)
+            return false;
+    }
+    return true;
+}
+
+static int64_t milli(const char *q) {
+    int64_t v = -1;
+    return q && ydoc_quantity_milli(q, &v) ? v : -1;
+}
+
+static size_t containers(const cJSON *spec, struct hpa_container *out) {
+    size_t n = 0;
+    static const char *const lists[] = {"initContainers", "containers"};
+    for (size_t l = 0; l < 2; l++) {
+        const cJSON *c;
+        cJSON_ArrayForEach(c, obj(spec, lists[l])) {
+            if (n == POD_MAX_CONTAINERS)
+                return n;
+            const cJSON *req = obj(obj(c, "resources"), "requests");
+            const char *restart = str(c, "restartPolicy");
+            out[n++] = (struct hpa_container){
+                .name = str(c, "name"),
+                .cpu_milli = milli(str(req, "cpu")),
+                .memory_milli = milli(str(req, "memory")),
+                .init = l == 0,
+                .restartable = restart && strcmp(restart, "Always") == 0,
+            };
+        }
+    }
+    return n;
+}
+
+static enum hpa_pod_phase phase(const char *p) {
+    if (p && strcmp(p, "Running") == 0)
+        return HPA_POD_RUNNING;
+    if (p && strcmp(p, "Succeeded") == 0)
+        return HPA_POD_SUCCEEDED;
+    if (p && strcmp(p, "Failed") == 0)
+        return HPA_POD_FAILED;
+    return HPA_POD_PENDING;
+}
+
+static void pod_of(const cJSON *pod, struct kscratch *k, size_t i) {
+    const cJSON *st = obj(pod, "status"), *c;
+    snprintf(k->names[i], sizeof(k->names[i]), "%s", str(obj(pod, "metadata"), "name"));
+    struct hpa_pod *p = &k->pods[i];
+    *p = (struct hpa_pod){.name = k->names[i],
+                          .containers = k->containers[i],
+                          .n_containers = containers(obj(pod, "spec"), k->containers[i]),
+                          .phase = phase(str(st, "phase")),
+                          .deleting = obj(obj(pod, "metadata"), "deletionTimestamp") != NULL};
+    cJSON_ArrayForEach(c, obj(st, "conditions")) {
+        const char *type = str(c, "type"), *status = str(c, "status");
+        if (!type || strcmp(type, "Ready") != 0)
+            continue;
+        p->has_ready_condition = true;
+        p->ready = status && strcmp(status, "True") == 0;
+        p->ready_unknown = !status || strcmp(status, "Unknown") == 0;
+        source_kube_time(str(c, "lastTransitionTime"), &p->ready_transition);
+    }
+    p->started = source_kube_time(str(st, "startTime"), &p->start_time);
+}
+
+/* metrics.k8s.io's PodMetrics of the pods: the sum of their containers. */
+static void resource_metric(struct kube_source *s, struct kscratch *k, size_t m,
+                            const struct hpa_metric_spec *spec, const cJSON *const *pods, size_t n,
+                            pp_time now) {
+    struct hpa_metric_obs *o = &k->metrics[m];
+    *o = (struct hpa_metric_obs){
+        .pod_milli = k->vals[m], .present = k->present[m], .timestamp = now, .window = PP_SEC(15)};
+    const bool cpu = strcmp(spec->name, "cpu") == 0;
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *meta = obj(pods[i], "metadata");
+        const char *ns = str(meta, "namespace");
+        const cJSON *pm = find(s->metrics, ns ? ns : "", str(meta, "name"));
+        k->present[m][i] = pm != NULL;
+        k->vals[m][i] = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, obj(pm, "containers")) {
+            const int64_t v = milli(str(obj(c, "usage"), cpu ? "cpu" : "memory"));
+            if (spec->type == HPA_CONTAINER_RESOURCE && spec->container &&
+                (!str(c, "name") || strcmp(str(c, "name"), spec->container) != 0))
+                continue;
+            k->vals[m][i] += v > 0 ? v : 0;
+        }
+        if (pm) {
+            found++;
+            source_kube_time(str(pm, "timestamp"), &o->timestamp);
+        }
+    }
+    if (found == 0) {
+        snprintf(k->errors[m], sizeof(k->errors[m]),
+                 "unable to get metrics for resource %s: no metrics returned from resource "
+                 "metrics API",
+                 spec->name);
+        o->error = k->errors[m];
+    }
+}
+
+static void hpa_inputs(struct kube_source *s, const struct svc_config *c, struct kscratch *k,
+                       const cJSON *const *pods, size_t n, pp_time now, struct loop_obs *o) {
+    size_t n_metrics;
+    const struct hpa_metric_spec *ms = hpa_spec_metrics(&c->hpa, &n_metrics);
+    for (size_t m = 0; m < n_metrics; m++) {
+        if (ms[m].type == HPA_RESOURCE || ms[m].type == HPA_CONTAINER_RESOURCE) {
+            resource_metric(s, k, m, &ms[m], pods, n, now);
+            continue;
+        }
+        snprintf(k->errors[m], sizeof(k->errors[m]),
+                 "podpilot does not read %s metrics from a cluster yet (shadow mode reads the "
+                 "resource metrics API)",
+                 ms[m].type == HPA_PODS     ? "Pods"
+                 : ms[m].type == HPA_OBJECT ? "Object"
+                                            : "External");
+        k->metrics[m] = (struct hpa_metric_obs){.error = k->errors[m]};
+    }
+    o->hpa = true;
+    o->n_pods = n;
+    o->hpa_pods = k->pods;
+    o->n_metrics = n_metrics;
+    o->metrics = k->metrics;
+}
+
+static void refresh(cJSON **copy, uint64_t *seen, struct kube_watcher *w, size_t i) {
+    size_t n;
+    if (*copy && kube_watcher_version(w, i, &n) == *seen)
+        return;
+    cJSON_Delete(*copy);
+    *copy = kube_watcher_copy(w, i, seen);
+}
+
+static bool begin(void *src, pp_time now, const struct source_submit *to) {
+    (void)now, (void)to;
+    struct kube_source *s = src;
+    refresh(&s->deployments, &s->versions[0], s->w, s->idx.deployments);
+    refresh(&s->hpas, &s->versions[1], s->w, s->idx.hpas);
+    refresh(&s->pods, &s->versions[2], s->w, s->idx.pods);
+    refresh(&s->metrics, &s->versions[3], s->w, s->idx.pod_metrics);
+    return true;
+}
+
+static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct loop_obs *o) {
+    struct kube_source *s = src;
+    const struct svc_config *c = &s->set->svcs[svc];
+    struct kscratch *k = s->scratch;
+    *o = (struct loop_obs){.gpu_util = NAN, .live = true, .cluster_desired = -1};
+    const cJSON *d = find(s->deployments, c->namespace_, c->name);
+    const cJSON *replicas = obj(obj(d, "spec"), "replicas");
+    o->target_replicas = cJSON_IsNumber(replicas) ? (int32_t)replicas->valuedouble : c->replicas;
+    const cJSON *sel = obj(obj(d, "spec"), "selector");
+    const cJSON *pods[MAX_PODS], *it;
+    size_t n = 0;
+    cJSON_ArrayForEach(it, s->pods) if (n < MAX_PODS && selected(it, sel, c->namespace_)) {
+        pod_of(it, k, n);
+        pods[n++] = it;
+        if (k->pods[n - 1].ready && !k->pods[n - 1].deleting)
+            o->ready++;
+        else if (!k->pods[n - 1].deleting)
+            o->starting++;
+    }
+    if (svc_class_has_hpa(c->cls)) {
+        const char *name = c->cls == SVC_KEDA ? c->keda.hpa_name : c->scaler_name;
+        const cJSON *h = find(s->hpas, c->namespace_, name ? name : c->name);
+        const cJSON *want = obj(obj(h, "status"), "desiredReplicas");
+        if (cJSON_IsNumber(want))
+            o->cluster_desired = (int32_t)want->valuedouble;
+        if (needs & NEED_HPA_SYNC)
+            hpa_inputs(s, c, k, pods, n, now, o);
+    }
+}
+
+static void destroy(void *src) {
+    struct kube_source *s = src;
+    cJSON_Delete(s->deployments);
+    cJSON_Delete(s->hpas);
+    cJSON_Delete(s->pods);
+    cJSON_Delete(s->metrics);
+    free(s->scratch);
+    free(s);
+}
+
+static const struct source_ops kube_ops = {
+    .name = "cluster",
+    .begin = begin,
+    .observe = observe,
+    .destroy = destroy,
+};
+
+struct source *source_kube_create(const struct svc_set *set, struct kube_watcher *w,
+                                  const struct source_kube_index *idx, struct pp_error *err) {
+    (void)err;
+    struct kube_source *s = xcalloc(1, sizeof(*s));
+    s->base.ops = &kube_ops;
+    s->set = set;
+    s->w = w;
+    s->idx = *idx;
+    s->scratch = xcalloc(1, sizeof(*s->scratch));
+    return &s->base;
+}

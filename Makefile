@@ -1,4 +1,4 @@
-# Thin wrapper over CMake: `make run`, `make test`, `make install`, `make asan`, `make bench`.
+# Thin wrapper over CMake: `make run`, `make test`, `make install`, `make asan`, `make fuzz`, `make bench`.
 BUILD  ?= build
 TYPE   ?= Release
 PREFIX ?= /usr/local
@@ -6,7 +6,9 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 ARGS   ?=
 
-.PHONY: all deps configure build run test install asan bench format check clean
+FUZZ_SECONDS ?= 20
+
+.PHONY: all deps configure build run test install asan fuzz bench format check clean
 
 all: build
 
@@ -35,6 +37,13 @@ install: build
 asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan TYPE=Asan
 
+# libFuzzer (clang): the manifest reader, the watch stream, kubeconfigs and
+# recordings, each for FUZZ_SECONDS, under ASan and UBSan.
+fuzz: deps
+	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Fuzz -DPODPILOT_WERROR=OFF >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_manifest fuzz_watch fuzz_kubeconfig fuzz_record
+	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
 bench: build
 	$(BUILD)/bench/engine
 	$(BUILD)/bench/sim
@@ -49,4 +58,4 @@ check:
 	@scripts/checksrc.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -518,6 +518,10 @@ struct lag *lag_create(const struct lag_config *cfg, const struct lag_model_spec
     int32_t cap = server->replicas;
     if (server->max_replicas > cap)
         cap = server->max_replicas;
+    /* slots for the replicas the Server can hold: a maxReplicas of 2^31-1
+     * would ask 160 GB up front; the simulated cluster places LAG_MAX_SLOTS */
+    if (cap > LAG_MAX_SLOTS)
+        cap = LAG_MAX_SLOTS;
     l->cap = cap > 0 ? cap : 1;
     l->r = xcalloc((size_t)l->cap, sizeof(*l->r));
     l->triggers = xcalloc(2 * (size_t)l->cap, sizeof(*l->triggers));

@@ -53,6 +53,10 @@ struct lag_model_spec {
     int32_t min_replicas, max_replicas; /* 0: unset; both unset = no autoscaling */
 };
 
+/* The Server replicas one model's scheduler places at most: the simulated
+ * cluster's pods a service (SIM_MAX_PODS). */
+#define LAG_MAX_SLOTS 1024
+
 struct lag_server_spec {
     int32_t replicas;
     int32_t min_replicas, max_replicas; /* for server autoscaling */

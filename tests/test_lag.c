@@ -287,9 +287,26 @@ static void test_schedule_failed_then_server_up(void **state) {
     lag_destroy(l);
 }
 
+/* From the fuzzing audit: a Server whose maxReplicas is 2^31-1 asked
+ * 160 GB up front; its slots are the simulated cluster's LAG_MAX_SLOTS. */
+static void test_huge_max_replicas_is_bounded(void **state) {
+    (void)state;
+    struct lag_config cfg = config();
+    struct lag_model_spec m = {"m", 1, 1, 1, INT32_MAX};
+    struct lag_server_spec s = {1, 1, INT32_MAX};
+    struct lag_initial_replica r0 = {0, 1, 0, -1000};
+    const uint64_t before = pp_allocations();
+    struct lag *l = lag_create(&cfg, &m, &s, &r0, 1, -1000);
+    assert_non_null(l);
+    assert_true(pp_allocations() - before < 16);
+    lag_request_start(l, 0, 7);
+    lag_destroy(l);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_and_resolve),
+        cmocka_unit_test(test_huge_max_replicas_is_bounded),
         cmocka_unit_test(test_upstream_runs),
         cmocka_unit_test(test_model_validate),
         cmocka_unit_test(test_decide_guards),

@@ -156,7 +156,7 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
     /* Paused until the console's pointers are in place: the engine thread
      * reads them. */
     const struct runner_options ro = {
-        .speed = opt->speed, .duration_s = opt->duration_s, .paused = true};
+        .speed = opt->speed, .duration_s = opt->duration_s, .paused = true, .source = opt->source};
     struct runner *r = runner_start(set, &ro, recorder_emit, c.rec, &err);
     if (!r) {
         char msg[1024];

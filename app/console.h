@@ -3,6 +3,7 @@
 #ifndef PODPILOT_CONSOLE_H
 #define PODPILOT_CONSOLE_H
 
+#include "engine/runner.h"
 #include "engine/service.h"
 #include "tui/theme.h"
 
@@ -18,6 +19,7 @@ struct console_options {
     const cJSON *header;
     const char *const *notes; /* warnings from reading the files */
     size_t n_notes;
+    const struct runner_source *source; /* NULL: the simulated cluster */
 };
 
 int console_run(struct svc_set *set, const struct console_options *opt);

@@ -2,6 +2,7 @@
 
 #include "app/build.h"
 #include "app/cli.h"
+#include "app/console.h"
 #include "app/headless.h"
 #include "k8s/source_kube.h"
 #include "k8s/kube_client.h"
@@ -375,12 +376,39 @@ static struct source *open_shadow(struct svc_set *set, void *ctx, struct pp_erro
     return source_kube_create(set, l->w, &idx, err);
 }
 
-int kube_run(const struct kube_flags *f, const struct headless_options *opt, bool console) {
-    if (console || opt->record_path) {
-        fprintf(stderr,
-                "podpilot: --kube: %s is not built yet; shadow mode runs headless: add "
-                "--headless\n",
-                console ? "the live console" : "recording a live session");
+struct shadow_opener {
+    struct svc_set *set;
+    struct kube_live *l;
+};
+
+static struct source *open_runner_source(void *ctx, struct pp_error *err) {
+    struct shadow_opener *o = ctx;
+    return open_shadow(o->set, o->l, err);
+}
+
+static void close_runner_source(void *ctx, struct source *src) {
+    (void)ctx;
+    source_destroy(src);
+}
+
+/* The console on the live cluster: the same views, a CLUSTER column. */
+static int run_console(struct svc_set *set, struct kube_live *l, const struct headless_options *opt,
+                       const struct console_options *base) {
+    struct shadow_opener o = {set, l};
+    const struct runner_source rs = {open_runner_source, close_runner_source, &o};
+    struct console_options co = *base;
+    co.speed = 1;
+    co.duration_s = opt->duration_s;
+    co.source = &rs;
+    co.header = NULL; /* r: recording a live session is not built yet */
+    co.record_path = NULL;
+    return console_run(set, &co);
+}
+
+int kube_run(const struct kube_flags *f, const struct headless_options *opt,
+             const struct console_options *console) {
+    if (opt->record_path) {
+        fprintf(stderr, "podpilot: --kube: recording a live session is not built yet\n");
         return 2;
     }
     struct kube_live *l = live_open(f, 30, true);
@@ -411,7 +439,9 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt, boo
     o.open_source = open_shadow;
     o.source_ctx = l;
     o.read_stdin = false;
-    if (rc == 0) {
+    if (rc == 0 && console) {
+        rc = run_console(&set, l, opt, console);
+    } else if (rc == 0) {
         fprintf(stderr,
                 "podpilot: shadow mode on cluster \"%s\" (%s): read-only, nothing is "
                 "written to the cluster\n",

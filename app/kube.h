@@ -39,10 +39,14 @@ void kube_live_stats(struct kube_live *l, struct kube_watch_stats *out);
 void kube_live_close(struct kube_live *l);
 
 struct headless_options;
-/* podpilot --kube --headless: shadow mode. The cluster's HPA and KEDA
- * services recomputed by podpilot's HPA on what the cluster shows (pods,
- * metrics.k8s.io), each decision line beside the cluster's own. 0, 1 (the
- * cluster or its objects refused), 2 (not built yet: the console). */
-int kube_run(const struct kube_flags *f, const struct headless_options *opt, bool console);
+/* podpilot --kube: shadow mode. The cluster's HPA and KEDA services
+ * recomputed by podpilot's HPA on what the cluster shows (pods,
+ * metrics.k8s.io), each decision beside the cluster's own: in the console
+ * (console: its options; the pace is the cluster's) or, console NULL, as
+ * JSON lines. 0, 1 (the cluster or its objects refused), 2 (not built yet:
+ * recording a live session). */
+struct console_options;
+int kube_run(const struct kube_flags *f, const struct headless_options *opt,
+             const struct console_options *console);
 
 #endif

@@ -79,11 +79,11 @@ static const char usage[] =
 /* The cluster's flags, between the usage's two halves (one string would
  * pass C's 4095-byte limit). */
 static const char usage_kube[] =
-    "  --kube               shadow mode (with --headless): the cluster the\n"
-    "                       kubeconfig names, read-only; its HPA and KEDA services\n"
-    "                       recomputed by podpilot's HPA on its pods and\n"
-    "                       metrics.k8s.io, each decision line with the cluster's\n"
-    "                       own (\"cluster\", \"agree\"); real-time, until Ctrl-C\n"
+    "  --kube               shadow mode: the cluster the kubeconfig names,\n"
+    "                       read-only; its HPA and KEDA services recomputed by\n"
+    "                       podpilot's HPA on its pods and metrics.k8s.io, beside\n"
+    "                       the cluster's own decision (the console's CLUSTER\n"
+    "                       column; \"cluster\", \"agree\" headless); real-time\n"
     "  --kubeconfig F, --context C, -n NS, -A\n"
     "                       as kubectl takes them (podpilot kubeconfig shows the\n"
     "                       result); any of them implies --kube\n";
@@ -269,8 +269,19 @@ static int run(const struct cli *c) {
             fprintf(stderr, "podpilot: --kube shadows a cluster: it takes no FILE or --load\n");
             return 2;
         }
-        return kube_run(&c->kube, &c->opt,
-                        !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+        const char *no_color = getenv("NO_COLOR");
+        struct theme theme;
+        struct pp_error err = {0};
+        enum pp_status ts;
+        if (c->theme && (ts = theme_resolve(c->theme, &theme, &err)) != PP_OK) {
+            print_error(&err);
+            return ts == PP_ERR_PARSE ? 1 : 2;
+        }
+        const struct console_options co = {.monochrome = no_color && no_color[0],
+                                           .theme = c->theme ? &theme : NULL,
+                                           .record_dir = "."};
+        const bool console = !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+        return kube_run(&c->kube, &c->opt, console ? &co : NULL);
     }
     struct sources src = {.loads = c->loads, .n_loads = c->n_loads};
     struct pp_error err = {0};

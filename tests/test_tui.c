@@ -65,10 +65,15 @@ static void test_layout_fits_80_and_uses_200(void **state) {
     assert_int_equal(l.width[COL_SERVICE], 24); /* whole names */
     layout_overview(200, &one, &l);
     assert_int_equal(total_width(&l), 199);
-    for (int c = 0; c < COL_COUNT; c++)
-        assert_true(l.shown[c] == (c != COL_NAMESPACE));
+    for (int c = 0; c < COL_COUNT; c++) /* CLUSTER only beside a live cluster */
+        assert_true(l.shown[c] == (c != COL_NAMESPACE && c != COL_CLUSTER));
     assert_int_equal(l.width[COL_SERVICE], 24); /* as long as the longest; WHY takes the rest */
-    layout_overview(100, &one, &l);             /* the why column stays */
+    struct layout_needs live = one;
+    live.cluster = true;
+    layout_overview(80, &live, &l);
+    assert_true(l.shown[COL_CLUSTER] && l.shown[COL_REPLICAS]);
+    assert_true(total_width(&l) <= 80);
+    layout_overview(100, &one, &l); /* the why column stays */
     assert_true(l.shown[COL_CONDITION]);
     assert_true(total_width(&l) <= 100);
 

@@ -4,10 +4,10 @@
 #include <string.h>
 
 static const char *const titles[COL_COUNT] = {
-    "",       "NAMESPACE", "NAME",        "CLASS", "METRIC/TARGET",
-    "STABLE", "PANIC",     "RDY/ACT/DES", "GPU%",  "WHY",
+    "",      "NAMESPACE",   "NAME",    "CLASS", "METRIC/TARGET", "STABLE",
+    "PANIC", "RDY/ACT/DES", "CLUSTER", "GPU%",  "WHY",
 };
-static const int base[COL_COUNT] = {5, 9, 24, 5, 20, 8, 12, 12, 5, 20};
+static const int base[COL_COUNT] = {5, 9, 24, 5, 20, 8, 12, 12, 7, 5, 20};
 
 #define NAME_MAX_CELLS 64 /* a name grows to this at most */
 
@@ -46,6 +46,7 @@ void layout_overview(int cols, const struct layout_needs *names, struct layout *
     out->width[COL_SERVICE] = clamp(want, unique, 24 > unique ? 24 : unique);
     const int name_floor = clamp(16, unique, want);
     out->shown[COL_NAMESPACE] = names->ns > 0;
+    out->shown[COL_CLUSTER] = names->cluster;
     out->width[COL_NAMESPACE] = clamp(names->ns, 9, 20);
     static const enum col numeric[] = {COL_STABLE, COL_PANIC, COL_REPLICAS, COL_GPU};
     for (size_t i = 0; i < sizeof(numeric) / sizeof(*numeric); i++)

@@ -15,6 +15,7 @@ enum col {
     COL_STABLE,
     COL_PANIC,    /* value, and PANIC in panic mode */
     COL_REPLICAS, /* ready/actual/desired */
+    COL_CLUSTER,  /* shadow mode: what the cluster's autoscaler decided */
     COL_GPU,
     COL_CONDITION, /* the HPA condition or the reason that matters most */
     COL_COUNT
@@ -35,6 +36,7 @@ struct layout_needs {
      * its mark, RDY/ACT/DES, GPU%, METRIC's target): numbers are never
      * cut, the other columns give way */
     int number[COL_COUNT];
+    bool cluster; /* a live cluster's decisions are shown beside podpilot's */
 };
 
 /* Fits the columns into `cols` terminal columns: narrow terminals drop GPU

@@ -98,6 +98,10 @@ static void row_text(const struct tui *t, size_t i, struct row *r) {
     r->panic_len = (int)strlen(b);
     snprintf(text[COL_PANIC], sizeof(text[0]), "%s%s", b, v->panic_mode ? " PANIC" : "");
     snprintf(text[COL_REPLICAS], sizeof(text[0]), "%d/%d/%d", v->ready, v->actual, v->desired);
+    if (v->cluster >= 0)
+        snprintf(text[COL_CLUSTER], sizeof(text[0]), "%d", v->cluster);
+    else
+        snprintf(text[COL_CLUSTER], sizeof(text[0]), "-");
     tui_fmt_value(v->gpu_util, text[COL_GPU], sizeof(text[0]));
     /* a KEDA service's own loop says more than its HPA while it is not active */
     const bool keda = v->cls == SVC_KEDA && v->keda[0] && strncmp(v->keda, "active", 6) != 0;
@@ -135,6 +139,8 @@ void tui_overview(struct tui *t) {
         t->top = t->sel - (size_t)body + 1;
     /* the numbers on screen set their columns' widths */
     struct layout_needs needs = t->names;
+    for (size_t i = 0; i < t->snap->n && !needs.cluster; i++)
+        needs.cluster = t->snap->svcs[i].view.cluster >= 0;
     struct row row;
     for (int k = 0; k < body && t->top + (size_t)k < t->n_rows; k++) {
         row_text(t, t->rows[t->top + (size_t)k], &row);
@@ -185,6 +191,8 @@ void tui_overview(struct tui *t) {
                 at = tui_role(t, R_PANIC);
             if (!sel && (c == COL_MARK || c == COL_CONDITION) && v->override[0])
                 at = tui_role(t, R_OVERRIDE);
+            if (!sel && c == COL_CLUSTER && v->cluster >= 0 && v->cluster != v->desired)
+                at = tui_role(t, R_WARN); /* podpilot and the cluster disagree */
             tui_put(y, lay.x[c], at, cell);
         }
     }

@@ -296,7 +296,7 @@ static int plain_replay(const struct replay_cli *c, struct record_reader *rd, st
     source_destroy(src);
     if (ticks == 0 && !record_problem(rd)[0])
         fprintf(stderr, "podpilot replay: warning: %s has no ticks\n", c->file);
-    return reported || ferror(stdout) ? 1 : 0;
+    return reported || ferror(stdout) || record_corrupt(rd) ? 1 : 0;
 }
 
 /* ---- what-if ---- */
@@ -463,7 +463,7 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
     free(recorded);
     free(cmp);
     svc_set_fini(&w);
-    return rc;
+    return rc == 0 && record_corrupt(rd) ? 1 : rc;
 }
 
 /* ---- the console on a recording ---- */

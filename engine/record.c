@@ -248,6 +248,7 @@ struct record_reader {
     size_t n_cmd, cap_cmd;
     int64_t last_tick;
     char problem[400];
+    bool corrupt; /* the problem is the file's, not a crash's */
 };
 
 static char *read_file(const char *path, size_t *size, struct pp_error *err) {
@@ -373,6 +374,8 @@ size_t record_services(const struct record_reader *r) { return r->n; }
 int record_format(const struct record_reader *r) { return r->format; }
 pp_time record_start(const struct record_reader *r) { return r->start; }
 size_t record_bytes(const struct record_reader *r) { return r->size; }
+bool record_corrupt(const struct record_reader *r) { return r->corrupt; }
+
 const char *record_problem(const struct record_reader *r) { return r->problem; }
 
 /* A recorded number as an integer, 0 when it is not a finite number in
@@ -661,6 +664,7 @@ int record_next(struct record_reader *r, struct record_tick *out) {
         if (len == 0)
             continue;
         if (strncmp(line, "{\"tick\":", 8) == 0) {
+            const int64_t prev = r->last_tick;
             bool ok = parse_tick_fast(r, line);
             if (!ok) {
                 cJSON *j = cJSON_ParseWithLength(line, len);
@@ -677,6 +681,16 @@ int record_next(struct record_reader *r, struct record_tick *out) {
                          "%s:%d: a tick line that does not read as one; replayed to the "
                          "tick before",
                          r->path, r->line);
+                return 0;
+            }
+            if (r->last_tick != prev + 1) { /* the writer numbers them 1, 2, 3... */
+                snprintf(r->problem, sizeof(r->problem),
+                         "%s:%d: tick %lld after tick %lld: a recording's ticks follow one "
+                         "another (was it edited, or two joined?); replayed to t=%lld",
+                         r->path, r->line, (long long)r->last_tick, (long long)prev,
+                         (long long)prev);
+                r->last_tick = prev;
+                r->corrupt = true;
                 return 0;
             }
             *out = (struct record_tick){.t = r->last_tick,

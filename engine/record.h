@@ -74,5 +74,8 @@ size_t record_bytes(const struct record_reader *r);
  * reading there; record_problem then says what and where. */
 int record_next(struct record_reader *r, struct record_tick *out);
 const char *record_problem(const struct record_reader *r);
+/* Whether that problem is the file's (ticks out of order), not a crash's
+ * (a cut last line): replay then exits 1. */
+bool record_corrupt(const struct record_reader *r);
 
 #endif

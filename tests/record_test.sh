@@ -136,6 +136,9 @@ head -c $((size / 2)) "$tmp/demo.rec" >"$tmp/cut.rec"
 "$bin" replay "$tmp/cut.rec" >"$tmp/cut.out" 2>"$tmp/err"; rc=$?
 check "a cut line is reported, not fatal" "[ $rc -eq 0 ] && grep -q 'cut.rec:[0-9]*: the last line is cut off' \"$tmp/err\""
 check "and what came before replays" "[ -s \"$tmp/cut.out\" ] && cmp -s \"$tmp/cut.out\" <(head -n \$(wc -l <\"$tmp/cut.out\") \"$tmp/demo.out\")"
+awk '/^\{"tick":3,/ {held = $0; next} {print} /^\{"tick":4,/ {print held}' "$tmp/demo.rec" >"$tmp/swapped.rec"
+"$bin" replay "$tmp/swapped.rec" >/dev/null 2>"$tmp/err"; rc=$?
+check "ticks out of order: exit 1, says where" "[ $rc -eq 1 ] && grep -q 'swapped.rec:[0-9]*: tick 4 after tick 2' \"$tmp/err\""
 printf 'not json\n' >"$tmp/junk.rec"
 "$bin" replay "$tmp/junk.rec" >/dev/null 2>"$tmp/err"; rc=$?
 check "not a recording: exit 1, says so" "[ $rc -eq 1 ] && grep -q 'junk.rec:1: not a podpilot recording' \"$tmp/err\""

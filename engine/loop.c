@@ -183,6 +183,19 @@ static void run_layer(struct loop *l, size_t svc, const struct layer *ly, const 
     *last = out;
 }
 
+/* Shadow mode: upstream's HPA remembers recommendations for its
+ * stabilization windows (scale-down 5 minutes by default); until podpilot
+ * has seen that long, a disagreement may be history it never saw. */
+static pp_time warmup(const struct svc_config *c) {
+    const struct hpa_spec *h = &c->hpa;
+    int32_t s = 300;
+    if (h->behavior_set && h->down.window_set)
+        s = h->down.window_s;
+    if (h->behavior_set && h->up.window_set && h->up.window_s > s)
+        s = h->up.window_s;
+    return PP_SEC(s);
+}
+
 static void step(struct loop *l, size_t svc) {
     struct rt *r = &l->rts[svc];
     struct loop_obs *o = &l->obs[svc];
@@ -193,6 +206,7 @@ static void step(struct loop *l, size_t svc) {
     if (o->live) { /* shadow: the cluster's replicas are the truth, not ours */
         r->replicas = r->view.actual = o->target_replicas;
         r->view.cluster = o->cluster_desired;
+        r->view.warming = l->now - l->set->start < warmup(r->cfg);
     }
     r->view.gpu_util = o->gpu_util;
     r->view.ready = o->ready;

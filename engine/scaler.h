@@ -33,6 +33,7 @@ struct loop_view {
     char override[240]; /* the operator's overrides in force, "" when none */
     char keda[200];     /* KEDA: its phase and each trigger against its threshold */
     int32_t cluster;    /* live: what the cluster's autoscaler decided; -1 otherwise */
+    bool warming;       /* live: podpilot has not yet seen a stabilization window of history */
 };
 
 /* Events a scaler raises go here, at once, in order. */

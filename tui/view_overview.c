@@ -98,8 +98,8 @@ static void row_text(const struct tui *t, size_t i, struct row *r) {
     r->panic_len = (int)strlen(b);
     snprintf(text[COL_PANIC], sizeof(text[0]), "%s%s", b, v->panic_mode ? " PANIC" : "");
     snprintf(text[COL_REPLICAS], sizeof(text[0]), "%d/%d/%d", v->ready, v->actual, v->desired);
-    if (v->cluster >= 0)
-        snprintf(text[COL_CLUSTER], sizeof(text[0]), "%d", v->cluster);
+    if (v->cluster >= 0) /* ~: podpilot has not yet seen a stabilization window */
+        snprintf(text[COL_CLUSTER], sizeof(text[0]), "%d%s", v->cluster, v->warming ? "~" : "");
     else
         snprintf(text[COL_CLUSTER], sizeof(text[0]), "-");
     tui_fmt_value(v->gpu_util, text[COL_GPU], sizeof(text[0]));
@@ -192,7 +192,7 @@ void tui_overview(struct tui *t) {
             if (!sel && (c == COL_MARK || c == COL_CONDITION) && v->override[0])
                 at = tui_role(t, R_OVERRIDE);
             if (!sel && c == COL_CLUSTER && v->cluster >= 0 && v->cluster != v->desired)
-                at = tui_role(t, R_WARN); /* podpilot and the cluster disagree */
+                at = tui_role(t, v->warming ? R_DIM : R_WARN); /* they disagree */
             tui_put(y, lay.x[c], at, cell);
         }
     }

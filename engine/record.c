@@ -228,6 +228,7 @@ struct svc_store {
     int64_t *ops;
     size_t cap_ops;
     double keda[KEDA_MAX_TRIGGERS];
+    double *scratch; /* one metric's numbers as read, cap_pods of them */
 };
 
 struct record_reader {
@@ -356,6 +357,7 @@ void record_reader_close(struct record_reader *r) {
             free(s->present[k]);
         }
         free(s->ops);
+        free(s->scratch);
     }
     for (size_t i = 0; i < r->n_cmd; i++)
         free(r->commands[i]);
@@ -391,6 +393,21 @@ static double num(const cJSON *a, int i) {
     return cJSON_IsNumber(x) ? x->valuedouble : NAN;
 }
 
+/* The first n items of a as numbers, NaN where one is missing or not a
+ * number: one walk of the list (cJSON_GetArrayItem walks from the head
+ * each time, quadratic over a thousand pods). */
+static void nums(const cJSON *a, size_t n, double *out) {
+    size_t i = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, a) {
+        if (i == n)
+            break;
+        out[i++] = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    }
+    for (; i < n; i++)
+        out[i] = NAN;
+}
+
 static bool grow(void **p, size_t *cap, size_t want, size_t size) {
     if (want <= *cap)
         return true;
@@ -416,6 +433,8 @@ static bool parse_hpa(struct record_reader *r, size_t svc, const cJSON *h, struc
             s->vals[k] = xrealloc(s->vals[k], s->cap_pods * sizeof(int64_t));
             s->present[k] = xrealloc(s->present[k], s->cap_pods * sizeof(bool));
         }
+    if (s->cap_pods != old_cap)
+        s->scratch = xrealloc(s->scratch, s->cap_pods * sizeof(double));
     size_t i = 0;
     const cJSON *p;
     cJSON_ArrayForEach(p, pods) {
@@ -447,13 +466,15 @@ static bool parse_hpa(struct record_reader *r, size_t svc, const cJSON *h, struc
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "v");
         const cJSON *pr = cJSON_GetObjectItemCaseSensitive(m, "p");
         if (cJSON_IsArray(v)) {
+            nums(v, n, s->scratch);
             for (i = 0; i < n; i++)
-                s->vals[k][i] = whole(num(v, (int)i), -BIG, BIG);
+                s->vals[k][i] = whole(s->scratch[i], -BIG, BIG);
             mo->pod_milli = s->vals[k];
         }
         if (cJSON_IsArray(pr)) {
+            nums(pr, n, s->scratch);
             for (i = 0; i < n; i++)
-                s->present[k][i] = num(pr, (int)i) == 1;
+                s->present[k][i] = s->scratch[i] == 1;
             mo->present = s->present[k];
         }
         k++;

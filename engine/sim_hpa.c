@@ -130,12 +130,10 @@ bool sim_query_value(const char *query, const struct sim_pod_sample *samples, si
     const bool waiting = m == SM_QUEUE || m == SM_CONC; /* requests held in front count */
     if (waiting)
         total += held;
-    if (name_has(query, "avg(") || name_has(query, "avg by"))
-        *out = ready ? total / (double)ready : (waiting ? held : 0);
-    else if (name_has(query, "max(") || name_has(query, "max by"))
-        *out = ready ? total / (double)ready : (waiting ? held : 0); /* pods are balanced */
-    else
-        *out = total;
+    /* avg and max: per pod (the pods are balanced, so the max is the mean) */
+    const bool per_pod = name_has(query, "avg(") || name_has(query, "avg by") ||
+                         name_has(query, "max(") || name_has(query, "max by");
+    *out = !per_pod ? total : ready ? total / (double)ready : waiting ? held : 0;
     return true;
 }
 

@@ -19,9 +19,9 @@ extern char **environ;
 
 struct kube_client {
     CURL *curl;
-    struct kube_config c; /* a private copy: strings and blobs owned */
-    char base[1024];      /* scheme://host:port[/prefix], the host the TLS name when set */
-    char connect_to[600]; /* tls-server-name: the name's host:port to the real one */
+    const struct kube_config *c; /* the caller's, alive as long as the client */
+    char base[1024];             /* scheme://host:port[/prefix], the host the TLS name when set */
+    char connect_to[600];        /* tls-server-name: the name's host:port to the real one */
     char token[TOKEN_MAX];
     time_t token_read;   /* tokenFile: re-read after a minute */
     time_t token_expiry; /* exec: 0 = never */
@@ -29,57 +29,11 @@ struct kube_client {
     struct kube_blob exec_crt, exec_key;
 };
 
-static char *sdup(const char *s) { return s ? xstrdup(s) : NULL; }
-
-static struct kube_blob dup_blob(struct kube_blob b) {
-    struct kube_blob out = {NULL, b.len};
-    if (b.p) {
-        out.p = xmalloc(b.len ? b.len : 1);
-        memcpy(out.p, b.p, b.len);
-    }
-    return out;
-}
-
-static void copy_config(struct kube_config *d, const struct kube_config *s) {
-    *d = (struct kube_config){0};
-    d->context = sdup(s->context);
-    d->cluster = sdup(s->cluster);
-    d->user = sdup(s->user);
-    d->namespace_ = sdup(s->namespace_);
-    d->server = sdup(s->server);
-    d->ca_file = sdup(s->ca_file);
-    d->ca = dup_blob(s->ca);
-    d->insecure = s->insecure;
-    d->tls_server_name = sdup(s->tls_server_name);
-    d->proxy_url = sdup(s->proxy_url);
-    d->disable_compression = s->disable_compression;
-    d->token = sdup(s->token);
-    d->token_file = sdup(s->token_file);
-    d->cert_file = sdup(s->cert_file);
-    d->key_file = sdup(s->key_file);
-    d->cert = dup_blob(s->cert);
-    d->key = dup_blob(s->key);
-    d->username = sdup(s->username);
-    d->password = sdup(s->password);
-    d->impersonate = sdup(s->impersonate);
-    d->has_exec = s->has_exec;
-    d->exec = s->exec;
-    d->exec.command = sdup(s->exec.command);
-    d->exec.api_version = sdup(s->exec.api_version);
-    d->exec.install_hint = sdup(s->exec.install_hint);
-    for (size_t i = 0; i < s->exec.n_args; i++)
-        d->exec.args[i] = sdup(s->exec.args[i]);
-    for (size_t i = 0; i < s->exec.n_env; i++) {
-        d->exec.env_names[i] = sdup(s->exec.env_names[i]);
-        d->exec.env_values[i] = sdup(s->exec.env_values[i]);
-    }
-}
-
 /* https://host:port/prefix with the TLS name in place of host, and the
  * CONNECT_TO entry that still reaches the real host (libcurl has no SNI
  * option of its own). */
 static enum pp_status set_base(struct kube_client *k, struct pp_error *err) {
-    const char *s = k->c.server;
+    const char *s = k->c->server;
     const char *host = strstr(s, "://");
     host = host ? host + 3 : s;
     const char *end = host + strcspn(host, "/");
@@ -99,7 +53,7 @@ static enum pp_status set_base(struct kube_client *k, struct pp_error *err) {
     if (pl && prefix[pl - 1] == '/')
         prefix[pl - 1] = '\0';
     const int scheme = (int)(host - s);
-    const char *name = k->c.tls_server_name;
+    const char *name = k->c->tls_server_name;
     if (name) {
         snprintf(k->base, sizeof(k->base), "%.*s%s:%.*s%s", scheme, s, name, plen, port, prefix);
         snprintf(k->connect_to, sizeof(k->connect_to), "%s:%.*s:%.*s:%.*s", name, plen, port, hlen,
@@ -109,7 +63,7 @@ static enum pp_status set_base(struct kube_client *k, struct pp_error *err) {
     }
     if (hlen == 0)
         return pp_fail(err, PP_ERR_INVALID, "server", "cluster \"%s\": \"%s\" has no host",
-                       k->c.cluster, s);
+                       k->c->cluster, s);
     return PP_OK;
 }
 
@@ -120,7 +74,7 @@ struct kube_client *kube_client_create(const struct kube_config *c, struct pp_er
         inited = true;
     }
     struct kube_client *k = xcalloc(1, sizeof(*k));
-    copy_config(&k->c, c);
+    k->c = c;
     k->curl = curl_easy_init();
     if (!k->curl || set_base(k, err) != PP_OK) {
         if (k->curl == NULL)
@@ -143,7 +97,6 @@ void kube_client_destroy(struct kube_client *k) {
             memset(b[i]->p, 0, b[i]->len);
         free(b[i]->p);
     }
-    kube_config_fini(&k->c);
     free(k);
 }
 
@@ -174,9 +127,9 @@ static enum pp_status read_token_file(struct kube_client *k, struct pp_error *er
     const time_t now = time(NULL);
     if (k->token[0] && now - k->token_read < 60)
         return PP_OK;
-    FILE *f = fopen(k->c.token_file, "rb");
+    FILE *f = fopen(k->c->token_file, "rb");
     if (!f)
-        return pp_fail(err, PP_ERR_IO, "tokenFile", "%s: %s", k->c.token_file, strerror(errno));
+        return pp_fail(err, PP_ERR_IO, "tokenFile", "%s: %s", k->c->token_file, strerror(errno));
     const size_t n = fread(k->token, 1, sizeof(k->token) - 1, f);
     fclose(f);
     k->token[n] = '\0';
@@ -191,7 +144,7 @@ static enum pp_status read_token_file(struct kube_client *k, struct pp_error *er
     k->token[e - a] = '\0';
     if (!k->token[0])
         return pp_fail(err, PP_ERR_INVALID, "tokenFile", "read empty token from file %s",
-                       k->c.token_file);
+                       k->c->token_file);
     k->token_read = now;
     return PP_OK;
 }
@@ -200,14 +153,14 @@ static enum pp_status read_token_file(struct kube_client *k, struct pp_error *er
 static char *exec_info(const struct kube_client *k) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "kind", "ExecCredential");
-    cJSON_AddStringToObject(o, "apiVersion", k->c.exec.api_version);
+    cJSON_AddStringToObject(o, "apiVersion", k->c->exec.api_version);
     cJSON *spec = cJSON_AddObjectToObject(o, "spec");
-    if (k->c.exec.provide_cluster_info) {
+    if (k->c->exec.provide_cluster_info) {
         cJSON *cl = cJSON_AddObjectToObject(spec, "cluster");
-        cJSON_AddStringToObject(cl, "server", k->c.server);
-        if (k->c.tls_server_name)
-            cJSON_AddStringToObject(cl, "tls-server-name", k->c.tls_server_name);
-        if (k->c.insecure)
+        cJSON_AddStringToObject(cl, "server", k->c->server);
+        if (k->c->tls_server_name)
+            cJSON_AddStringToObject(cl, "tls-server-name", k->c->tls_server_name);
+        if (k->c->insecure)
             cJSON_AddBoolToObject(cl, "insecure-skip-tls-verify", true);
         cJSON_AddNullToObject(cl, "config");
     }
@@ -237,7 +190,7 @@ static bool find_program(const char *command, char *out, size_t size) {
 /* The caller's environment, the plugin's env[] over it, and
  * KUBERNETES_EXEC_INFO. */
 static char **child_env(const struct kube_client *k) {
-    const struct kube_exec *x = &k->c.exec;
+    const struct kube_exec *x = &k->c->exec;
     size_t n = 0;
     while (environ[n])
         n++;
@@ -274,7 +227,7 @@ static void free_env(char **env) {
 /* Runs the plugin with its env and KUBERNETES_EXEC_INFO; its stdout into
  * out. Interactive plugins are not run: podpilot owns the terminal. */
 static enum pp_status run_plugin(struct kube_client *k, struct buf *out, struct pp_error *err) {
-    const struct kube_exec *x = &k->c.exec;
+    const struct kube_exec *x = &k->c->exec;
     if (x->interactive == KUBE_IA_ALWAYS)
         return pp_fail(err, PP_ERR_INVALID, "exec",
                        "exec plugin %s needs a terminal (interactiveMode Always), which podpilot "
@@ -343,7 +296,7 @@ static time_t parse_rfc3339(const char *s) {
 /* The plugin's ExecCredential: a token, or a certificate and key. */
 static enum pp_status take_credential(struct kube_client *k, const char *text,
                                       struct pp_error *err) {
-    const struct kube_exec *x = &k->c.exec;
+    const struct kube_exec *x = &k->c->exec;
     cJSON *o = cJSON_Parse(text);
     const char *api = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "apiVersion"));
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
@@ -411,7 +364,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx) {
 }
 
 static void tls_options(struct kube_client *k, CURL *c) {
-    const struct kube_config *cf = &k->c;
+    const struct kube_config *cf = k->c;
     if (cf->insecure) {
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -448,9 +401,9 @@ static struct curl_slist *headers(struct kube_client *k) {
         h = curl_slist_append(h, line);
         memset(line, 0, sizeof(line)); /* curl_slist_append copied it */
     }
-    if (k->c.impersonate) {
+    if (k->c->impersonate) {
         char line[512];
-        snprintf(line, sizeof(line), "Impersonate-User: %s", k->c.impersonate);
+        snprintf(line, sizeof(line), "Impersonate-User: %s", k->c->impersonate);
         h = curl_slist_append(h, line);
     }
     return h;
@@ -468,8 +421,8 @@ static enum pp_status curl_failed(struct kube_client *k, CURLcode rc, const char
         what = "connection refused";
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         what = "timed out";
-    return pp_fail(err, PP_ERR_IO, "kube", "cluster \"%s\" (%s): GET %s: %s (%s)", k->c.cluster,
-                   k->c.server, path, what, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    return pp_fail(err, PP_ERR_IO, "kube", "cluster \"%s\" (%s): GET %s: %s (%s)", k->c->cluster,
+                   k->c->server, path, what, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }
 
 /* A non-2xx answer: the Status's message when there is one. */
@@ -483,17 +436,17 @@ static enum pp_status http_failed(struct kube_client *k, long status, const stru
     else
         snprintf(text, sizeof(text), "%s", msg ? msg : "no message");
     cJSON_Delete(o);
-    return pp_fail(err, PP_ERR_IO, "kube", "cluster \"%s\": GET %s: %ld: %s", k->c.cluster, path,
+    return pp_fail(err, PP_ERR_IO, "kube", "cluster \"%s\": GET %s: %ld: %s", k->c->cluster, path,
                    status, text);
 }
 
 static enum pp_status credentials(struct kube_client *k, bool retry, struct pp_error *err) {
-    if (k->c.has_exec)
+    if (k->c->has_exec)
         return exec_credentials(k, retry, err);
-    if (k->c.token_file)
+    if (k->c->token_file)
         return read_token_file(k, err);
-    if (k->c.token && !k->token[0])
-        snprintf(k->token, sizeof(k->token), "%s", k->c.token);
+    if (k->c->token && !k->token[0])
+        snprintf(k->token, sizeof(k->token), "%s", k->c->token);
     return PP_OK;
 }
 
@@ -524,22 +477,22 @@ enum pp_status kube_request_init(struct kube_client *k, struct kube_request *req
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
-    if (!k->c.disable_compression)
+    if (!k->c->disable_compression)
         curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     if (k->connect_to[0]) {
         req->connect_to = curl_slist_append(NULL, k->connect_to);
         curl_easy_setopt(c, CURLOPT_CONNECT_TO, req->connect_to);
     }
-    if (k->c.proxy_url) {
+    if (k->c->proxy_url) {
         char proxy[1024];
-        const bool socks = strncmp(k->c.proxy_url, "socks5://", 9) == 0;
+        const bool socks = strncmp(k->c->proxy_url, "socks5://", 9) == 0;
         snprintf(proxy, sizeof(proxy), "%s%s", socks ? "socks5h://" : "",
-                 socks ? k->c.proxy_url + 9 : k->c.proxy_url);
+                 socks ? k->c->proxy_url + 9 : k->c->proxy_url);
         curl_easy_setopt(c, CURLOPT_PROXY, proxy);
     }
-    if (k->c.username) {
-        curl_easy_setopt(c, CURLOPT_USERNAME, k->c.username);
-        curl_easy_setopt(c, CURLOPT_PASSWORD, k->c.password ? k->c.password : "");
+    if (k->c->username) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, k->c->username);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, k->c->password ? k->c->password : "");
     }
     tls_options(k, c);
     req->headers = headers(k);
@@ -591,10 +544,8 @@ static enum pp_status get_once(struct kube_client *k, const char *path, struct b
 enum pp_status kube_get(struct kube_client *k, const char *path, struct buf *body, long *status,
                         struct pp_error *err) {
     *status = 0;
-    if (credentials(k, false, err) != PP_OK)
-        return PP_ERR_INVALID;
-    enum pp_status st = get_once(k, path, body, status, err);
-    if (*status == 401 && (k->c.has_exec || k->c.token_file)) {
+    enum pp_status st = get_once(k, path, body, status, err); /* credentials fresh in init */
+    if (*status == 401 && (k->c->has_exec || k->c->token_file)) {
         /* a rotated credential: the plugin once more, the file read again */
         k->token_read = 0;
         if (credentials(k, true, err) != PP_OK)

@@ -11,7 +11,7 @@
 
 struct kube_client;
 
-/* Copies what it needs of c (which may be released afterwards). */
+/* Reads c, which must outlive the client. */
 struct kube_client *kube_client_create(const struct kube_config *c, struct pp_error *err);
 void kube_client_destroy(struct kube_client *k);
 

@@ -1,5 +1,6 @@
 #include "k8s/kubeconfig.h"
 
+#include "k8s/manifest.h"
 #include "k8s/yamldoc.h"
 
 #include <errno.h>
@@ -31,32 +32,16 @@ static bool is_file(const char *path) {
     return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A file whole, as the manifest reader reads one; at most 16 MiB. */
 static enum pp_status read_text(const char *path, char **text, size_t *len, struct pp_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return pp_fail(err, PP_ERR_IO, "kubeconfig", "%s: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n > MAX_FILE_BYTES) {
-            fclose(f);
-            free(buf);
-            return pp_fail(err, PP_ERR_LIMIT, "kubeconfig", "%s: larger than 16 MiB", path);
-        }
-        if (cap - n - 1 == 0)
-            buf = xrealloc(buf, cap *= 2);
+    struct pp_error e = {0};
+    *text = manifest_read_file(path, len, &e);
+    if (!*text)
+        return pp_fail(err, PP_ERR_IO, "kubeconfig", "%s: %s", path, e.message);
+    if (*len > MAX_FILE_BYTES) {
+        free(*text);
+        return pp_fail(err, PP_ERR_LIMIT, "kubeconfig", "%s: larger than 16 MiB", path);
     }
-    const bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return pp_fail(err, PP_ERR_IO, "kubeconfig", "%s: read error", path);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
     return PP_OK;
 }
 

@@ -1,26 +1,18 @@
 /* libFuzzer: any bytes as a kubeconfig (through a memfd: the loader reads
  * files), resolved and viewed as `podpilot kubeconfig` does. */
-#define _GNU_SOURCE
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
+#include "tests/fuzz/memfile.h"
+
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "k8s/kubeconfig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    const int fd = memfd_create("kubeconfig", 0);
-    if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
-        if (fd >= 0)
-            close(fd);
-        return 0;
-    }
     char path[64];
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    const int fd = memfile(data, size, path, sizeof(path));
+    if (fd < 0)
+        return 0;
     const struct kube_config_args a = {.kubeconfig = path};
     struct kube_config c;
     struct pp_error err = {0};

@@ -187,6 +187,16 @@ int build_set(const struct sources *s, bool parse_loads, struct svc_set *set,
     return rc ? rc : load_zones(set);
 }
 
+size_t build_shadow(struct svc_set *set) {
+    size_t others = 0;
+    for (size_t i = 0; i < set->n; i++)
+        if (!svc_class_has_hpa(set->svcs[i].cls) && set->svcs[i].cls != SVC_NONE) {
+            set->svcs[i].cls = SVC_NONE;
+            others++;
+        }
+    return others;
+}
+
 cJSON *build_header(const struct sources *s, const struct svc_set *set) {
     cJSON *h = cJSON_CreateObject();
     cJSON_AddStringToObject(h, "version", PODPILOT_VERSION);

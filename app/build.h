@@ -42,6 +42,12 @@ void build_notes_free(struct build_notes *n);
 int build_set(const struct sources *s, bool parse_loads, struct svc_set *set,
               struct build_notes *notes);
 
+/* Shadow mode recomputes what it can read from a cluster: services whose
+ * scaler is not an HPA (or KEDA's) are shown as the cluster runs them,
+ * class SVC_NONE. Returns how many were. A live recording's header says
+ * "shadow": true and replay applies the same. */
+size_t build_shadow(struct svc_set *set);
+
 /* The recording header: version, seed, start, the sources and loads, and
  * the resolved settings of every service. */
 cJSON *build_header(const struct sources *s, const struct svc_set *set);

@@ -36,6 +36,7 @@ struct console {
     struct record_writer *pending;
     char path[PATH_MAX + 64];
     const char *dir; /* --record-dir */
+    bool live;
 };
 
 /* On the engine thread: the session so far, re-run from its first tick with
@@ -117,6 +118,12 @@ static void toggle_recording(void *ctx, char *msg, size_t size) {
         snprintf(msg, size, "recording closed: %s", c->path);
         return;
     }
+    if (c->live) {
+        snprintf(msg, size,
+                 "a live session records from its first tick: start podpilot with "
+                 "--record FILE");
+        return;
+    }
     if (!next_path(c)) {
         snprintf(msg, size, "cannot record: the path in --record-dir is too long");
         return;
@@ -145,7 +152,8 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
     struct console c = {.set = set,
                         .header = opt->header,
                         .recording = opt->record_path != NULL,
-                        .dir = opt->record_dir ? opt->record_dir : "."};
+                        .dir = opt->record_dir ? opt->record_dir : ".",
+                        .live = opt->live};
     const struct recorder_hooks hooks = {.report = on_report, .ctx = &c};
     c.rec = recorder_create(set, &hooks);
     if (opt->record_path && output_record_to(c.rec, set, opt->record_path, opt->header)) {

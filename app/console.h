@@ -20,6 +20,9 @@ struct console_options {
     const char *const *notes; /* warnings from reading the files */
     size_t n_notes;
     const struct runner_source *source; /* NULL: the simulated cluster */
+    /* A live cluster: r cannot re-run the session from its first tick, so
+     * only --record records (from the start), and r stops it. */
+    bool live;
 };
 
 int console_run(struct svc_set *set, const struct console_options *opt);

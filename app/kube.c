@@ -393,24 +393,31 @@ static void close_runner_source(void *ctx, struct source *src) {
 
 /* The console on the live cluster: the same views, a CLUSTER column. */
 static int run_console(struct svc_set *set, struct kube_live *l, const struct headless_options *opt,
-                       const struct console_options *base) {
+                       const cJSON *header, const struct console_options *base) {
     struct shadow_opener o = {set, l};
     const struct runner_source rs = {open_runner_source, close_runner_source, &o};
     struct console_options co = *base;
     co.speed = 1;
     co.duration_s = opt->duration_s;
     co.source = &rs;
-    co.header = NULL; /* r: recording a live session is not built yet */
-    co.record_path = NULL;
+    co.header = header;
+    co.record_path = opt->record_path;
+    co.live = true;
     return console_run(set, &co);
+}
+
+/* A live recording's header: the cluster's objects as the sources (replay
+ * builds the same services from them), marked shadow. */
+static cJSON *live_header(const struct sources *src, const struct svc_set *set,
+                          const struct kube_live *l) {
+    cJSON *h = build_header(src, set);
+    cJSON_AddTrueToObject(h, "shadow");
+    cJSON_AddStringToObject(h, "context", l->c.context);
+    return h;
 }
 
 int kube_run(const struct kube_flags *f, const struct headless_options *opt,
              const struct console_options *console) {
-    if (opt->record_path) {
-        fprintf(stderr, "podpilot: --kube: recording a live session is not built yet\n");
-        return 2;
-    }
     struct kube_live *l = live_open(f, 30, true);
     if (!l)
         return 1;
@@ -419,12 +426,7 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
     struct svc_set set;
     svc_set_init(&set);
     int rc = build_set(&src, false, &set, NULL);
-    size_t others = 0;
-    for (size_t i = 0; rc == 0 && i < set.n; i++)
-        if (!svc_class_has_hpa(set.svcs[i].cls) && set.svcs[i].cls != SVC_NONE) {
-            set.svcs[i].cls = SVC_NONE; /* shown as the cluster runs it, not recomputed */
-            others++;
-        }
+    const size_t others = rc == 0 ? build_shadow(&set) : 0;
     if (others)
         fprintf(stderr,
                 "podpilot: note: shadow mode recomputes HPA and KEDA services; %zu other "
@@ -439,8 +441,10 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
     o.open_source = open_shadow;
     o.source_ctx = l;
     o.read_stdin = false;
+    cJSON *header = rc == 0 && (opt->record_path || console) ? live_header(&src, &set, l) : NULL;
+    o.header = header;
     if (rc == 0 && console) {
-        rc = run_console(&set, l, opt, console);
+        rc = run_console(&set, l, opt, header, console);
     } else if (rc == 0) {
         fprintf(stderr,
                 "podpilot: shadow mode on cluster \"%s\" (%s): read-only, nothing is "
@@ -449,6 +453,7 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
         headless_catch_signals();
         rc = headless_run(&set, &o, stdout);
     }
+    cJSON_Delete(header);
     svc_set_fini(&set);
     sources_free(&src);
     kube_live_close(l);

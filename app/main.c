@@ -83,7 +83,8 @@ static const char usage_kube[] =
     "                       read-only; its HPA and KEDA services recomputed by\n"
     "                       podpilot's HPA on its pods and metrics.k8s.io, beside\n"
     "                       the cluster's own decision (the console's CLUSTER\n"
-    "                       column; \"cluster\", \"agree\" headless); real-time\n"
+    "                       column; \"cluster\", \"agree\" headless); real-time;\n"
+    "                       --record keeps what it watched for replay and --with\n"
     "  --kubeconfig F, --context C, -n NS, -A\n"
     "                       as kubectl takes them (podpilot kubeconfig shows the\n"
     "                       result); any of them implies --kube\n";

@@ -306,6 +306,7 @@ struct compare {
     struct replay_tally rec, what;
     int64_t diverged_at; /* -1: never */
     int32_t rec_at, what_at;
+    bool live; /* a shadow-mode recording: pods and metrics, no request demand */
 };
 
 static void pct_change(char *buf, size_t size, double a, double b) {
@@ -328,15 +329,25 @@ static void report_text(const struct compare *cmp, const struct svc_config *w,
     pct_change(pct, sizeof(pct), cmp->rec.replica_seconds, cmp->what.replica_seconds);
     printf("  replica-seconds: %.0f recorded, %.0f what-if%s.\n", cmp->rec.replica_seconds,
            cmp->what.replica_seconds, pct);
+    if (cmp->live) {
+        printf("  provisioning: not judged (a live recording holds the pods' metrics, not the "
+               "requests they served).\n");
+        return;
+    }
     printf("  under-provisioned: %lld s recorded, %lld s what-if; over-provisioned: %lld s "
            "recorded, %lld s what-if.\n",
            (long long)cmp->rec.under_s, (long long)cmp->what.under_s, (long long)cmp->rec.over_s,
            (long long)cmp->what.over_s);
 }
 
-static cJSON *tally_json(const struct replay_tally *t) {
+static cJSON *tally_json(const struct replay_tally *t, bool live) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "replica_seconds", t->replica_seconds);
+    if (live) { /* no demand recorded: not judged */
+        cJSON_AddNullToObject(o, "under_provisioned_s");
+        cJSON_AddNullToObject(o, "over_provisioned_s");
+        return o;
+    }
     cJSON_AddNumberToObject(o, "under_provisioned_s", (double)t->under_s);
     cJSON_AddNumberToObject(o, "over_provisioned_s", (double)t->over_s);
     return o;
@@ -358,8 +369,8 @@ static void report_json(const struct compare *cmp, const struct svc_config *w,
         cJSON_AddNumberToObject(o, "recorded_replicas_then", cmp->rec_at);
         cJSON_AddNumberToObject(o, "what_if_replicas_then", cmp->what_at);
     }
-    cJSON_AddItemToObject(o, "recorded", tally_json(&cmp->rec));
-    cJSON_AddItemToObject(o, "what_if", tally_json(&cmp->what));
+    cJSON_AddItemToObject(o, "recorded", tally_json(&cmp->rec, cmp->live));
+    cJSON_AddItemToObject(o, "what_if", tally_json(&cmp->what, cmp->live));
     char *text = cJSON_PrintUnformatted(o);
     printf("%s\n", text);
     free(text);
@@ -432,6 +443,7 @@ static int what_if(const struct replay_cli *c, struct record_reader *rd, struct 
                 const struct loop_obs *wo = loop_observation(b.loop, j);
                 const int32_t ra_n = loop_view(a.loop, i)->actual;
                 const int32_t wa = loop_view(b.loop, j)->actual;
+                cmp[j].live |= o->live;
                 if (counted) {
                     replay_tally_add(&cmp[j].rec, &rec->sim_pods[i], &rec->svcs[i].pods,
                                      o->ready + o->starting, o->ready, o->demand);
@@ -570,6 +582,8 @@ int replay_main(int argc, char **argv) {
         rc = 1;
     } else {
         rc = build_set(&src, false, &set, NULL);
+        if (rc == 0 && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(record_header(rd), "shadow")))
+            build_shadow(&set); /* a live session: as shadow mode ran it */
         if (rc == 0)
             rc = check_services(&set, record_header(rd));
     }

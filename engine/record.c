@@ -98,12 +98,23 @@ void record_command(struct record_writer *w, double t, const char *text) {
     buf_put(&w->lines, "}\n", 2);
 }
 
+/* A pod's state besides readiness, as a live cluster has it; 0 (left out)
+ * for a running pod with a Ready condition that has started, as every
+ * simulated pod is: bits 0-1 the phase, then deleting, no Ready condition,
+ * Ready Unknown, not started. */
+static unsigned pod_flags(const struct hpa_pod *p) {
+    return (unsigned)p->phase | (p->deleting ? 4u : 0) | (p->has_ready_condition ? 0 : 8u) |
+           (p->ready_unknown ? 16u : 0) | (p->started ? 0 : 32u);
+}
+
 static void obs_hpa(struct buf *b, const struct loop_obs *o, pp_time start) {
     buf_put(b, "\"hpa\":{\"pods\":[", 15);
     for (size_t i = 0; i < o->n_pods; i++) {
         const struct hpa_pod *p = &o->hpa_pods[i];
-        buf_printf(b, "%s[%d,%" PRId64 ",%" PRId64 "]", i ? "," : "", p->ready ? 1 : 0,
+        buf_printf(b, "%s[%d,%" PRId64 ",%" PRId64, i ? "," : "", p->ready ? 1 : 0,
                    (int64_t)(p->ready_transition - start), (int64_t)(p->start_time - start));
+        const unsigned f = pod_flags(p);
+        buf_printf(b, f ? ",%u]" : "]", f);
     }
     buf_put(b, "],\"m\":[", 7);
     for (size_t k = 0; k < o->n_metrics; k++) {
@@ -438,12 +449,15 @@ static bool parse_hpa(struct record_reader *r, size_t svc, const cJSON *h, struc
     size_t i = 0;
     const cJSON *p;
     cJSON_ArrayForEach(p, pods) {
+        const unsigned f = (unsigned)whole(num(p, 3), 0, 63);
         s->pods[i++] = (struct hpa_pod){
-            .phase = HPA_POD_RUNNING,
-            .has_ready_condition = true,
+            .phase = (enum hpa_pod_phase)(f & 3u),
+            .deleting = f & 4u,
+            .has_ready_condition = !(f & 8u),
             .ready = num(p, 0) == 1,
+            .ready_unknown = f & 16u,
             .ready_transition = r->start + whole(num(p, 1), -BIG, BIG),
-            .started = true,
+            .started = !(f & 32u),
             .start_time = r->start + whole(num(p, 2), -BIG, BIG),
         };
     }

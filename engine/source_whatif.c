@@ -160,6 +160,59 @@ static void observe_pods(struct whatif *w, struct sim_hpa *h, size_t svc, unsign
         sim_hpa_observe(h, p->cfg, p->samples, (size_t)p->n, held, now, out);
 }
 
+/* A live recording's HPA inputs moved onto the what-if pods: one service's
+ * at a time (the loop uses an observation before it observes the next). */
+struct spread {
+    struct hpa_pod pods[SIM_MAX_PODS];
+    int64_t vals[HPA_MAX_METRICS][SIM_MAX_PODS];
+    bool present[HPA_MAX_METRICS][SIM_MAX_PODS];
+    struct hpa_metric_obs m[HPA_MAX_METRICS];
+};
+
+/* A live recording holds per-pod metrics, not demand: the what-if pods
+ * share what the cluster's ready pods reported in all (its usage spread
+ * evenly over the ready what-if pods; starting pods report nothing, as
+ * metrics-server has no sample of a pod that is not running yet), and the
+ * Object and External values as they were. */
+static void spread_hpa(struct spread *sp, const struct wpods *p, pp_time now,
+                       const struct loop_obs *o, struct loop_obs *out) {
+    int32_t ready = 0;
+    for (int32_t i = 0; i < p->n; i++) {
+        const bool r = p->ready_at[i] <= now;
+        ready += r;
+        sp->pods[i] = (struct hpa_pod){.phase = HPA_POD_RUNNING,
+                                       .has_ready_condition = true,
+                                       .ready = r,
+                                       .ready_transition = r ? p->ready_at[i] : p->created[i],
+                                       .started = true,
+                                       .start_time = p->created[i]};
+    }
+    const size_t n_metrics = o->n_metrics < HPA_MAX_METRICS ? o->n_metrics : HPA_MAX_METRICS;
+    for (size_t k = 0; k < n_metrics; k++) {
+        const struct hpa_metric_obs *m = &o->metrics[k];
+        sp->m[k] = *m;
+        if (m->error || !m->pod_milli)
+            continue;
+        int64_t total = 0;
+        for (size_t i = 0; i < o->n_pods; i++)
+            if (o->hpa_pods[i].ready && (!m->present || m->present[i]))
+                total += m->pod_milli[i];
+        for (int32_t i = 0; i < p->n; i++) {
+            sp->present[k][i] = sp->pods[i].ready;
+            sp->vals[k][i] = sp->pods[i].ready ? total / ready : 0;
+        }
+        sp->m[k].pod_milli = sp->vals[k];
+        sp->m[k].present = sp->present[k];
+        sp->m[k].pod_timestamp = sp->m[k].pod_window = NULL;
+        sp->m[k].n_extra = 0;
+        sp->m[k].extra_milli = 0;
+    }
+    out->n_pods = (size_t)p->n;
+    out->hpa_pods = sp->pods;
+    out->n_metrics = n_metrics;
+    out->metrics = sp->m;
+}
+
 struct whatif_source {
     struct source base;
     const struct svc_set *set, *recorded_set;
@@ -169,7 +222,30 @@ struct whatif_source {
     struct whatif *pods;
     bool *diverged;
     struct sim_hpa hpa;
+    struct spread *spread; /* allocated at the first live divergence */
 };
+
+/* A live recording (shadow mode): the recorded service followed the
+ * cluster's replicas; the what-if follows its own decisions from the
+ * start, on the recorded pods until they diverge, then on its own. */
+static void observe_live(struct whatif_source *s, size_t svc, pp_time now, const struct loop_obs *o,
+                         struct loop_obs *out) {
+    const struct wpods *p = &s->pods->svcs[svc];
+    if (!s->diverged[svc])
+        whatif_mirror(s->pods, svc, o->ready, o->starting, now);
+    *out = *o;
+    out->live = false;
+    out->cluster_desired = -1;
+    if (!s->diverged[svc])
+        return;
+    out->ready = whatif_ready(s->pods, svc, now);
+    out->starting = p->n - out->ready;
+    if (o->hpa) {
+        if (!s->spread)
+            s->spread = xcalloc(1, sizeof(*s->spread));
+        spread_hpa(s->spread, p, now, o, out);
+    }
+}
 
 /* The what-if services start as the loop plans them. */
 static enum pp_status start(void *src, const struct source_plan *plans, size_t n,
@@ -196,6 +272,10 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     const struct loop_obs *o = &source_record_tick(s->recording)->obs[r];
     /* a poll the recording did not make (another pollingInterval) reads the pods */
     const bool unpolled = (needs & NEED_KEDA_POLL) && !o->keda;
+    if (o->live && !unpolled && s->set->svcs[svc].cls == s->recorded_set->svcs[r].cls) {
+        observe_live(s, svc, now, o, out);
+        return;
+    }
     if (!s->diverged[svc] && !unpolled && s->set->svcs[svc].cls == s->recorded_set->svcs[r].cls) {
         whatif_mirror(s->pods, svc, o->ready, o->starting, now);
         *out = *o;
@@ -207,6 +287,7 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
 static void destroy(void *src) {
     struct whatif_source *s = src;
     whatif_destroy(s->pods);
+    free(s->spread);
     free(s->diverged);
     free(s);
 }

@@ -124,8 +124,19 @@ static void key_of(const cJSON *obj, char *out, size_t size) {
     snprintf(out, size, "%s/%s", ns ? ns : "", name ? name : "");
 }
 
+/* What podpilot never reads and a store should not hold, as client-go's
+ * informers drop it with a transform: the field managers' bookkeeping and
+ * kubectl's copy of the last applied object (often most of the bytes). */
+static void trim(cJSON *obj) {
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    cJSON_DeleteItemFromObjectCaseSensitive(meta, "managedFields");
+    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(meta, "annotations"),
+                                            "kubectl.kubernetes.io/last-applied-configuration");
+}
+
 /* Under w->mu. Takes obj. */
 static void store_put(struct wres *r, cJSON *obj) {
+    trim(obj);
     char key[512];
     key_of(obj, key, sizeof(key));
     for (size_t i = 0; i < r->n; i++)

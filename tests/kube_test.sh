@@ -229,7 +229,7 @@ hour=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ); nowt=$(date -u +%Y-%m-%dT%H:%M
 pod() { printf '{"group":"","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml","labels":{"app":"web"}},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"500m"}}}]},"status":{"phase":"Running","startTime":"%s","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"%s"}]}}}' "$1" "$hour" "$hour"; }
 pm() { printf '{"group":"metrics.k8s.io","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml"},"timestamp":"%s","window":"15s","containers":[{"name":"c","usage":{"cpu":"450m"}}]}}' "$1" "$nowt"; }
 hpa() { printf '{"metadata":{"name":"web","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":5,"metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":60}}}]},"status":{"currentReplicas":2,"desiredReplicas":%s}}' "$1"; }
-printf '[{"group":"apps","resource":"deployments","object":{"metadata":{"name":"web","namespace":"ml"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"nginx","resources":{"requests":{"cpu":"500m"}}}]}}}}},{"group":"autoscaling","resource":"horizontalpodautoscalers","object":%s},%s,%s,%s,%s]\n' \
+printf '[{"group":"apps","resource":"deployments","object":{"metadata":{"name":"web","namespace":"ml","managedFields":[{"manager":"kubectl-client-side-apply","operation":"Update"}],"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\\"kind\\":\\"Deployment\\"}"}},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"nginx","resources":{"requests":{"cpu":"500m"}}}]}}}}},{"group":"autoscaling","resource":"horizontalpodautoscalers","object":%s},%s,%s,%s,%s]\n' \
     "$(hpa 2)" "$(pod web-1)" "$(pod web-2)" "$(pm web-1)" "$(pm web-2)" >shadow.json
 rm -f shadow.port
 $py "$here/kube_fake.py" --cert server.crt --key server.key --objects shadow.json --token s3cret-token \
@@ -238,7 +238,7 @@ pids+=($!)
 for _ in $(seq 50); do [ -s shadow.port ] && break; sleep 0.1; done
 kc shadow.kc "https://127.0.0.1:$(cat shadow.port)" "    certificate-authority: ca.crt" "    token: s3cret-token"
 (sleep 20; curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=autoscaling&resource=horizontalpodautoscalers" -d "$(hpa 3)" >/dev/null) &
-"$bin" --kube --kubeconfig shadow.kc --headless --duration 47 >shadow.out 2>shadow.err; rc=$?
+"$bin" --kube --kubeconfig shadow.kc --headless --duration 47 --record shadow.rec >shadow.out 2>shadow.err; rc=$?
 check "shadow: exits 0 after --duration" "[ $rc -eq 0 ] || { cat shadow.err; false; }"
 check "shadow: says it is read-only" "grep -q 'read-only, nothing is written to the cluster' shadow.err"
 check "shadow: podpilot's HPA on the cluster's metrics: 90 % of requests, 3 replicas" \
@@ -247,17 +247,58 @@ check "shadow: beside the cluster's 2, disagreeing, while warming up" "grep '\"t
 check "shadow: the cluster catches up, agreeing" "grep -q '\"t\":[34][05],.*\"desired\":3,.*\"cluster\":3,\"agree\":true' shadow.out || { cat shadow.out; false; }"
 check "shadow: nothing was written to the cluster" "! grep -q '^PATCH\|^PUT /apis\|^POST /apis' shadow.log"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
+# The recording of that live session: what was watched, replayed offline.
+check "record: the live session recorded, mode 0600, marked shadow" "[ \"\$(stat -c %a shadow.rec)\" = 600 ] && head -1 shadow.rec | grep -q '\"shadow\":true' && [ \$(grep -c '^{\"tick\"' shadow.rec) -ge 45 ]"
+check "record: the pods' metrics and the cluster's decisions are in it" "grep -q '\"live\":\[2,3\]' shadow.rec && grep '^{\"tick\":15,' shadow.rec | grep -q '\"v\":\[450,450\]'"
+check "record: no credential, no managedFields or last-applied copy" "! grep -q 's3cret-token' shadow.rec && ! grep -q 'managedFields\|last-applied' shadow.rec"
+"$bin" replay --json shadow.rec >replay.out 2>replay.err; rc=$?
+check "replay: the live session replays offline, line for line" "[ \$rc -eq 0 ] && cmp -s replay.out shadow.out || { diff shadow.out replay.out | head; cat replay.err; false; }"
+cat >whatif.yaml <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: ml}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: c
+        image: nginx
+        resources: {requests: {cpu: 500m}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: ml}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 1
+  maxReplicas: 5
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 30}}
+EOF
+"$bin" replay shadow.rec --with whatif.yaml >whatif.out 2>whatif.err; rc=$?
+# 90 % against 30 % asks for 6; an HPA without behavior grows at most to
+# max(2 x 2, 4) = 4 per sync (upstream's scaleUpLimit)
+check "what-if on a live recording: a 30 % target would have run 4 pods from t=15" "[ \$rc -eq 0 ] && grep -q 'decisions diverge at t=15s (recorded 2 replicas, what-if 4)' whatif.out || { cat whatif.out whatif.err; false; }"
+check "what-if on a live recording: provisioning not judged without demand" "grep -q 'provisioning: not judged' whatif.out"
 if command -v tmux >/dev/null; then # the console on the live cluster: a CLUSTER column
     sock="pp-kube-$$"
     tmux -L "$sock" new-session -d -s kube -x 120 -y 30 \
         "cd '$tmp' && env LANG=C.UTF-8 TERM=xterm-256color '$bin' --kube --kubeconfig shadow.kc --duration 40; sleep 5"
     for _ in $(seq 150); do tmux -L "$sock" capture-pane -p -t kube | grep -q 'CLUSTER' && tmux -L "$sock" capture-pane -p -t kube | grep -q '2/2/3' && break; sleep 0.2; done
     screen=$(tmux -L "$sock" capture-pane -p -t kube)
+    tmux -L "$sock" send-keys -t kube r
+    for _ in $(seq 25); do tmux -L "$sock" capture-pane -p -t kube | grep -q 'records from its first tick' && break; sleep 0.2; done
+    rkey=$(tmux -L "$sock" capture-pane -p -t kube)
     tmux -L "$sock" kill-server 2>/dev/null
     check "console: the CLUSTER column beside podpilot's decision" "grep -q 'RDY/ACT/DES  *CLUSTER' <<<\"\$screen\" && grep -q 'web .*2/2/3  *[23]~ ' <<<\"\$screen\" || { echo \"\$screen\"; false; }"
+    check "console: r on a live session says to use --record" "grep -q 'records from its first tick: start podpilot with --record' <<<\"\$rkey\" || { echo \"\$rkey\"; false; }"
 fi
-"$bin" --kube --kubeconfig shadow.kc --headless --record "$tmp/x.rec" >/dev/null 2>shadow.err; rc=$?
-check "shadow: recording a live session is said to be not built yet" "[ $rc -eq 2 ] && grep -q 'recording a live session is not built yet' shadow.err && [ ! -e '$tmp/x.rec' ]"
+"$bin" --kube --kubeconfig shadow.kc --headless --record "$tmp/no/such/dir/x.rec" >/dev/null 2>shadow.err; rc=$?
+check "shadow: a --record that cannot be created stops the run" "[ $rc -eq 1 ] && grep -q 'no/such/dir/x.rec' shadow.err"
 "$bin" --kube --kubeconfig shadow.kc --headless examples.yaml >/dev/null 2>shadow.err; rc=$?
 check "shadow: files with --kube are refused" "[ $rc -eq 2 ] && grep -q 'takes no FILE' shadow.err"
 

@@ -48,8 +48,18 @@ static cJSON *header(size_t n) {
  * and metrics, and lag ops on the first. */
 static void write_ticks(struct record_writer *w, int ticks) {
     static const struct hpa_pod pods[2] = {
-        {.ready = true, .ready_transition = START - PP_SEC(3), .start_time = START - PP_SEC(13)},
-        {.ready = false, .ready_transition = START + 5, .start_time = START + 5},
+        {.ready = true,
+         .has_ready_condition = true,
+         .started = true,
+         .ready_transition = START - PP_SEC(3),
+         .start_time = START - PP_SEC(13)},
+        /* a live cluster's pod: pending, being deleted, Ready Unknown */
+        {.phase = HPA_POD_PENDING,
+         .deleting = true,
+         .has_ready_condition = true,
+         .ready_unknown = true,
+         .ready_transition = START + 5,
+         .start_time = START + 5},
     };
     static const int64_t vals[2] = {250, 0};
     static const bool present[2] = {true, false};
@@ -135,6 +145,12 @@ static void test_what_is_written_reads_back_exactly(void **state) {
             assert_true(b->hpa_pods[0].ready && !b->hpa_pods[1].ready);
             assert_true(b->hpa_pods[0].start_time == START - PP_SEC(13));
             assert_true(b->hpa_pods[1].ready_transition == START + 5);
+            assert_int_equal(b->hpa_pods[0].phase, HPA_POD_RUNNING);
+            assert_true(b->hpa_pods[0].has_ready_condition && b->hpa_pods[0].started);
+            assert_false(b->hpa_pods[0].deleting || b->hpa_pods[0].ready_unknown);
+            assert_int_equal(b->hpa_pods[1].phase, HPA_POD_PENDING);
+            assert_true(b->hpa_pods[1].deleting && b->hpa_pods[1].ready_unknown);
+            assert_true(b->hpa_pods[1].has_ready_condition && !b->hpa_pods[1].started);
             assert_int_equal(b->n_metrics, 2);
             assert_int_equal(b->metrics[0].pod_milli[0], 250);
             assert_false(b->metrics[0].present[1]);

@@ -1,7 +1,9 @@
 #include "app/headless.h"
 
+#include "app/metrics_http.h"
 #include "app/output.h"
 #include "engine/loop.h"
+#include "engine/prom_export.h"
 #include "engine/source_sim.h"
 
 #include <errno.h>
@@ -177,10 +179,25 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
             commands_add(&sched, opt->commands->v[i].at, opt->commands->v[i].line,
                          &opt->commands->v[i].cmd);
     }
+    struct metrics_http *mh = NULL;
+    struct prom_export *pe = NULL;
+    if (rc == 0 && opt->metrics_addr) {
+        if ((mh = metrics_http_start(opt->metrics_addr, &err))) {
+            pe = prom_export_create(set, PODPILOT_VERSION, src->ops->name);
+            fprintf(stderr, "podpilot: metrics at http://%s/metrics\n", metrics_http_address(mh));
+        } else {
+            char msg[1024];
+            pp_error_format(&err, msg, sizeof(msg));
+            fprintf(stderr, "podpilot: %s\n", msg);
+            rc = 1;
+        }
+    }
     /* The recording starts once everything is known to be good. */
     if (rc == 0 && opt->record_path && output_record_to(rec, set, opt->record_path, opt->header))
         rc = 1;
     if (rc != 0) {
+        metrics_http_stop(mh);
+        prom_export_destroy(pe);
         loop_destroy(l);
         source_destroy(src);
         recorder_destroy(rec);
@@ -201,8 +218,14 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
             sched.next++;
         }
         loop_tick(l);
+        if (pe) {
+            prom_export_tick(pe, l);
+            metrics_http_publish(mh, prom_export_text(pe)->p, prom_export_text(pe)->len);
+        }
         headless_pace(opt->speed);
     }
+    metrics_http_stop(mh);
+    prom_export_destroy(pe);
     if (output_finish(rec) != 0 || ferror(out))
         rc = 1;
     if (headless_interrupted && rc == 0)

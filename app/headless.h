@@ -18,6 +18,7 @@ struct headless_options {
     bool read_stdin;               /* take commands from standard input too */
     const char *record_path;       /* --record FILE; NULL for none */
     const cJSON *header;           /* the recording's header: sources, seed, loads */
+    const char *metrics_addr;      /* --metrics-addr [HOST]:PORT; NULL for none */
     /* the source to run on; NULL: the simulated cluster */
     struct source *(*open_source)(struct svc_set *set, void *ctx, struct pp_error *err);
     void *source_ctx;

@@ -9,6 +9,7 @@
 #include "k8s/kubeconfig.h"
 #include "k8s/watch.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,8 +437,8 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
     clock_gettime(CLOCK_REALTIME, &ts);
     set.start = (pp_time)ts.tv_sec * PP_NS_PER_SEC + ts.tv_nsec;
     struct headless_options o = *opt;
-    o.speed = 1; /* the cluster's time */
-    o.duration_s = opt->duration_s > 0 ? opt->duration_s : 7 * 86400;
+    o.speed = 1;                                                      /* the cluster's time */
+    o.duration_s = opt->duration_s > 0 ? opt->duration_s : INT64_MAX; /* until interrupted */
     o.open_source = open_shadow;
     o.source_ctx = l;
     o.read_stdin = false;

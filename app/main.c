@@ -7,6 +7,7 @@
 #include "tui/theme.h"
 #include "app/replay.h"
 #include "app/kube.h"
+#include "app/metrics_http.h"
 #include "app/services.h"
 #include "engine/goparse.h"
 
@@ -71,6 +72,9 @@ static const char usage[] =
     "  --record FILE        record the session (mode 0600; JSON lines, format in\n"
     "                       README.md) for podpilot replay; complete to the last\n"
     "                       tick even after kill -9\n"
+    "  --metrics-addr ADDR  headless: serve the decisions as Prometheus metrics\n"
+    "                       at http://ADDR/metrics (and /healthz); ADDR is\n"
+    "                       [HOST]:PORT, e.g. :9464 or 127.0.0.1:9464\n"
     "  --record-dir DIR     where the console's r key writes its recordings\n"
     "                       (podpilot-YYYYMMDD-HHMMSS.jsonl; default: the current\n"
     "                       directory)\n"
@@ -83,8 +87,10 @@ static const char usage_kube[] =
     "                       read-only; its HPA and KEDA services recomputed by\n"
     "                       podpilot's HPA on its pods and metrics.k8s.io, beside\n"
     "                       the cluster's own decision (the console's CLUSTER\n"
-    "                       column; \"cluster\", \"agree\" headless); real-time;\n"
-    "                       --record keeps what it watched for replay and --with\n"
+    "                       column; \"cluster\", \"agree\" headless); real-time,\n"
+    "                       until interrupted or --duration; --record keeps what\n"
+    "                       it watched for replay and --with; --metrics-addr\n"
+    "                       serves it to Prometheus (deploy/ runs it in-cluster)\n"
     "  --kubeconfig F, --context C, -n NS, -A\n"
     "                       as kubectl takes them (podpilot kubeconfig shows the\n"
     "                       result); any of them implies --kube\n";
@@ -226,6 +232,14 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             if (!v || !*v)
                 return cli_fail(prog, "--record: expected a file to record to");
             c->opt.record_path = v;
+        } else if (flag_is(a, "--metrics-addr")) {
+            const char *v = value_of(argc, argv, &i);
+            struct pp_error err = {0};
+            if (!v || !*v)
+                return cli_fail(prog, "--metrics-addr: expected [HOST]:PORT, e.g. :9464");
+            if (metrics_http_check(v, &err) != PP_OK)
+                return cli_fail(prog, "--metrics-addr: %s", err.message);
+            c->opt.metrics_addr = v;
         } else if (flag_is(a, "--record-dir")) {
             const char *v = value_of(argc, argv, &i);
             struct stat st;
@@ -240,13 +254,11 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             if (taken < 0)
                 return 2;
         } else if (a[0] == '-' && a[1] != '\0') {
-            static const char *const known[] = {"--headless",  "--duration",   "--speed",
-                                                "--theme",     "--seed",       "--load",
-                                                "--commands",  "--record",     "--help",
-                                                "--version",   "--record-dir", "--recursive",
-                                                "--kube",      "--kubeconfig", "--context",
-                                                "--namespace", "-n",           "-A",
-                                                NULL};
+            static const char *const known[] = {
+                "--headless",   "--duration",  "--speed",  "--theme",        "--seed",
+                "--load",       "--commands",  "--record", "--help",         "--version",
+                "--record-dir", "--recursive", "--kube",   "--kubeconfig",   "--context",
+                "--namespace",  "-n",          "-A",       "--metrics-addr", NULL};
             return cli_unknown(prog, a, known);
         } else {
             if (strcmp(a, "-") == 0 && c->from_stdin)
@@ -265,6 +277,10 @@ static void print_error(const struct pp_error *err) {
 }
 
 static int run(const struct cli *c) {
+    if (c->opt.metrics_addr && !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "podpilot: --metrics-addr serves a headless run: add --headless\n");
+        return 2;
+    }
     if (c->kube.kube) {
         if (c->n_files || c->n_loads) {
             fprintf(stderr, "podpilot: --kube shadows a cluster: it takes no FILE or --load\n");

@@ -58,7 +58,7 @@ _podpilot() {
     --record-dir)
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return ;;
-    --duration | --seed)
+    --duration | --seed | --metrics-addr)
         return ;;
     --commands | --record | --with)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")

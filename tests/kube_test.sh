@@ -105,6 +105,11 @@ kc old.kc "https://127.0.0.1:$port" "    certificate-authority: ca.crt" "    tok
 out=$(kubectl --kubeconfig old.kc get deploy -o name 2>&1)
 check "kubectl 1.28 (the dispatcher's pick for /version 1.28) lists too" "grep -q 'deployment.apps/web' <<<\"\$out\""
 
+# deploy/: the manifests kubectl would apply, mapped by the server's
+# discovery (client dry run: nothing is created).
+out=$(k apply --dry-run=client --validate=false -f "$here/../deploy/" -o name 2>&1)
+check "kubectl apply --dry-run=client -f deploy/" "grep -qx 'namespace/podpilot' <<<\"\$out\" && grep -qx 'clusterrole.rbac.authorization.k8s.io/podpilot-readonly' <<<\"\$out\" && grep -qx 'deployment.apps/podpilot' <<<\"\$out\" && grep -qx 'service/podpilot-metrics' <<<\"\$out\" || { echo \"\$out\"; false; }"
+
 # ---- podpilot ----
 svc() { "$bin" services "$@" 2>"$tmp/err"; }
 secrets='s3cret-token\|B0GUS\|plugin-token\|rotated-token'
@@ -238,7 +243,8 @@ pids+=($!)
 for _ in $(seq 50); do [ -s shadow.port ] && break; sleep 0.1; done
 kc shadow.kc "https://127.0.0.1:$(cat shadow.port)" "    certificate-authority: ca.crt" "    token: s3cret-token"
 (sleep 20; curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=autoscaling&resource=horizontalpodautoscalers" -d "$(hpa 3)" >/dev/null) &
-"$bin" --kube --kubeconfig shadow.kc --headless --duration 47 --record shadow.rec >shadow.out 2>shadow.err; rc=$?
+(sleep 32; a=$(sed -n 's|^podpilot: metrics at http://\(.*\)/metrics$|\1|p' shadow.err); curl -s "http://$a/metrics" >shadow.metrics) &
+"$bin" --kube --kubeconfig shadow.kc --headless --duration 47 --record shadow.rec --metrics-addr 127.0.0.1:0 >shadow.out 2>shadow.err; rc=$?
 check "shadow: exits 0 after --duration" "[ $rc -eq 0 ] || { cat shadow.err; false; }"
 check "shadow: says it is read-only" "grep -q 'read-only, nothing is written to the cluster' shadow.err"
 check "shadow: podpilot's HPA on the cluster's metrics: 90 % of requests, 3 replicas" \
@@ -247,6 +253,47 @@ check "shadow: beside the cluster's 2, disagreeing, while warming up" "grep '\"t
 check "shadow: the cluster catches up, agreeing" "grep -q '\"t\":[34][05],.*\"desired\":3,.*\"cluster\":3,\"agree\":true' shadow.out || { cat shadow.out; false; }"
 check "shadow: nothing was written to the cluster" "! grep -q '^PATCH\|^PUT /apis\|^POST /apis' shadow.log"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
+# The ClusterRole grants every request shadow mode made, and no write verb.
+$py - "$here/../deploy/20-clusterrole.yaml" shadow.log >rbac.out 2>&1 <<'EOF'
+import re, sys, urllib.parse, yaml
+rules = yaml.safe_load(open(sys.argv[1]))["rules"]
+writes = {"create", "update", "patch", "delete", "deletecollection", "*"}
+bad = [r for r in rules if writes & set(r["verbs"])]
+def allowed(group, resource, verb):
+    return any((group in r["apiGroups"] or "*" in r["apiGroups"]) and
+               (resource in r["resources"] or "*" in r["resources"]) and verb in r["verbs"]
+               for r in rules)
+seen = 0
+for line in open(sys.argv[2]):
+    method, path = line.split()[:2]
+    u = urllib.parse.urlparse(path)
+    parts = u.path.strip("/").split("/")
+    if method != "GET" or parts[0] not in ("api", "apis") or parts[0] == "apis" and len(parts) < 4:
+        continue
+    group = "" if parts[0] == "api" else parts[1]
+    rest = parts[2:] if parts[0] == "api" else parts[3:]
+    if rest[:1] == ["namespaces"] and len(rest) > 2:
+        rest = rest[2:]
+    if not rest:
+        continue
+    resource = rest[0] + ("/" + rest[2] if len(rest) > 2 else "")
+    q = urllib.parse.parse_qs(u.query)
+    verb = "watch" if q.get("watch") == ["true"] else "get" if len(rest) > 1 else "list"
+    seen += 1
+    if not allowed(group, resource, verb):
+        print("not granted: %s %s (%s)" % (verb, resource, group or "core"))
+print("write verbs:", bad)
+print("requests:", seen)
+EOF
+check "deploy: the ClusterRole grants every request shadow mode made" "! grep -q 'not granted' rbac.out && grep -q '^requests: [1-9]' rbac.out || { cat rbac.out; false; }"
+check "deploy: the ClusterRole has no write verb" "grep -qx 'write verbs: \[\]' rbac.out"
+# Its metrics, as Prometheus would scrape them in the cluster.
+lbl='{namespace="ml",name="web",class="hpa"}'
+check "metrics: the cluster's decision beside podpilot's, agreeing, warming" "grep -qF 'podpilot_cluster_desired_replicas$lbl 3' shadow.metrics && grep -qF 'podpilot_desired_replicas$lbl 3' shadow.metrics && grep -qF 'podpilot_agreement$lbl 1' shadow.metrics && grep -qF 'podpilot_warming$lbl 1' shadow.metrics || { cat shadow.metrics; false; }"
+check "metrics: the source is the cluster" "grep -q '^podpilot_info{version=\"[^\"]*\",source=\"cluster\"} 1' shadow.metrics"
+if command -v promtool >/dev/null; then
+    check "metrics: promtool check metrics passes" "promtool check metrics <shadow.metrics"
+fi
 # The recording of that live session: what was watched, replayed offline.
 check "record: the live session recorded, mode 0600, marked shadow" "[ \"\$(stat -c %a shadow.rec)\" = 600 ] && head -1 shadow.rec | grep -q '\"shadow\":true' && [ \$(grep -c '^{\"tick\"' shadow.rec) -ge 45 ]"
 check "record: the pods' metrics and the cluster's decisions are in it" "grep -q '\"live\":\[2,3\]' shadow.rec && grep '^{\"tick\":15,' shadow.rec | grep -q '\"v\":\[450,450\]'"

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# --metrics-addr against real parts: Debian's promtool checks the exposition
+# as Prometheus's own parser and linter read it, and a real Prometheus
+# scrapes a running session every second; its query API must then hold the
+# session's figures (the KPA's panic, the replicas it asked for).
+set -u
+bin=${1:?usage: metrics_test.sh PATH/TO/podpilot EXAMPLES_DIR}
+examples=${2:?usage: metrics_test.sh PATH/TO/podpilot EXAMPLES_DIR}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+examples=$(cd "$examples" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+for t in prometheus promtool curl python3; do
+    command -v $t >/dev/null || { echo "$t not found: skipped"; exit 77; }
+done
+pass=0 fail=0
+check() { # name, condition
+    if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
+}
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+cd "$tmp"
+
+# A session at 4x (the flowers example: a 30 s hey burst panics the KPA).
+"$bin" --headless --speed 4 --duration 160 --metrics-addr 127.0.0.1:0 "$examples/flowers-sample.yaml" >pp.out 2>pp.err &
+pids+=($!)
+for _ in $(seq 50); do grep -q 'metrics at' pp.err && break; sleep 0.1; done
+addr=$(sed -n 's|^podpilot: metrics at http://\(.*\)/metrics$|\1|p' pp.err)
+check "the address is said on stderr" "[ -n '$addr' ] || { cat pp.err; false; }"
+sleep 2
+curl -s -D head.txt "http://$addr/metrics" >m1.txt
+check "served as text format 0.0.4" "grep -qi '^content-type: text/plain; version=0.0.4' head.txt"
+promtool check metrics <m1.txt >lint.txt 2>&1; rc=$?
+check "promtool check metrics: no problem" "[ $rc -eq 0 ] || { cat lint.txt; false; }"
+check "the KPA's figures are in it" "grep -q '^podpilot_desired_replicas{namespace=\"default\",name=\"flowers-sample-predictor\",class=\"kpa\"} [0-9]' m1.txt && grep -q '^podpilot_stable_value{.*metric=\"concurrency\"}' m1.txt"
+
+# A real Prometheus scraping it every second.
+pport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >prom.yml <<EOF
+global: {scrape_interval: 1s, scrape_timeout: 1s}
+scrape_configs:
+  - job_name: podpilot
+    static_configs: [{targets: ['$addr']}]
+EOF
+promtool check config prom.yml >/dev/null 2>&1
+check "promtool check config: the scrape config is valid" "[ $? -eq 0 ]"
+prometheus --config.file=prom.yml --storage.tsdb.path=tsdb --web.listen-address=127.0.0.1:$pport >prom.log 2>&1 &
+pids+=($!)
+q() { curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$1"; }
+up=""
+for _ in $(seq 150); do
+    up=$(q 'up{job="podpilot"}' 2>/dev/null)
+    grep -q '"value":\[[0-9.]*,"1"\]' <<<"$up" && break
+    sleep 0.2
+done
+check "Prometheus scrapes podpilot: up is 1" "grep -q '\"value\":\[[0-9.]*,\"1\"\]' <<<'$up' || { echo '$up'; tail -5 prom.log; false; }"
+sleep 8 # 32 simulated seconds: the burst and its panic
+panic=$(q 'max_over_time(podpilot_panic_mode{name="flowers-sample-predictor"}[1m])')
+check "Prometheus saw the KPA panic" "grep -q '\"value\":\[[0-9.]*,\"1\"\]' <<<'$panic' || { echo '$panic'; false; }"
+desired=$(q 'max_over_time(podpilot_desired_replicas{name="flowers-sample-predictor"}[1m]) >= 2')
+check "Prometheus saw it ask for more replicas" "grep -q '\"result\":\[{' <<<'$desired' || { echo '$desired'; false; }"
+info=$(q 'podpilot_info')
+check "podpilot_info carries the version and the source" "grep -q '\"source\":\"sim\"' <<<'$info' && grep -q '\"version\":\"' <<<'$info'"
+scrapes=$(q 'scrape_samples_scraped{job="podpilot"}')
+check "every scrape parsed (samples scraped > 10)" "grep -q '\"value\":\[[0-9.]*,\"[1-9][0-9]\+\"\]' <<<'$scrapes' || { echo '$scrapes'; false; }"
+
+# deploy/grafana's dashboard: every query valid PromQL that Prometheus
+# runs, on metric names podpilot serves.
+dash="$here/../deploy/grafana/podpilot-dashboard.json"
+python3 - "$dash" >exprs.txt <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for p in d["panels"]:
+    for t in p.get("targets", []):
+        e = t["expr"]
+        for k, v in (("$namespace", "default"), ("$name", "flowers-sample-predictor"),
+                     ("$__rate_interval", "1m"), ("$__range", "5m")):
+            e = e.replace(k, v)
+        print(e)
+EOF
+check "the dashboard has queries" "[ \$(wc -l <exprs.txt) -ge 10 ]"
+bad=0
+while IFS= read -r e; do
+    r=$(q "$e")
+    grep -q '"status":"success"' <<<"$r" || { echo "dashboard query failed: $e: $r"; bad=1; }
+done <exprs.txt
+check "Prometheus runs every dashboard query" "[ $bad -eq 0 ]"
+served=$(grep -o '^podpilot_[a-z_]*' m1.txt | sort -u)
+unknown=$(grep -o 'podpilot_[a-z_]*' exprs.txt | sort -u | grep -vxF "$served" | grep -vx 'podpilot_cluster_desired_replicas\|podpilot_agreement\|podpilot_agreement_seconds_total\|podpilot_warming\|podpilot_gpu_utilization_percent')
+check "the dashboard names only metrics podpilot serves" "[ -z '$unknown' ] || { echo '$unknown'; false; }"
+r=$(q 'podpilot_desired_replicas{namespace="default",name=~"flowers-sample-predictor"}')
+check "the replicas panel's query finds the service" "grep -q '\"result\":\[{' <<<'$r'"
+
+# The command line: a malformed address is a usage error, a taken port a failure.
+"$bin" --headless --metrics-addr 9464 >/dev/null 2>err.txt; rc=$?
+check "--metrics-addr 9464: exit 2, said why" "[ $rc -eq 2 ] && grep -q 'is not \[HOST\]:PORT' err.txt"
+"$bin" --headless --duration 5 --metrics-addr "$addr" "$examples/flowers-sample.yaml" >out.txt 2>err.txt; rc=$?
+check "a port in use: exit 1 before anything is printed" "[ $rc -eq 1 ] && grep -q 'cannot listen on' err.txt && [ ! -s out.txt ]"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -278,6 +278,10 @@ struct kube_live {
     struct kube_client *k;
     struct kube_watcher *w;
     uint64_t seen[N_RESOURCES];
+    /* shadow mode: the custom and external metrics the HPAs read, polled
+     * by a second watcher on a client of its own */
+    struct kube_client *mk;
+    struct source_kube_metrics cm;
 };
 
 static struct kube_live *live_open(const struct kube_flags *f, int sync_timeout_s, bool shadow) {
@@ -353,6 +357,9 @@ void kube_live_stats(struct kube_live *l, struct kube_watch_stats *out) {
 void kube_live_close(struct kube_live *l) {
     if (!l)
         return;
+    kube_watcher_stop(l->cm.w);
+    kube_client_destroy(l->mk);
+    source_kube_metrics_fini(&l->cm);
     kube_watcher_stop(l->w);
     kube_client_destroy(l->k);
     kube_config_fini(&l->c);
@@ -368,13 +375,43 @@ static size_t resource_index(const char *resource) {
     return 0;
 }
 
+static struct source_kube_index shadow_index(void) {
+    return (struct source_kube_index){.deployments = resource_index("deployments"),
+                                      .hpas = resource_index("horizontalpodautoscalers"),
+                                      .pods = PODS,
+                                      .pod_metrics = POD_METRICS};
+}
+
 static struct source *open_shadow(struct svc_set *set, void *ctx, struct pp_error *err) {
     struct kube_live *l = ctx;
-    const struct source_kube_index idx = {.deployments = resource_index("deployments"),
-                                          .hpas = resource_index("horizontalpodautoscalers"),
-                                          .pods = PODS,
-                                          .pod_metrics = POD_METRICS};
-    return source_kube_create(set, l->w, &idx, err);
+    const struct source_kube_index idx = shadow_index();
+    return source_kube_create(set, l->w, &idx, &l->cm, err);
+}
+
+/* The HPAs' Pods, Object and External metrics, polled every 15 s from the
+ * custom and external metrics APIs, as the controller reads them. */
+static int watch_custom_metrics(struct kube_live *l, const struct svc_set *set) {
+    const struct source_kube_index idx = shadow_index();
+    source_kube_metric_paths(set, l->w, &idx, &l->cm);
+    if (l->cm.n == 0)
+        return 0;
+    struct pp_error err = {0};
+    int *poll = xcalloc(l->cm.n, sizeof(*poll));
+    for (size_t i = 0; i < l->cm.n; i++)
+        poll[i] = 15;
+    if ((l->mk = kube_client_create(&l->c, &err)))
+        l->cm.w =
+            kube_watcher_start(l->mk, (const char *const *)l->cm.paths, poll, l->cm.n, 300, &err);
+    free(poll);
+    if (!l->cm.w) {
+        say(&err);
+        return 1;
+    }
+    for (int t = 0; t < 100 && !kube_watcher_synced(l->cm.w); t++) { /* 10 s at most */
+        const struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
 }
 
 struct shadow_opener {
@@ -428,6 +465,8 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
     svc_set_init(&set);
     int rc = build_set(&src, false, &set, NULL);
     const size_t others = rc == 0 ? build_shadow(&set) : 0;
+    if (rc == 0)
+        rc = watch_custom_metrics(l, &set);
     if (others)
         fprintf(stderr,
                 "podpilot: note: shadow mode recomputes HPA and KEDA services; %zu other "

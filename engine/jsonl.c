@@ -54,10 +54,15 @@ static void decision(struct jsonl *j, const struct loop_record *r) {
     }
     buf_put(&j->b, ",\"reason\":", 10);
     buf_string(&j->b, v->reason);
-    if (v->cluster >= 0)
+    if (v->cluster >= 0) {
         buf_printf(&j->b, ",\"cluster\":%d,\"agree\":%s%s", v->cluster,
                    v->cluster == v->desired ? "true" : "false",
                    v->warming ? ",\"warming\":true" : "");
+        if (v->disagreement[0]) {
+            buf_put(&j->b, ",\"disagreement\":", 16);
+            buf_string(&j->b, v->disagreement);
+        }
+    }
     if (v->override[0]) {
         buf_put(&j->b, ",\"override\":", 12);
         buf_string(&j->b, v->override);

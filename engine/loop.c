@@ -1,5 +1,7 @@
 #include "engine/loop_internal.h"
 
+#include "engine/agreement.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +27,23 @@ const struct layer *loop_main_layer(const struct rt *r) {
     return r->n_layers ? &r->layers[r->n_layers - 1] : NULL;
 }
 
+/* Shadow mode: beside the cluster's decision, podpilot's, and when they
+ * differ the likeliest reason. */
+static void judge(struct loop *l, size_t svc) {
+    struct rt *r = &l->rts[svc];
+    const struct loop_obs *o = &l->obs[svc];
+    if (!o->live)
+        return;
+    if (r->view.cluster < 0 || r->view.cluster == r->view.desired)
+        r->disagree_since = l->now;
+    agreement_reason(&r->view, r->cfg, o->cluster_metric, l->now - l->set->start,
+                     l->now - r->disagree_since, r->view.disagreement,
+                     sizeof(r->view.disagreement));
+}
+
 static void emit_decision(struct loop *l, size_t svc) {
     struct rt *rt = &l->rts[svc];
+    judge(l, svc);
     if (rt->ov.pinned || rt->ov.paused) {
         char why[sizeof(rt->view.reason)];
         snprintf(why, sizeof(why), "%s", rt->view.reason);
@@ -82,6 +99,7 @@ static enum pp_status create_service(struct loop *l, size_t i, struct source_pla
     r->idx = i;
     r->cfg = &l->set->svcs[i];
     r->sink = (struct scaler_sink){scaler_event, r};
+    r->disagree_since = l->set->start;
     snprintf(r->service, sizeof(r->service), "%s/%s", r->cfg->namespace_, r->cfg->name);
     r->view = (struct loop_view){.service = r->service,
                                  .cluster = -1,
@@ -183,19 +201,6 @@ static void run_layer(struct loop *l, size_t svc, const struct layer *ly, const 
     *last = out;
 }
 
-/* Shadow mode: upstream's HPA remembers recommendations for its
- * stabilization windows (scale-down 5 minutes by default); until podpilot
- * has seen that long, a disagreement may be history it never saw. */
-static pp_time warmup(const struct svc_config *c) {
-    const struct hpa_spec *h = &c->hpa;
-    int32_t s = 300;
-    if (h->behavior_set && h->down.window_set)
-        s = h->down.window_s;
-    if (h->behavior_set && h->up.window_set && h->up.window_s > s)
-        s = h->up.window_s;
-    return PP_SEC(s);
-}
-
 static void step(struct loop *l, size_t svc) {
     struct rt *r = &l->rts[svc];
     struct loop_obs *o = &l->obs[svc];
@@ -206,7 +211,7 @@ static void step(struct loop *l, size_t svc) {
     if (o->live) { /* shadow: the cluster's replicas are the truth, not ours */
         r->replicas = r->view.actual = o->target_replicas;
         r->view.cluster = o->cluster_desired;
-        r->view.warming = l->now - l->set->start < warmup(r->cfg);
+        r->view.warming = l->now - l->set->start < agreement_warmup(r->cfg);
     }
     r->view.gpu_util = o->gpu_util;
     r->view.ready = o->ready;
@@ -219,6 +224,7 @@ static void step(struct loop *l, size_t svc) {
         if (out.below)
             in = out.below;
     }
+    judge(l, svc);
     const struct loop_record rec = {.kind = LOOP_OBS, .t = elapsed_s(l), .svc = svc, .obs = o};
     l->emit(l->ctx, &rec);
     if (l->so->release)

@@ -27,6 +27,7 @@ struct rt {
     struct layer layers[SCALER_STACK_MAX];
     size_t n_layers;
     struct scaler_sink sink;
+    pp_time disagree_since; /* live: when podpilot and the cluster last began to differ */
 };
 
 struct loop {

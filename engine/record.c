@@ -187,9 +187,12 @@ void record_obs(struct record_writer *w, size_t svc, const struct loop_obs *o, p
         }
         buf_put(b, "]", 1);
     }
-    if (o->live)
-        buf_printf(b, "%s\"live\":[%d,%d]", o->hpa || o->n_lag > 0 || o->keda ? "," : "",
+    if (o->live) {
+        buf_printf(b, "%s\"live\":[%d,%d,", o->hpa || o->n_lag > 0 || o->keda ? "," : "",
                    o->target_replicas, o->cluster_desired);
+        buf_double(b, o->cluster_metric); /* null: none */
+        buf_put(b, "]", 1);
+    }
     if (extra)
         buf_put(b, "}", 1);
     buf_put(b, "]", 1);
@@ -521,10 +524,11 @@ static bool parse_extra(struct record_reader *r, size_t svc, const cJSON *extra,
         o->lag_ops = s->ops;
     }
     const cJSON *live = cJSON_GetObjectItemCaseSensitive(extra, "live");
-    if (cJSON_IsArray(live) && cJSON_GetArraySize(live) == 2) {
+    if (cJSON_IsArray(live) && cJSON_GetArraySize(live) >= 2) {
         o->live = true;
         o->target_replicas = (int32_t)whole(num(live, 0), 0, 1e6);
         o->cluster_desired = (int32_t)whole(num(live, 1), -1, 1e6);
+        o->cluster_metric = num(live, 2); /* NaN: none, or a recording from before it */
     }
     const cJSON *keda = cJSON_GetObjectItemCaseSensitive(extra, "keda");
     if (cJSON_IsArray(keda)) {

@@ -30,10 +30,11 @@ struct loop_view {
     double gpu_util; /* mean over ready pods, percent; NaN without GPUs */
     bool pinned, paused;
     int32_t loads_running;
-    char override[240]; /* the operator's overrides in force, "" when none */
-    char keda[200];     /* KEDA: its phase and each trigger against its threshold */
-    int32_t cluster;    /* live: what the cluster's autoscaler decided; -1 otherwise */
-    bool warming;       /* live: podpilot has not yet seen a stabilization window of history */
+    char override[240];     /* the operator's overrides in force, "" when none */
+    char keda[200];         /* KEDA: its phase and each trigger against its threshold */
+    int32_t cluster;        /* live: what the cluster's autoscaler decided; -1 otherwise */
+    bool warming;           /* live: podpilot has not yet seen a stabilization window of history */
+    char disagreement[200]; /* live, cluster != desired: the likeliest reason (engine/agreement) */
 };
 
 /* Events a scaler raises go here, at once, in order. */

@@ -54,6 +54,7 @@ struct loop_obs {
     bool live;
     int32_t target_replicas;
     int32_t cluster_desired;
+    double cluster_metric; /* its first metric in status.currentMetrics, as view.stable; NaN */
 };
 
 /* How a service starts: what its scaler asks before the first tick. */

@@ -1,6 +1,7 @@
 #define _DEFAULT_SOURCE /* timegm */
 #include "k8s/source_kube.h"
 
+#include "k8s/custom_metrics.h"
 #include "k8s/yamldoc.h"
 
 #include <cjson/cJSON.h>
@@ -31,6 +32,12 @@ struct kube_source {
     cJSON *deployments, *hpas, *pods, *metrics; /* this thread's copies */
     uint64_t versions[4];
     struct kscratch *scratch;
+    /* the custom and external metrics: copies and errors, per path */
+    const struct source_kube_metrics *cm;
+    cJSON **cm_items;
+    uint64_t *cm_versions;
+    char (*cm_errors)[400];
+    bool *cm_failed;
 };
 
 bool source_kube_time(const char *s, pp_time *out) {
@@ -58,8 +65,10 @@ bool source_kube_time(const char *s, pp_time *out) {
     } else if (*p != 'Z') {
         return false;
     }
-    const time_t secs = timegm(&tm);
-    *out = (pp_time)(secs - offset) * PP_NS_PER_SEC + frac_ns;
+    const int64_t secs = (int64_t)timegm(&tm) - offset;
+    if (secs > 9000000000 || secs < -9000000000)
+        return false; /* past what engine time holds in nanoseconds (year 2262) */
+    *out = (pp_time)secs * PP_NS_PER_SEC + frac_ns;
     return true;
 }
 
@@ -164,6 +173,10 @@ static void resource_metric(struct kube_source *s, struct kscratch *k, size_t m,
     struct hpa_metric_obs *o = &k->metrics[m];
     *o = (struct hpa_metric_obs){
         .pod_milli = k->vals[m], .present = k->present[m], .timestamp = now, .window = PP_SEC(15)};
+    if (kube_watcher_error(s->w, s->idx.pod_metrics, k->errors[m], sizeof(k->errors[m]))) {
+        o->error = k->errors[m]; /* no metrics-server, or it failed */
+        return;
+    }
     const bool cpu = strcmp(spec->name, "cpu") == 0;
     size_t found = 0;
     for (size_t i = 0; i < n; i++) {
@@ -185,37 +198,69 @@ static void resource_metric(struct kube_source *s, struct kscratch *k, size_t m,
             source_kube_time(str(pm, "timestamp"), &o->timestamp);
         }
     }
-    if (found == 0) {
-        snprintf(k->errors[m], sizeof(k->errors[m]),
-                 "unable to get metrics for resource %s: no metrics returned from resource "
-                 "metrics API",
-                 spec->name);
-        o->error = k->errors[m];
-    }
+    o->empty = found == 0;
 }
 
-static void hpa_inputs(struct kube_source *s, const struct svc_config *c, struct kscratch *k,
+/* Metric m of svc from the custom or external metrics API, as last polled. */
+static void custom_metric(struct kube_source *s, size_t svc, struct kscratch *k, size_t m,
+                          const struct hpa_metric_spec *spec, size_t n_pods, pp_time now) {
+    const struct source_kube_metrics *cm = s->cm;
+    for (size_t j = 0; cm && j < cm->n; j++)
+        if (cm->svc[j] == svc && cm->metric[j] == m) {
+            const char *names[MAX_PODS];
+            for (size_t i = 0; i < n_pods; i++)
+                names[i] = k->names[i];
+            custom_metrics_obs(spec->type, s->cm_items[j], s->cm_failed[j] ? s->cm_errors[j] : NULL,
+                               names, n_pods, k->vals[m], k->present[m], now, k->errors[m],
+                               sizeof(k->errors[m]), &k->metrics[m]);
+            return;
+        }
+    snprintf(k->errors[m], sizeof(k->errors[m]),
+             "podpilot found no query for this metric in the cluster's HPA object");
+    k->metrics[m] = (struct hpa_metric_obs){.error = k->errors[m]};
+}
+
+static void hpa_inputs(struct kube_source *s, size_t svc, struct kscratch *k,
                        const cJSON *const *pods, size_t n, pp_time now, struct loop_obs *o) {
+    const struct svc_config *c = &s->set->svcs[svc];
     size_t n_metrics;
     const struct hpa_metric_spec *ms = hpa_spec_metrics(&c->hpa, &n_metrics);
     for (size_t m = 0; m < n_metrics; m++) {
-        if (ms[m].type == HPA_RESOURCE || ms[m].type == HPA_CONTAINER_RESOURCE) {
+        if (ms[m].type == HPA_RESOURCE || ms[m].type == HPA_CONTAINER_RESOURCE)
             resource_metric(s, k, m, &ms[m], pods, n, now);
-            continue;
-        }
-        snprintf(k->errors[m], sizeof(k->errors[m]),
-                 "podpilot does not read %s metrics from a cluster yet (shadow mode reads the "
-                 "resource metrics API)",
-                 ms[m].type == HPA_PODS     ? "Pods"
-                 : ms[m].type == HPA_OBJECT ? "Object"
-                                            : "External");
-        k->metrics[m] = (struct hpa_metric_obs){.error = k->errors[m]};
+        else
+            custom_metric(s, svc, k, m, &ms[m], n, now);
     }
     o->hpa = true;
     o->n_pods = n;
     o->hpa_pods = k->pods;
     o->n_metrics = n_metrics;
     o->metrics = k->metrics;
+}
+
+/* The cluster's own reading of the HPA's first metric
+ * (status.currentMetrics[0].<type>.current), as podpilot's view.stable
+ * has it: a percent for a utilization, else the value. NaN: none. */
+static double cluster_metric(const cJSON *hpa) {
+    const cJSON *m = cJSON_GetArrayItem(obj(obj(hpa, "status"), "currentMetrics"), 0);
+    static const char *const types[][2] = {{"Resource", "resource"},
+                                           {"ContainerResource", "containerResource"},
+                                           {"Pods", "pods"},
+                                           {"Object", "object"},
+                                           {"External", "external"}};
+    const char *type = str(m, "type");
+    for (size_t i = 0; type && i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strcmp(type, types[i][0]) != 0)
+            continue;
+        const cJSON *cur = obj(obj(m, types[i][1]), "current");
+        const cJSON *util = obj(cur, "averageUtilization");
+        if (cJSON_IsNumber(util))
+            return util->valuedouble;
+        const char *q = str(cur, "averageValue") ? str(cur, "averageValue") : str(cur, "value");
+        const int64_t v = milli(q);
+        return q && v >= 0 ? (double)v / 1000 : NAN;
+    }
+    return NAN;
 }
 
 static void refresh(cJSON **copy, uint64_t *seen, struct kube_watcher *w, size_t i) {
@@ -233,6 +278,10 @@ static bool begin(void *src, pp_time now, const struct source_submit *to) {
     refresh(&s->hpas, &s->versions[1], s->w, s->idx.hpas);
     refresh(&s->pods, &s->versions[2], s->w, s->idx.pods);
     refresh(&s->metrics, &s->versions[3], s->w, s->idx.pod_metrics);
+    for (size_t j = 0; s->cm && j < s->cm->n; j++) {
+        refresh(&s->cm_items[j], &s->cm_versions[j], s->cm->w, j);
+        s->cm_failed[j] = kube_watcher_error(s->cm->w, j, s->cm_errors[j], sizeof(s->cm_errors[j]));
+    }
     return true;
 }
 
@@ -240,10 +289,14 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     struct kube_source *s = src;
     const struct svc_config *c = &s->set->svcs[svc];
     struct kscratch *k = s->scratch;
-    *o = (struct loop_obs){.gpu_util = NAN, .live = true, .cluster_desired = -1};
+    *o = (struct loop_obs){
+        .gpu_util = NAN, .live = true, .cluster_desired = -1, .cluster_metric = NAN};
     const cJSON *d = find(s->deployments, c->namespace_, c->name);
     const cJSON *replicas = obj(obj(d, "spec"), "replicas");
-    o->target_replicas = cJSON_IsNumber(replicas) ? (int32_t)replicas->valuedouble : c->replicas;
+    o->target_replicas =
+        cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 && replicas->valuedouble <= 1e6
+            ? (int32_t)replicas->valuedouble
+            : c->replicas;
     const cJSON *sel = obj(obj(d, "spec"), "selector");
     const cJSON *pods[MAX_PODS], *it;
     size_t n = 0;
@@ -257,12 +310,13 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     }
     if (svc_class_has_hpa(c->cls)) {
         const char *name = c->cls == SVC_KEDA ? c->keda.hpa_name : c->scaler_name;
-        const cJSON *h = find(s->hpas, c->namespace_, name ? name : c->name);
+        const cJSON *h = find(s->hpas, c->namespace_, name && name[0] ? name : c->name);
         const cJSON *want = obj(obj(h, "status"), "desiredReplicas");
-        if (cJSON_IsNumber(want))
+        if (cJSON_IsNumber(want) && want->valuedouble >= 0 && want->valuedouble <= 1e6)
             o->cluster_desired = (int32_t)want->valuedouble;
+        o->cluster_metric = cluster_metric(h);
         if (needs & NEED_HPA_SYNC)
-            hpa_inputs(s, c, k, pods, n, now, o);
+            hpa_inputs(s, svc, k, pods, n, now, o);
     }
 }
 
@@ -272,6 +326,12 @@ static void destroy(void *src) {
     cJSON_Delete(s->hpas);
     cJSON_Delete(s->pods);
     cJSON_Delete(s->metrics);
+    for (size_t j = 0; s->cm && j < s->cm->n; j++)
+        cJSON_Delete(s->cm_items[j]);
+    free(s->cm_items);
+    free(s->cm_versions);
+    free(s->cm_errors);
+    free(s->cm_failed);
     free(s->scratch);
     free(s);
 }
@@ -284,7 +344,8 @@ static const struct source_ops kube_ops = {
 };
 
 struct source *source_kube_create(const struct svc_set *set, struct kube_watcher *w,
-                                  const struct source_kube_index *idx, struct pp_error *err) {
+                                  const struct source_kube_index *idx,
+                                  const struct source_kube_metrics *metrics, struct pp_error *err) {
     (void)err;
     struct kube_source *s = xcalloc(1, sizeof(*s));
     s->base.ops = &kube_ops;
@@ -292,5 +353,52 @@ struct source *source_kube_create(const struct svc_set *set, struct kube_watcher
     s->w = w;
     s->idx = *idx;
     s->scratch = xcalloc(1, sizeof(*s->scratch));
+    if (metrics && metrics->w && metrics->n) {
+        s->cm = metrics;
+        s->cm_items = xcalloc(metrics->n, sizeof(*s->cm_items));
+        s->cm_versions = xcalloc(metrics->n, sizeof(*s->cm_versions));
+        s->cm_errors = xcalloc(metrics->n, sizeof(*s->cm_errors));
+        s->cm_failed = xcalloc(metrics->n, sizeof(*s->cm_failed));
+    }
     return &s->base;
+}
+
+void source_kube_metric_paths(const struct svc_set *set, struct kube_watcher *w,
+                              const struct source_kube_index *idx,
+                              struct source_kube_metrics *out) {
+    *out = (struct source_kube_metrics){0};
+    uint64_t v;
+    cJSON *hpas = kube_watcher_copy(w, idx->hpas, &v);
+    cJSON *deps = kube_watcher_copy(w, idx->deployments, &v);
+    for (size_t i = 0; i < set->n; i++) {
+        const struct svc_config *c = &set->svcs[i];
+        if (c->cls != SVC_HPA)
+            continue;
+        const cJSON *h = find(hpas, c->namespace_, c->scaler_name[0] ? c->scaler_name : c->name);
+        const cJSON *d = find(deps, c->namespace_, c->name);
+        size_t n_metrics;
+        hpa_spec_metrics(&c->hpa, &n_metrics);
+        for (size_t m = 0; h && m < n_metrics; m++) {
+            char path[2048];
+            if (!custom_metrics_path(h, m, obj(obj(d, "spec"), "selector"), path, sizeof(path)))
+                continue;
+            out->paths = xrealloc(out->paths, (out->n + 1) * sizeof(*out->paths));
+            out->svc = xrealloc(out->svc, (out->n + 1) * sizeof(*out->svc));
+            out->metric = xrealloc(out->metric, (out->n + 1) * sizeof(*out->metric));
+            out->paths[out->n] = xstrdup(path);
+            out->svc[out->n] = i;
+            out->metric[out->n++] = m;
+        }
+    }
+    cJSON_Delete(hpas);
+    cJSON_Delete(deps);
+}
+
+void source_kube_metrics_fini(struct source_kube_metrics *m) {
+    for (size_t i = 0; i < m->n; i++)
+        free(m->paths[i]);
+    free(m->paths);
+    free(m->svc);
+    free(m->metric);
+    *m = (struct source_kube_metrics){0};
 }

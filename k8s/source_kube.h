@@ -13,10 +13,27 @@ struct source_kube_index {
     size_t deployments, hpas, pods, pod_metrics;
 };
 
-/* The objects are copied from w at each tick's begin (when they changed):
- * the engine thread reads only its copies. */
+/* What the HPAs read from the custom and external metrics APIs
+ * (k8s/custom_metrics): path i is the query of metric metric[i] of set's
+ * service svc[i], polled by w every 15 s as the controller reads it. */
+struct source_kube_metrics {
+    struct kube_watcher *w; /* NULL: none to poll */
+    size_t n;
+    char **paths;
+    size_t *svc, *metric;
+};
+
+/* The paths set's HPA services need, from the HPAs and Deployments of w. */
+void source_kube_metric_paths(const struct svc_set *set, struct kube_watcher *w,
+                              const struct source_kube_index *idx, struct source_kube_metrics *out);
+void source_kube_metrics_fini(struct source_kube_metrics *m);
+
+/* The objects are copied from w (and the metrics from metrics->w) at each
+ * tick's begin when they changed: the engine thread reads only its copies.
+ * metrics may be NULL; it must outlive the source. */
 struct source *source_kube_create(const struct svc_set *set, struct kube_watcher *w,
-                                  const struct source_kube_index *idx, struct pp_error *err);
+                                  const struct source_kube_index *idx,
+                                  const struct source_kube_metrics *metrics, struct pp_error *err);
 
 /* An RFC 3339 time ("2026-12-01T10:00:00Z", fractions and offsets too) as
  * engine time; false when it is not one. */

@@ -83,6 +83,7 @@ struct wres {
     size_t n, cap;
     uint64_t version;
     bool synced, unserved;
+    char error[400]; /* a polled resource: why its last poll failed, "" when it did not */
     /* the protocol, the I/O thread's alone */
     enum wstate state;
     char rv[64], cont[4096];
@@ -119,9 +120,15 @@ static const char *meta_str(const cJSON *obj, const char *key) {
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key));
 }
 
-static void key_of(const cJSON *obj, char *out, size_t size) {
+/* An object's namespace/name; an item without a name (a custom or external
+ * metric's value) is keyed by where it stands in its list: a polled list
+ * replaces the store whole. */
+static void key_of(const cJSON *obj, size_t at, char *out, size_t size) {
     const char *ns = meta_str(obj, "namespace"), *name = meta_str(obj, "name");
-    snprintf(out, size, "%s/%s", ns ? ns : "", name ? name : "");
+    if (name)
+        snprintf(out, size, "%s/%s", ns ? ns : "", name);
+    else
+        snprintf(out, size, "#%zu", at);
 }
 
 /* What podpilot never reads and a store should not hold, as client-go's
@@ -138,7 +145,7 @@ static void trim(cJSON *obj) {
 static void store_put(struct wres *r, cJSON *obj) {
     trim(obj);
     char key[512];
-    key_of(obj, key, sizeof(key));
+    key_of(obj, r->n, key, sizeof(key));
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->keys[i], key) == 0) {
             cJSON_Delete(r->objs[i]);
@@ -158,7 +165,7 @@ static void store_put(struct wres *r, cJSON *obj) {
 
 static void store_delete(struct wres *r, const cJSON *obj) {
     char key[512];
-    key_of(obj, key, sizeof(key));
+    key_of(obj, r->n, key, sizeof(key));
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->keys[i], key) == 0) {
             cJSON_Delete(r->objs[i]);
@@ -257,8 +264,11 @@ static void start(struct wres *r) {
     enum pp_status st;
     if (r->state == W_LIST) {
         char *c = r->cont[0] ? kube_escape(r->cont) : NULL;
-        snprintf(path, sizeof(path), "%s?limit=500%s%s", r->path, c ? "&continue=" : "",
-                 c ? c : "");
+        if (strchr(r->path, '?')) /* a metric's query: its selectors, not paged */
+            snprintf(path, sizeof(path), "%s", r->path);
+        else
+            snprintf(path, sizeof(path), "%s?limit=500%s%s", r->path, c ? "&continue=" : "",
+                     c ? c : "");
         free(c);
         st = kube_request_init(w->k, &r->req, path, on_list_bytes, r, 120, &err);
     } else {
@@ -319,6 +329,7 @@ static void list_page(struct wres *r) {
     while (cJSON_GetArraySize(r->pending) > 0)
         store_put(r, cJSON_DetachItemFromArray(r->pending, 0));
     r->synced = true;
+    r->error[0] = '\0';
     r->version++;
     w->stats.lists++;
     pthread_mutex_unlock(&w->mu);
@@ -342,6 +353,24 @@ static void relist(struct wres *r) {
     pthread_mutex_unlock(&r->w->mu);
 }
 
+/* A poll that failed: the store empties and says why (the HPA controller
+ * sees the error, not the last answer), and the next poll comes on time. */
+static void poll_failed(struct wres *r, const struct pp_error *err) {
+    struct kube_watcher *w = r->w;
+    cJSON *o = r->body.p ? cJSON_Parse(r->body.p) : NULL;
+    const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "message"));
+    pthread_mutex_lock(&w->mu);
+    snprintf(r->error, sizeof(r->error), "%.399s", msg ? msg : err->message);
+    store_clear(r);
+    r->synced = true;
+    r->version++;
+    w->stats.errors++;
+    snprintf(w->stats.last_error, sizeof(w->stats.last_error), "%s", err->message);
+    pthread_mutex_unlock(&w->mu);
+    cJSON_Delete(o);
+    r->next_at = mono() + r->poll_s;
+}
+
 static void finish(struct wres *r, CURLcode code) {
     struct kube_watcher *w = r->w;
     curl_multi_remove_handle(w->multi, r->req.easy);
@@ -350,6 +379,12 @@ static void finish(struct wres *r, CURLcode code) {
     struct pp_error err = {0};
     const enum pp_status st = kube_request_result(w->k, &r->req, code, &r->body, &status, &err);
     kube_request_fini(&r->req, true);
+    if (st != PP_OK && r->poll_s > 0) { /* a metrics API's answer: its error is the value */
+        if (status == 401)
+            kube_client_refresh(w->k);
+        poll_failed(r, &err);
+        return;
+    }
     if (st != PP_OK) {
         if (status == 404 && r->state == W_LIST) { /* not served: no KServe here */
             pthread_mutex_lock(&w->mu);
@@ -509,6 +544,14 @@ cJSON *kube_watcher_copy(struct kube_watcher *w, size_t i, uint64_t *version) {
     *version = r->version;
     pthread_mutex_unlock(&w->mu);
     return arr;
+}
+
+bool kube_watcher_error(struct kube_watcher *w, size_t i, char *buf, size_t size) {
+    pthread_mutex_lock(&w->mu);
+    const bool failed = w->res[i].error[0] != '\0';
+    snprintf(buf, size, "%s", w->res[i].error);
+    pthread_mutex_unlock(&w->mu);
+    return failed;
 }
 
 bool kube_watcher_synced(struct kube_watcher *w) {

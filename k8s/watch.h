@@ -42,7 +42,8 @@ struct kube_watch_stats {
  * with k, which the watcher's thread then uses alone until it stops.
  * timeout_s: the timeoutSeconds asked of each watch (client-go: 300-600).
  * poll_s (NULL: none): path i with poll_s[i] > 0 is listed again that often
- * instead of watched (what cannot be watched: metrics.k8s.io). */
+ * instead of watched (what cannot be watched: metrics.k8s.io); a path
+ * with a query (a custom metric's selectors) is polled as it is, unpaged. */
 struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const *paths,
                                         const int *poll_s, size_t n, int timeout_s,
                                         struct pp_error *err);
@@ -56,6 +57,9 @@ void kube_watcher_stop(struct kube_watcher *w);
 char *kube_watcher_list(struct kube_watcher *w, size_t i, uint64_t *version, bool *synced);
 /* Resource i's change count and how many objects it holds, cheaply. */
 uint64_t kube_watcher_version(struct kube_watcher *w, size_t i, size_t *count);
+/* A polled resource whose last poll failed: true, and the API's message
+ * (its Status's, else the client's) in buf; the store is then empty. */
+bool kube_watcher_error(struct kube_watcher *w, size_t i, char *buf, size_t size);
 /* Whether every resource has listed once (a resource the cluster does not
  * serve counts as listed, empty). */
 bool kube_watcher_synced(struct kube_watcher *w);

@@ -248,6 +248,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"major": "1", "minor": self.server.opts.minor,
                                         "gitVersion": "v1.%s.0" % self.server.opts.minor,
                                         "platform": "linux/amd64"})
+        if url.path.startswith(("/apis/custom.metrics.k8s.io/", "/apis/external.metrics.k8s.io/")):
+            return self.metric_values(url.path, q)
         if url.path == "/api":
             return self.send_json(200, {"kind": "APIVersions", "versions": ["v1"],
                                         "serverAddressByClientCIDRs": []})
@@ -267,6 +269,45 @@ class Handler(BaseHTTPRequestHandler):
                 return self.watch(res, ns, q)
             return self.list(res, ns, q)
         return self.one(verb, res, ns, name, sub)
+
+    def metric_values(self, path, q):
+        """The custom (v1beta2) and external (v1beta1) metrics APIs, as an
+        adapter answers them: values put as objects of group
+        custom.metrics.k8s.io or external.metrics.k8s.io, resource "values"
+        ({describedObject, metric, value} or {metricName, metricLabels,
+        value}); an unknown metric is a 404, as prometheus-adapter says it."""
+        parts = [p for p in path.split("/") if p]
+        store = self.server.store
+        label = q.get("labelSelector", "")
+        strip = lambda o: {k: v for k, v in o.items() if k != "metadata"}
+        if parts[1] == "external.metrics.k8s.io" and len(parts) == 6 and parts[3] == "namespaces":
+            ns, metric = parts[4], parts[5]
+            with store.lock:
+                vals = [o for o in store.listed("external.metrics.k8s.io", "values", ns, None, None)
+                        if o.get("metricName") == metric]
+            if not vals:
+                return self.send_json(404, status(404, "NotFound", "the server could not find the metric %s for external" % metric))
+            items = [strip(o) for o in vals
+                     if matches({"metadata": {"labels": o.get("metricLabels", {})}}, label, None)]
+            return self.send_json(200, {"kind": "ExternalMetricValueList", "apiVersion": "external.metrics.k8s.io/v1beta1",
+                                        "metadata": {}, "items": items})
+        if parts[1] == "custom.metrics.k8s.io" and len(parts) == 8 and parts[3] == "namespaces":
+            ns, resource, name, metric = parts[4], parts[5], parts[6], parts[7]
+            kind = {"pods": "Pod", "services": "Service"}.get(resource.split(".")[0], resource)
+            with store.lock:
+                vals = [o for o in store.listed("custom.metrics.k8s.io", "values", ns, None, None)
+                        if o.get("metric", {}).get("name") == metric
+                        and o.get("describedObject", {}).get("kind") == kind]
+                pods = {p["metadata"]["name"] for p in store.listed("", "pods", ns, label, None)}
+            if not vals:
+                return self.send_json(404, status(404, "NotFound", "the server could not find the metric %s for %s" % (metric, resource)))
+            if name == "*":
+                items = [strip(o) for o in vals if kind != "Pod" or o["describedObject"].get("name") in pods]
+            else:
+                items = [strip(o) for o in vals if o["describedObject"].get("name") == name]
+            return self.send_json(200, {"kind": "MetricValueList", "apiVersion": "custom.metrics.k8s.io/v1beta2",
+                                        "metadata": {}, "items": items})
+        return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
 
     def groups(self):
         seen, groups = set(), []

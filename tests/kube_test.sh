@@ -231,11 +231,36 @@ main=$main_saved
 # 500m requested (90 %) against a 60 % target: ceil(2 x 1.5) = 3, where
 # the cluster's HPA status says 2; then the cluster catches up to 3.
 hour=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ); nowt=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-pod() { printf '{"group":"","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml","labels":{"app":"web"}},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"500m"}}}]},"status":{"phase":"Running","startTime":"%s","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"%s"}]}}}' "$1" "$hour" "$hour"; }
+pod() { printf '{"group":"","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml","labels":{"app":"%s"}},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"500m"}}}]},"status":{"phase":"Running","startTime":"%s","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"%s"}]}}}' "$1" "${2:-web}" "$hour" "$hour"; }
 pm() { printf '{"group":"metrics.k8s.io","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml"},"timestamp":"%s","window":"15s","containers":[{"name":"c","usage":{"cpu":"450m"}}]}}' "$1" "$nowt"; }
-hpa() { printf '{"metadata":{"name":"web","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":5,"metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":60}}}]},"status":{"currentReplicas":2,"desiredReplicas":%s}}' "$1"; }
+hpa() { printf '{"metadata":{"name":"web","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":5,"metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":60}}}]},"status":{"currentReplicas":2,"desiredReplicas":%s,"currentMetrics":[{"type":"Resource","resource":{"name":"cpu","current":{"averageUtilization":45,"averageValue":"225m"}}}]}}' "$1"; }
 printf '[{"group":"apps","resource":"deployments","object":{"metadata":{"name":"web","namespace":"ml","managedFields":[{"manager":"kubectl-client-side-apply","operation":"Update"}],"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\\"kind\\":\\"Deployment\\"}"}},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"nginx","resources":{"requests":{"cpu":"500m"}}}]}}}}},{"group":"autoscaling","resource":"horizontalpodautoscalers","object":%s},%s,%s,%s,%s]\n' \
     "$(hpa 2)" "$(pod web-1)" "$(pod web-2)" "$(pm web-1)" "$(pm web-2)" >shadow.json
+# Two more services read the custom and external metrics APIs: "queue"
+# (Pods: requests_per_second, 30 per pod against an averageValue of 10:
+# ratio 3, 6 pods, capped at max(2 x 2, 4) = 4) and "jobs" (External:
+# queue_length{queue=jobs} 90 against an averageValue of 30 on 1 pod: 3;
+# the other queue's series is not selected).
+dep() { printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"replicas":%s,"selector":{"matchLabels":{"app":"%s"}},"template":{"metadata":{"labels":{"app":"%s"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}}' "$1" "$2" "$1" "$1"; }
+cm() { printf '{"group":"custom.metrics.k8s.io","resource":"values","object":{"metadata":{"name":"rps-%s","namespace":"ml"},"describedObject":{"kind":"Pod","namespace":"ml","name":"%s","apiVersion":"/v1"},"metric":{"name":"requests_per_second","selector":null},"timestamp":"%s","windowSeconds":30,"value":"%s"}}' "$1" "$1" "$nowt" "$2"; }
+em() { printf '{"group":"external.metrics.k8s.io","resource":"values","object":{"metadata":{"name":"ql-%s","namespace":"ml"},"metricName":"queue_length","metricLabels":{"queue":"%s"},"timestamp":"%s","value":"%s"}}' "$1" "$1" "$nowt" "$2"; }
+chpa() { printf '{"group":"autoscaling","resource":"horizontalpodautoscalers","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"%s"},"minReplicas":1,"maxReplicas":10,"metrics":[%s]},"status":{"currentReplicas":%s,"desiredReplicas":%s}}}' "$1" "$1" "$2" "$3" "$4"; }
+python3 - shadow.json <<EOF
+import json, sys
+objs = json.load(open(sys.argv[1]))
+objs += [json.loads(x) for x in r"""$(dep queue 2)
+$(pod q-1 queue)
+$(pod q-2 queue)
+$(cm q-1 30)
+$(cm q-2 30)
+$(chpa queue '{"type":"Pods","pods":{"metric":{"name":"requests_per_second"},"target":{"type":"AverageValue","averageValue":"10"}}}' 2 4)
+$(dep jobs 1)
+$(pod j-1 jobs)
+$(em jobs 90)
+$(em other 1000)
+$(chpa jobs '{"type":"External","external":{"metric":{"name":"queue_length","selector":{"matchLabels":{"queue":"jobs"}}},"target":{"type":"AverageValue","averageValue":"30"}}}' 1 3)""".splitlines()]
+json.dump(objs, open(sys.argv[1], "w"))
+EOF
 rm -f shadow.port
 $py "$here/kube_fake.py" --cert server.crt --key server.key --objects shadow.json --token s3cret-token \
     --port-file shadow.port --lifetime 120 --log shadow.log &
@@ -250,8 +275,15 @@ check "shadow: says it is read-only" "grep -q 'read-only, nothing is written to 
 check "shadow: podpilot's HPA on the cluster's metrics: 90 % of requests, 3 replicas" \
     "grep '\"t\":15,' shadow.out | grep -q '\"class\":\"hpa\".*\"stable\":90,.*\"desired\":3,\"actual\":2,\"ready\":2'"
 check "shadow: beside the cluster's 2, disagreeing, while warming up" "grep '\"t\":15,' shadow.out | grep -q '\"cluster\":2,\"agree\":false,\"warming\":true'"
+check "shadow: the disagreement's likeliest reason: the warm-up" "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/web\".*\"agree\":false,\"warming\":true,\"disagreement\":\"warming up: upstream.s 300s stabilization window holds recommendations from before podpilot watched (15s so far)\"' || { grep '\"t\":15,' shadow.out; false; }"
 check "shadow: the cluster catches up, agreeing" "grep -q '\"t\":[34][05],.*\"desired\":3,.*\"cluster\":3,\"agree\":true' shadow.out || { cat shadow.out; false; }"
 check "shadow: nothing was written to the cluster" "! grep -q '^PATCH\|^PUT /apis\|^POST /apis' shadow.log"
+check "shadow: a Pods metric from custom.metrics.k8s.io: 30 per pod against 10, 4 replicas" \
+    "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/queue\",\"class\":\"hpa\",\"metric\":\"requests_per_second\",\"target\":10,\"stable\":30,.*\"desired\":4,.*\"cluster\":4,\"agree\":true' || { grep 'ml/queue' shadow.out | head -3; false; }"
+check "shadow: an External metric from external.metrics.k8s.io, its selector's series only: 3" \
+    "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/jobs\",\"class\":\"hpa\",.*\"desired\":3,.*\"cluster\":3,\"agree\":true' || { grep 'ml/jobs' shadow.out | head -3; false; }"
+check "shadow: the metrics APIs asked as the HPA controller asks" \
+    "grep -q '^GET /apis/custom.metrics.k8s.io/v1beta2/namespaces/ml/pods/\*/requests_per_second?labelSelector=app%3Dqueue$' shadow.log && grep -q '^GET /apis/external.metrics.k8s.io/v1beta1/namespaces/ml/queue_length?labelSelector=queue%3Djobs$' shadow.log || { grep metrics shadow.log | sort -u | head; false; }"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
 # The ClusterRole grants every request shadow mode made, and no write verb.
 $py - "$here/../deploy/20-clusterrole.yaml" shadow.log >rbac.out 2>&1 <<'EOF'
@@ -296,7 +328,7 @@ if command -v promtool >/dev/null; then
 fi
 # The recording of that live session: what was watched, replayed offline.
 check "record: the live session recorded, mode 0600, marked shadow" "[ \"\$(stat -c %a shadow.rec)\" = 600 ] && head -1 shadow.rec | grep -q '\"shadow\":true' && [ \$(grep -c '^{\"tick\"' shadow.rec) -ge 45 ]"
-check "record: the pods' metrics and the cluster's decisions are in it" "grep -q '\"live\":\[2,3\]' shadow.rec && grep '^{\"tick\":15,' shadow.rec | grep -q '\"v\":\[450,450\]'"
+check "record: the pods' metrics and the cluster's decisions are in it" "grep -q '\"live\":\[2,3,45\]' shadow.rec && grep '^{\"tick\":15,' shadow.rec | grep -q '\"v\":\[450,450\]'"
 check "record: no credential, no managedFields or last-applied copy" "! grep -q 's3cret-token' shadow.rec && ! grep -q 'managedFields\|last-applied' shadow.rec"
 "$bin" replay --json shadow.rec >replay.out 2>replay.err; rc=$?
 check "replay: the live session replays offline, line for line" "[ \$rc -eq 0 ] && cmp -s replay.out shadow.out || { diff shadow.out replay.out | head; cat replay.err; false; }"

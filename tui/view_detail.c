@@ -119,6 +119,15 @@ void tui_detail(struct tui *t) {
     tui_put(y++, 0, A_NORMAL, line);
     snprintf(line, sizeof(line), " why: %s", v->reason[0] ? v->reason : "(no limit applied)");
     tui_put(y++, 0, tui_role(t, v->override[0] ? R_OVERRIDE : R_NORMAL), line);
+    if (v->cluster >= 0) { /* shadow mode: the cluster's own decision, and why they differ */
+        if (v->cluster == v->desired)
+            snprintf(line, sizeof(line), " cluster: %d, as podpilot decides%s", v->cluster,
+                     v->warming ? " (warming up)" : "");
+        else
+            snprintf(line, sizeof(line), " cluster: %d, podpilot %d: %s", v->cluster, v->desired,
+                     v->disagreement);
+        tui_put(y++, 0, tui_role(t, v->cluster == v->desired ? R_NORMAL : R_WARN), line);
+    }
     if (v->override[0]) {
         snprintf(line, sizeof(line), " override: %s", v->override);
         tui_put(y++, 0, tui_role(t, R_OVERRIDE), line);

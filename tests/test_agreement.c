@@ -1,0 +1,71 @@
+/* engine/agreement: shadow mode's likeliest reason for a disagreement, each
+ * reason where it applies and in its order, and the warm-up length from
+ * the HPA's windows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/agreement.h"
+
+static const char *why(const struct loop_view *v, const struct svc_config *c, double metric,
+                       int64_t watched_s, int64_t lasted_s) {
+    static char out[200];
+    agreement_reason(v, c, metric, PP_SEC(watched_s), PP_SEC(lasted_s), out, sizeof(out));
+    return out;
+}
+
+static void test_each_reason_in_its_order(void **state) {
+    (void)state;
+    struct svc_config c = {.cls = SVC_HPA};
+    struct hpa_status st = {.n_conditions = 1};
+    st.conditions[0] = (struct hpa_condition){
+        .type = HPA_SCALING_ACTIVE, .status = HPA_COND_TRUE, .reason = "ValidMetricFound"};
+    struct loop_view v = {.cluster = 3, .desired = 3, .metric = "cpu", .stable = 90, .hpa = &st};
+    assert_string_equal(why(&v, &c, 45, 10, 100), ""); /* they agree */
+    v.cluster = -1;
+    assert_string_equal(why(&v, &c, NAN, 400, 100), ""); /* nothing to compare */
+    v.cluster = 2;
+    assert_non_null(strstr(why(&v, &c, 45, 120, 100),
+                           "warming up: upstream's 300s stabilization window holds "
+                           "recommendations from before podpilot watched (120s so far)"));
+    st.conditions[0].status = HPA_COND_FALSE;
+    snprintf(st.conditions[0].reason, sizeof(st.conditions[0].reason), "FailedGetPodsMetric");
+    assert_string_equal(why(&v, &c, 45, 400, 100),
+                        "podpilot could not read a metric (ScalingActive False "
+                        "FailedGetPodsMetric); the cluster's HPA may have");
+    st.conditions[0].status = HPA_COND_TRUE;
+    assert_string_equal(why(&v, &c, 45, 400, 100),
+                        "the cluster's HPA read cpu 45 (status.currentMetrics), podpilot 90: the "
+                        "cluster's figure is stale or another sample");
+    /* within the tolerance, the figures count as the same reading */
+    assert_non_null(strstr(why(&v, &c, 85, 400, 10), "within one sync"));
+    assert_non_null(strstr(why(&v, &c, NAN, 400, 10), "within one sync"));
+    assert_non_null(strstr(why(&v, &c, NAN, 400, 15), "not explained by what podpilot sees"));
+}
+
+static void test_warm_up_is_the_longest_window(void **state) {
+    (void)state;
+    struct svc_config c = {.cls = SVC_HPA};
+    assert_true(agreement_warmup(&c) == PP_SEC(300));
+    c.hpa.behavior_set = true;
+    c.hpa.down = (struct hpa_rules){.set = true, .window_set = true, .window_s = 60};
+    assert_true(agreement_warmup(&c) == PP_SEC(60));
+    c.hpa.up = (struct hpa_rules){.set = true, .window_set = true, .window_s = 600};
+    assert_true(agreement_warmup(&c) == PP_SEC(600));
+    struct loop_view v = {.cluster = 1, .desired = 2, .stable = NAN};
+    assert_non_null(strstr(why(&v, &c, NAN, 599, 100), "upstream's 600s stabilization window"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_reason_in_its_order),
+        cmocka_unit_test(test_warm_up_is_the_longest_window),
+    };
+    return cmocka_run_group_tests_name("agreement", tests, NULL, NULL);
+}

@@ -43,12 +43,13 @@ struct kube_source {
 bool source_kube_time(const char *s, pp_time *out) {
     struct tm tm = {0};
     int frac_len = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    int used = 0; /* a field may be short: read on from where sscanf stopped */
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
         return false;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    const char *p = s + 19;
+    const char *p = s + used;
     int64_t frac_ns = 0;
     if (*p == '.')
         for (p++; *p >= '0' && *p <= '9'; p++, frac_len++)

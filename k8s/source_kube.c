@@ -36,8 +36,7 @@ struct kube_source {
     const struct source_kube_metrics *cm;
     cJSON **cm_items;
     uint64_t *cm_versions;
-    char (*cm_errors)[400];
-    bool *cm_failed;
+    char (*cm_errors)[400]; /* "" when the last poll answered */
 };
 
 bool source_kube_time(const char *s, pp_time *out) {
@@ -211,9 +210,10 @@ static void custom_metric(struct kube_source *s, size_t svc, struct kscratch *k,
             const char *names[MAX_PODS];
             for (size_t i = 0; i < n_pods; i++)
                 names[i] = k->names[i];
-            custom_metrics_obs(spec->type, s->cm_items[j], s->cm_failed[j] ? s->cm_errors[j] : NULL,
-                               names, n_pods, k->vals[m], k->present[m], now, k->errors[m],
-                               sizeof(k->errors[m]), &k->metrics[m]);
+            custom_metrics_obs(spec->type, s->cm_items[j],
+                               s->cm_errors[j][0] ? s->cm_errors[j] : NULL, names, n_pods,
+                               k->vals[m], k->present[m], now, k->errors[m], sizeof(k->errors[m]),
+                               &k->metrics[m]);
             return;
         }
     snprintf(k->errors[m], sizeof(k->errors[m]),
@@ -281,7 +281,7 @@ static bool begin(void *src, pp_time now, const struct source_submit *to) {
     refresh(&s->metrics, &s->versions[3], s->w, s->idx.pod_metrics);
     for (size_t j = 0; s->cm && j < s->cm->n; j++) {
         refresh(&s->cm_items[j], &s->cm_versions[j], s->cm->w, j);
-        s->cm_failed[j] = kube_watcher_error(s->cm->w, j, s->cm_errors[j], sizeof(s->cm_errors[j]));
+        kube_watcher_error(s->cm->w, j, s->cm_errors[j], sizeof(s->cm_errors[j]));
     }
     return true;
 }
@@ -332,7 +332,6 @@ static void destroy(void *src) {
     free(s->cm_items);
     free(s->cm_versions);
     free(s->cm_errors);
-    free(s->cm_failed);
     free(s->scratch);
     free(s);
 }
@@ -359,7 +358,6 @@ struct source *source_kube_create(const struct svc_set *set, struct kube_watcher
         s->cm_items = xcalloc(metrics->n, sizeof(*s->cm_items));
         s->cm_versions = xcalloc(metrics->n, sizeof(*s->cm_versions));
         s->cm_errors = xcalloc(metrics->n, sizeof(*s->cm_errors));
-        s->cm_failed = xcalloc(metrics->n, sizeof(*s->cm_failed));
     }
     return &s->base;
 }

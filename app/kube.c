@@ -282,6 +282,10 @@ struct kube_live {
      * by a second watcher on a client of its own */
     struct kube_client *mk;
     struct source_kube_metrics cm;
+    /* shadow mode's KPA services: their pods' stats, scraped through the
+     * pod proxy on a third client */
+    struct kube_client *sk;
+    struct stat_scraper *scraper;
 };
 
 static struct kube_live *live_open(const struct kube_flags *f, int sync_timeout_s, bool shadow) {
@@ -357,6 +361,8 @@ void kube_live_stats(struct kube_live *l, struct kube_watch_stats *out) {
 void kube_live_close(struct kube_live *l) {
     if (!l)
         return;
+    stat_scraper_stop(l->scraper);
+    kube_client_destroy(l->sk);
     kube_watcher_stop(l->cm.w);
     kube_client_destroy(l->mk);
     source_kube_metrics_fini(&l->cm);
@@ -379,13 +385,14 @@ static struct source_kube_index shadow_index(void) {
     return (struct source_kube_index){.deployments = resource_index("deployments"),
                                       .hpas = resource_index("horizontalpodautoscalers"),
                                       .pods = PODS,
-                                      .pod_metrics = POD_METRICS};
+                                      .pod_metrics = POD_METRICS,
+                                      .podautoscalers = resource_index("podautoscalers")};
 }
 
 static struct source *open_shadow(struct svc_set *set, void *ctx, struct pp_error *err) {
     struct kube_live *l = ctx;
     const struct source_kube_index idx = shadow_index();
-    return source_kube_create(set, l->w, &idx, &l->cm, err);
+    return source_kube_create(set, l->w, &idx, &l->cm, l->scraper, err);
 }
 
 /* The HPAs' Pods, Object and External metrics, polled every 15 s from the
@@ -410,6 +417,26 @@ static int watch_custom_metrics(struct kube_live *l, const struct svc_set *set) 
     for (int t = 0; t < 100 && !kube_watcher_synced(l->cm.w); t++) { /* 10 s at most */
         const struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
+/* Knative's own input for the KPA services: each ready pod's queue-proxy
+ * report, scraped every second through the API server's pod proxy, at
+ * most SCRAPE_BUDGET requests a second (load on the API server). */
+#define SCRAPE_BUDGET 50
+
+static int scrape_stats(struct kube_live *l, const struct svc_set *set) {
+    size_t n_kpa = 0;
+    for (size_t i = 0; i < set->n; i++)
+        n_kpa += set->svcs[i].cls == SVC_KPA;
+    if (n_kpa == 0)
+        return 0;
+    struct pp_error err = {0};
+    if (!(l->sk = kube_client_create(&l->c, &err)) ||
+        !(l->scraper = stat_scraper_start(l->sk, set->n, SCRAPE_BUDGET, &err))) {
+        say(&err);
+        return 1;
     }
     return 0;
 }
@@ -467,9 +494,11 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
     const size_t others = rc == 0 ? build_shadow(&set) : 0;
     if (rc == 0)
         rc = watch_custom_metrics(l, &set);
+    if (rc == 0)
+        rc = scrape_stats(l, &set);
     if (others)
         fprintf(stderr,
-                "podpilot: note: shadow mode recomputes HPA and KEDA services; %zu other "
+                "podpilot: note: shadow mode recomputes HPA, KEDA and KPA services; %zu other "
                 "service%s shown as the cluster runs them\n",
                 others, others == 1 ? " is" : "s are");
     struct timespec ts;

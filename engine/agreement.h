@@ -12,22 +12,29 @@
  *      sample of the same metric);
  *   4. timing: it has lasted less than one sync period (each HPA syncs
  *      every 15 s at a phase podpilot cannot see);
- *   5. none of these: podpilot cannot explain it. */
+ *   5. none of these: podpilot cannot explain it.
+ * A KPA service has its own list: warming up (the stable window holds
+ * stats from before podpilot watched), the pods' stats not scraped,
+ * the activator's load (which only the cluster's autoscaler sees),
+ * within one decision (every 2 s), unexplained. */
 #ifndef PODPILOT_AGREEMENT_H
 #define PODPILOT_AGREEMENT_H
 
 #include "engine/scaler.h"
 
-/* How long podpilot must watch an HPA service before its decisions carry
- * all the history upstream's do: the longest stabilization window. */
+/* How long podpilot must watch a service before its decisions carry all
+ * the history upstream's do: an HPA's longest stabilization window, a
+ * KPA's stable window. */
 pp_time agreement_warmup(const struct svc_config *c);
 
 /* The reason for v's disagreement into out ("" when it agrees or the
- * cluster's decision is unknown). cluster_metric: the first metric's value
- * in the cluster's status.currentMetrics, in the units of v->stable (NaN
- * when it has none); watched: how long podpilot has watched; lasted: how
- * long this disagreement has lasted. */
-void agreement_reason(const struct loop_view *v, const struct svc_config *c, double cluster_metric,
-                      pp_time watched, pp_time lasted, char *out, size_t size);
+ * cluster's decision is unknown). o: the tick's observation (its
+ * cluster_metric: the first metric's value in the cluster's
+ * status.currentMetrics, in the units of v->stable, NaN when none; its
+ * scrape_error); watched: how long podpilot has watched; lasted: how long
+ * this disagreement has lasted. */
+void agreement_reason(const struct loop_view *v, const struct svc_config *c,
+                      const struct loop_obs *o, pp_time watched, pp_time lasted, char *out,
+                      size_t size);
 
 #endif

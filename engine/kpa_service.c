@@ -1,5 +1,6 @@
 #include "engine/kpa_service.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -36,8 +37,8 @@ static void reconcile(struct kpa_service *s, pp_time now) {
 /* Pods report requests the activator sent them as proxied; the scraper nets
  * those out because the activator reports them itself. */
 static void scrape(struct kpa_service *s, pp_time now, const struct kpa_stat *pods, bool proxied) {
-    if (s->ready <= 0)
-        return;
+    if (s->ready <= 0 || isnan(pods->concurrency))
+        return; /* no pods, or the scrape failed: the collector records nothing */
     struct kpa_stat st = *pods;
     if (proxied) {
         st.proxied_concurrency = st.concurrency;

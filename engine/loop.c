@@ -36,9 +36,8 @@ static void judge(struct loop *l, size_t svc) {
         return;
     if (r->view.cluster < 0 || r->view.cluster == r->view.desired)
         r->disagree_since = l->now;
-    agreement_reason(&r->view, r->cfg, o->cluster_metric, l->now - l->set->start,
-                     l->now - r->disagree_since, r->view.disagreement,
-                     sizeof(r->view.disagreement));
+    agreement_reason(&r->view, r->cfg, o, l->now - l->set->start, l->now - r->disagree_since,
+                     r->view.disagreement, sizeof(r->view.disagreement));
 }
 
 static void emit_decision(struct loop *l, size_t svc) {

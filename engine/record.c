@@ -191,6 +191,10 @@ void record_obs(struct record_writer *w, size_t svc, const struct loop_obs *o, p
         buf_printf(b, "%s\"live\":[%d,%d,", o->hpa || o->n_lag > 0 || o->keda ? "," : "",
                    o->target_replicas, o->cluster_desired);
         buf_double(b, o->cluster_metric); /* null: none */
+        if (o->scrape_error) {
+            buf_put(b, ",", 1);
+            buf_string(b, o->scrape_error);
+        }
         buf_put(b, "]", 1);
     }
     if (extra)
@@ -242,6 +246,7 @@ struct svc_store {
     int64_t *ops;
     size_t cap_ops;
     double keda[KEDA_MAX_TRIGGERS];
+    char scrape_error[240];
     double *scratch; /* one metric's numbers as read, cap_pods of them */
 };
 
@@ -529,6 +534,12 @@ static bool parse_extra(struct record_reader *r, size_t svc, const cJSON *extra,
         o->target_replicas = (int32_t)whole(num(live, 0), 0, 1e6);
         o->cluster_desired = (int32_t)whole(num(live, 1), -1, 1e6);
         o->cluster_metric = num(live, 2); /* NaN: none, or a recording from before it */
+        const char *e = cJSON_GetStringValue(cJSON_GetArrayItem(live, 3));
+        if (e) {
+            struct svc_store *s = &r->store[svc];
+            snprintf(s->scrape_error, sizeof(s->scrape_error), "%s", e);
+            o->scrape_error = s->scrape_error;
+        }
     }
     const cJSON *keda = cJSON_GetObjectItemCaseSensitive(extra, "keda");
     if (cJSON_IsArray(keda)) {

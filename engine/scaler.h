@@ -34,7 +34,7 @@ struct loop_view {
     char keda[200];         /* KEDA: its phase and each trigger against its threshold */
     int32_t cluster;        /* live: what the cluster's autoscaler decided; -1 otherwise */
     bool warming;           /* live: podpilot has not yet seen a stabilization window of history */
-    char disagreement[200]; /* live, cluster != desired: the likeliest reason (engine/agreement) */
+    char disagreement[300]; /* live, cluster != desired: the likeliest reason (engine/agreement) */
 };
 
 /* Events a scaler raises go here, at once, in order. */

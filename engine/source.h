@@ -32,7 +32,8 @@ struct loop_obs {
     double rps;           /* arrivals per second */
     double busy;          /* executing streams, time-averaged */
     double gpu_util;      /* mean percent over ready pods; NaN without GPUs */
-    struct kpa_stat pods; /* NEED_KPA_STATS: the pods' reports as the scraper combines them */
+    struct kpa_stat pods; /* NEED_KPA_STATS: the pods' reports as the scraper combines them;
+                           * concurrency NaN: no scrape this second */
     struct kpa_stat activator; /* NEED_KPA_STATS: what the activator saw (held plus proxied) */
     /* NEED_HPA_SYNC: the pods and metrics the controller read */
     bool hpa;
@@ -55,6 +56,9 @@ struct loop_obs {
     int32_t target_replicas;
     int32_t cluster_desired;
     double cluster_metric; /* its first metric in status.currentMetrics, as view.stable; NaN */
+    /* KPA: why the pods' stats could not be read this second (then
+     * pods.concurrency is NaN and the KPA records nothing); NULL */
+    const char *scrape_error;
 };
 
 /* How a service starts: what its scaler asks before the first tick. */

@@ -393,16 +393,16 @@ static void tls_options(struct kube_client *k, CURL *c) {
     }
 }
 
-static struct curl_slist *headers(struct kube_client *k) {
-    struct curl_slist *h = curl_slist_append(NULL, "Accept: application/json");
+static struct curl_slist *headers(struct kube_client *k, const char *accept) {
+    char line[TOKEN_MAX + 32];
+    snprintf(line, sizeof(line), "Accept: %s", accept ? accept : "application/json");
+    struct curl_slist *h = curl_slist_append(NULL, line);
     if (k->token[0]) {
-        char line[TOKEN_MAX + 32];
         snprintf(line, sizeof(line), "Authorization: Bearer %s", k->token);
         h = curl_slist_append(h, line);
         memset(line, 0, sizeof(line)); /* curl_slist_append copied it */
     }
     if (k->c->impersonate) {
-        char line[512];
         snprintf(line, sizeof(line), "Impersonate-User: %s", k->c->impersonate);
         h = curl_slist_append(h, line);
     }
@@ -495,7 +495,7 @@ enum pp_status kube_request_init(struct kube_client *k, struct kube_request *req
         curl_easy_setopt(c, CURLOPT_PASSWORD, k->c->password ? k->c->password : "");
     }
     tls_options(k, c);
-    req->headers = headers(k);
+    req->headers = headers(k, req->accept);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, req->headers);
     return PP_OK;
 }

@@ -26,6 +26,7 @@ enum pp_status kube_get(struct kube_client *k, const char *path, struct buf *bod
 struct kube_request {
     void *easy;                 /* CURL *; set it to reuse a handle */
     void *headers, *connect_to; /* curl_slist * */
+    const char *accept;         /* set before init; NULL: application/json */
     char errbuf[256];           /* CURL_ERROR_SIZE */
     char path[2048];
 };

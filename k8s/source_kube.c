@@ -29,8 +29,11 @@ struct kube_source {
     const struct svc_set *set;
     struct kube_watcher *w;
     struct source_kube_index idx;
-    cJSON *deployments, *hpas, *pods, *metrics; /* this thread's copies */
-    uint64_t versions[4];
+    cJSON *deployments, *hpas, *pods, *metrics, *pas; /* this thread's copies */
+    uint64_t versions[5];
+    struct stat_scraper *stats;
+    struct stat_round *rounds; /* per service: the last round taken, and when */
+    pp_time *round_at;
     struct kscratch *scratch;
     /* the custom and external metrics: copies and errors, per path */
     const struct source_kube_metrics *cm;
@@ -279,11 +282,76 @@ static bool begin(void *src, pp_time now, const struct source_submit *to) {
     refresh(&s->hpas, &s->versions[1], s->w, s->idx.hpas);
     refresh(&s->pods, &s->versions[2], s->w, s->idx.pods);
     refresh(&s->metrics, &s->versions[3], s->w, s->idx.pod_metrics);
+    if (s->stats)
+        refresh(&s->pas, &s->versions[4], s->w, s->idx.podautoscalers);
     for (size_t j = 0; s->cm && j < s->cm->n; j++) {
         refresh(&s->cm_items[j], &s->cm_versions[j], s->cm->w, j);
         kube_watcher_error(s->cm->w, j, s->cm_errors[j], sizeof(s->cm_errors[j]));
     }
     return true;
+}
+
+/* The PodAutoscaler of the newest revision of Knative Service `service`
+ * (labelled with it; the latest created, then the greatest name). Knative
+ * names a revision's PodAutoscaler after it, and its Deployment
+ * <revision>-deployment. */
+static const cJSON *newest_pa(const cJSON *pas, const char *ns, const char *service) {
+    const cJSON *best = NULL, *it;
+    const char *best_at = "", *best_name = "";
+    cJSON_ArrayForEach(it, pas) {
+        const cJSON *m = obj(it, "metadata");
+        const char *s = str(m, "namespace"), *name = str(m, "name");
+        const char *label = str(obj(m, "labels"), "serving.knative.dev/service");
+        const char *at = str(m, "creationTimestamp");
+        if (!name || !label || strcmp(label, service) != 0 || strcmp(s ? s : "", ns) != 0)
+            continue;
+        const int order = strcmp(at ? at : "", best_at);
+        if (!best || order > 0 || (order == 0 && strcmp(name, best_name) > 0)) {
+            best = it;
+            best_at = at ? at : "";
+            best_name = name;
+        }
+    }
+    return best;
+}
+
+/* What the KPA reads: the sample the stats scraper took of the ready pods
+ * in the last second, NaN when none finished (upstream's scraper error:
+ * nothing is recorded). Upstream nets out what the pods say the activator
+ * proxied, because the activator reports it itself; from outside the
+ * cluster the activator's reports cannot be seen, so the pods' whole
+ * figures stand for both: the KPA reads them as the pods' while the
+ * activator is out of its path and as the activator's while it is in.
+ * What the activator holds and has not proxied is never seen. */
+static void kpa_inputs(struct kube_source *s, size_t svc, const struct kscratch *k, size_t n,
+                       pp_time now, struct loop_obs *o) {
+    const struct svc_config *c = &s->set->svcs[svc];
+    const char *names[MAX_PODS];
+    bool young[MAX_PODS];
+    size_t ready = 0;
+    const pp_time cutoff = now - PP_SEC(c->kpa.stable_window_s);
+    for (size_t i = 0; i < n; i++)
+        if (k->pods[i].ready && !k->pods[i].deleting) {
+            names[ready] = k->names[i];
+            young[ready++] = !k->pods[i].started || k->pods[i].start_time > cutoff;
+        }
+    stat_scraper_plan(s->stats, svc, c->namespace_, names, young, ready);
+    o->pods = (struct kpa_stat){.concurrency = NAN, .rps = NAN};
+    struct stat_round *r = &s->rounds[svc];
+    if (stat_scraper_take(s->stats, svc, r))
+        s->round_at[svc] = now;
+    if (s->round_at[svc] == 0)
+        return; /* the first round is under way */
+    if (!r->error[0] && now - s->round_at[svc] > PP_SEC(3))
+        snprintf(r->error, sizeof(r->error), "no scrape of the pods finished in 3 s");
+    /* A round that finished before this tick's is the same second's report
+     * (the scraper and the engine tick apart, as upstream's do). */
+    if (r->error[0]) {
+        o->scrape_error = r->error;
+        return;
+    }
+    o->pods = (struct kpa_stat){.concurrency = r->stat.concurrency, .rps = r->stat.rps};
+    o->activator = o->pods;
 }
 
 static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct loop_obs *o) {
@@ -292,7 +360,12 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     struct kscratch *k = s->scratch;
     *o = (struct loop_obs){
         .gpu_util = NAN, .live = true, .cluster_desired = -1, .cluster_metric = NAN};
-    const cJSON *d = find(s->deployments, c->namespace_, c->name);
+    const cJSON *pa = NULL;
+    char deployment[SVC_NAME_MAX + 16];
+    snprintf(deployment, sizeof(deployment), "%s", c->name);
+    if (c->cls == SVC_KPA && (pa = newest_pa(s->pas, c->namespace_, c->name)))
+        snprintf(deployment, sizeof(deployment), "%s-deployment", str(obj(pa, "metadata"), "name"));
+    const cJSON *d = find(s->deployments, c->namespace_, deployment);
     const cJSON *replicas = obj(obj(d, "spec"), "replicas");
     o->target_replicas =
         cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 && replicas->valuedouble <= 1e6
@@ -308,6 +381,13 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
             o->ready++;
         else if (!k->pods[n - 1].deleting)
             o->starting++;
+    }
+    if (c->cls == SVC_KPA) {
+        const cJSON *want = obj(obj(pa, "status"), "desiredScale");
+        if (cJSON_IsNumber(want) && want->valuedouble >= 0 && want->valuedouble <= 1e6)
+            o->cluster_desired = (int32_t)want->valuedouble;
+        if ((needs & NEED_KPA_STATS) && s->stats)
+            kpa_inputs(s, svc, k, n, now, o);
     }
     if (svc_class_has_hpa(c->cls)) {
         const char *name = c->cls == SVC_KEDA ? c->keda.hpa_name : c->scaler_name;
@@ -327,11 +407,14 @@ static void destroy(void *src) {
     cJSON_Delete(s->hpas);
     cJSON_Delete(s->pods);
     cJSON_Delete(s->metrics);
+    cJSON_Delete(s->pas);
     for (size_t j = 0; s->cm && j < s->cm->n; j++)
         cJSON_Delete(s->cm_items[j]);
     free(s->cm_items);
     free(s->cm_versions);
     free(s->cm_errors);
+    free(s->rounds);
+    free(s->round_at);
     free(s->scratch);
     free(s);
 }
@@ -345,9 +428,13 @@ static const struct source_ops kube_ops = {
 
 struct source *source_kube_create(const struct svc_set *set, struct kube_watcher *w,
                                   const struct source_kube_index *idx,
-                                  const struct source_kube_metrics *metrics, struct pp_error *err) {
+                                  const struct source_kube_metrics *metrics,
+                                  struct stat_scraper *stats, struct pp_error *err) {
     (void)err;
     struct kube_source *s = xcalloc(1, sizeof(*s));
+    s->stats = stats;
+    s->rounds = xcalloc(set->n, sizeof(*s->rounds));
+    s->round_at = xcalloc(set->n, sizeof(*s->round_at));
     s->base.ops = &kube_ops;
     s->set = set;
     s->w = w;

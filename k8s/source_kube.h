@@ -6,11 +6,12 @@
 #define PODPILOT_SOURCE_KUBE_H
 
 #include "engine/source.h"
+#include "k8s/stat_scrape.h"
 #include "k8s/watch.h"
 
 /* Which of the watcher's resources hold what. */
 struct source_kube_index {
-    size_t deployments, hpas, pods, pod_metrics;
+    size_t deployments, hpas, pods, pod_metrics, podautoscalers;
 };
 
 /* What the HPAs read from the custom and external metrics APIs
@@ -30,10 +31,13 @@ void source_kube_metrics_fini(struct source_kube_metrics *m);
 
 /* The objects are copied from w (and the metrics from metrics->w) at each
  * tick's begin when they changed: the engine thread reads only its copies.
- * metrics may be NULL; it must outlive the source. */
+ * A KPA service's ready pods are planned to stats (one slot per service of
+ * set) and its rounds taken as the pods' stats. metrics and stats may be
+ * NULL; they must outlive the source. */
 struct source *source_kube_create(const struct svc_set *set, struct kube_watcher *w,
                                   const struct source_kube_index *idx,
-                                  const struct source_kube_metrics *metrics, struct pp_error *err);
+                                  const struct source_kube_metrics *metrics,
+                                  struct stat_scraper *stats, struct pp_error *err);
 
 /* An RFC 3339 time ("2026-12-01T10:00:00Z", fractions and offsets too) as
  * engine time; false when it is not one. */

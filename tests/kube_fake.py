@@ -9,6 +9,13 @@ ADDED for resourceVersion "" or "0", events after N, BOOKMARKs when asked, an
 ERROR 410 inside the 200 stream for a version older than the bounded history,
 timeoutSeconds), GET, merge-patch and the /scale subresource of Deployments.
 
+The pod proxy (GET /api/v1/namespaces/NS/pods/POD:9090/proxy/metrics)
+answers as a pod's queue-proxy would: its protobuf Stat (Content-Type
+application/protobuf), from objects of group queue-proxy, resource stats,
+named after the pod ({concurrency, proxiedConcurrency, rps, proxiedRps},
+optionally contentType to play another server); a pod without one is the
+apiserver's 503 for a port nobody listens on.
+
 It is not a real apiserver: no admission, no API priority and fairness, no
 protobuf, no Table output, no HTTP/2. Faults are injected through POST
 /_fault; objects are added or changed through PUT /_object (both need no
@@ -20,7 +27,9 @@ import argparse
 import copy
 import json
 import os
+import re
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -250,6 +259,9 @@ class Handler(BaseHTTPRequestHandler):
                                         "platform": "linux/amd64"})
         if url.path.startswith(("/apis/custom.metrics.k8s.io/", "/apis/external.metrics.k8s.io/")):
             return self.metric_values(url.path, q)
+        m = re.fullmatch(r"/api/v1/namespaces/([^/]+)/pods/([^/:]+):9090/proxy/metrics", url.path)
+        if m:
+            return self.queue_proxy(m.group(1), m.group(2))
         if url.path == "/api":
             return self.send_json(200, {"kind": "APIVersions", "versions": ["v1"],
                                         "serverAddressByClientCIDRs": []})
@@ -308,6 +320,36 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"kind": "MetricValueList", "apiVersion": "custom.metrics.k8s.io/v1beta2",
                                         "metadata": {}, "items": items})
         return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
+
+    def queue_proxy(self, ns, pod):
+        store = self.server.store
+        with store.lock:
+            have_pod = any(p["metadata"]["name"] == pod for p in store.listed("", "pods", ns, None, None))
+            stat = [o for o in store.listed("queue-proxy", "stats", ns, None, None)
+                    if o["metadata"]["name"] == pod]
+        if not have_pod:
+            return self.send_json(404, status(404, "NotFound", 'pods "%s" not found' % pod))
+        if not stat:
+            return self.send_json(503, status(503, "ServiceUnavailable",
+                                              "error trying to reach service: dial tcp 10.0.0.1:9090: connect: connection refused"))
+        st = stat[0]
+        if "application/protobuf" not in self.headers.get("Accept", ""):
+            body = b"# queue-proxy serves its Stat to clients that accept application/protobuf\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        name = pod.encode()
+        body = b"\x0a" + bytes([len(name)]) + name
+        for tag, key in ((0x11, "concurrency"), (0x19, "proxiedConcurrency"), (0x21, "rps"), (0x29, "proxiedRps")):
+            if st.get(key):
+                body += bytes([tag]) + struct.pack("<d", float(st[key]))
+        self.send_response(200)
+        self.send_header("Content-Type", st.get("contentType", "application/protobuf"))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def groups(self):
         seen, groups = set(), []

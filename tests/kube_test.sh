@@ -244,6 +244,17 @@ printf '[{"group":"apps","resource":"deployments","object":{"metadata":{"name":"
 dep() { printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"replicas":%s,"selector":{"matchLabels":{"app":"%s"}},"template":{"metadata":{"labels":{"app":"%s"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}}' "$1" "$2" "$1" "$1"; }
 cm() { printf '{"group":"custom.metrics.k8s.io","resource":"values","object":{"metadata":{"name":"rps-%s","namespace":"ml"},"describedObject":{"kind":"Pod","namespace":"ml","name":"%s","apiVersion":"/v1"},"metric":{"name":"requests_per_second","selector":null},"timestamp":"%s","windowSeconds":30,"value":"%s"}}' "$1" "$1" "$nowt" "$2"; }
 em() { printf '{"group":"external.metrics.k8s.io","resource":"values","object":{"metadata":{"name":"ql-%s","namespace":"ml"},"metricName":"queue_length","metricLabels":{"queue":"%s"},"timestamp":"%s","value":"%s"}}' "$1" "$1" "$nowt" "$2"; }
+# Two Knative Services, read as Knative's autoscaler reads them: "kn"
+# (target 10 at Knative's default 70 % utilization: 7; its two pods'
+# queue-proxies report 10.5 in flight each, so 21 / 7 = 3, as the
+# PodAutoscaler's desiredScale says) and "kb" (a 6 s
+# window; its pod's queue-proxy does not answer, so nothing is recorded and
+# the disagreement says why).
+kn() { printf '{"group":"serving.knative.dev","resource":"services","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"template":{"metadata":{"annotations":{%s}},"spec":{"containers":[{"image":"model"}]}}},"status":{"latestReadyRevisionName":"%s-00001"}}}\n' "$1" "$2" "$1"
+    printf '{"group":"autoscaling.internal.knative.dev","resource":"podautoscalers","object":{"metadata":{"name":"%s-00001","namespace":"ml","creationTimestamp":"%s","labels":{"serving.knative.dev/service":"%s"},"annotations":{%s}},"spec":{"protocolType":"http1"},"status":{"desiredScale":%s,"actualScale":%s}}}\n' "$1" "$hour" "$1" "$2" "$3" "$4"
+    printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"%s-00001-deployment","namespace":"ml","labels":{"serving.knative.dev/service":"%s"}},"spec":{"replicas":%s,"selector":{"matchLabels":{"serving.knative.dev/revision":"%s-00001"}},"template":{"metadata":{"labels":{"serving.knative.dev/revision":"%s-00001"}},"spec":{"containers":[{"name":"user-container","image":"model"}]}}}}}\n' "$1" "$1" "$4" "$1" "$1"; }
+kpod() { printf '{"group":"","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml","labels":{"serving.knative.dev/revision":"%s-00001","serving.knative.dev/service":"%s"}},"spec":{"containers":[{"name":"user-container"},{"name":"queue-proxy"}]},"status":{"phase":"Running","startTime":"%s","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"%s"}]}}}' "$1" "$2" "$2" "$hour" "$hour"; }
+qp() { printf '{"group":"queue-proxy","resource":"stats","object":{"metadata":{"name":"%s","namespace":"ml"},"concurrency":%s,"rps":%s}}' "$1" "$2" "$3"; }
 chpa() { printf '{"group":"autoscaling","resource":"horizontalpodautoscalers","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"%s"},"minReplicas":1,"maxReplicas":10,"metrics":[%s]},"status":{"currentReplicas":%s,"desiredReplicas":%s}}}' "$1" "$1" "$2" "$3" "$4"; }
 python3 - shadow.json <<EOF
 import json, sys
@@ -258,7 +269,14 @@ $(dep jobs 1)
 $(pod j-1 jobs)
 $(em jobs 90)
 $(em other 1000)
-$(chpa jobs '{"type":"External","external":{"metric":{"name":"queue_length","selector":{"matchLabels":{"queue":"jobs"}}},"target":{"type":"AverageValue","averageValue":"30"}}}' 1 3)""".splitlines()]
+$(chpa jobs '{"type":"External","external":{"metric":{"name":"queue_length","selector":{"matchLabels":{"queue":"jobs"}}},"target":{"type":"AverageValue","averageValue":"30"}}}' 1 3)
+$(kn kn '"autoscaling.knative.dev/target":"10"' 3 2)
+$(kpod kn-1 kn)
+$(kpod kn-2 kn)
+$(qp kn-1 10.5 30)
+$(qp kn-2 10.5 30)
+$(kn kb '"autoscaling.knative.dev/window":"6s"' 4 1)
+$(kpod kb-1 kb)""".splitlines()]
 json.dump(objs, open(sys.argv[1], "w"))
 EOF
 rm -f shadow.port
@@ -284,6 +302,12 @@ check "shadow: an External metric from external.metrics.k8s.io, its selector's s
     "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/jobs\",\"class\":\"hpa\",.*\"desired\":3,.*\"cluster\":3,\"agree\":true' || { grep 'ml/jobs' shadow.out | head -3; false; }"
 check "shadow: the metrics APIs asked as the HPA controller asks" \
     "grep -q '^GET /apis/custom.metrics.k8s.io/v1beta2/namespaces/ml/pods/\*/requests_per_second?labelSelector=app%3Dqueue$' shadow.log && grep -q '^GET /apis/external.metrics.k8s.io/v1beta1/namespaces/ml/queue_length?labelSelector=queue%3Djobs$' shadow.log || { grep metrics shadow.log | sort -u | head; false; }"
+check "shadow: podpilot's KPA on the pods' queue-proxy stats: 21 in flight against 7, 3 replicas" \
+    "grep '\"t\":16,' shadow.out | grep -q '\"service\":\"ml/kn\",\"class\":\"kpa\",\"metric\":\"concurrency\",\"target\":7,\"stable\":21,.*\"desired\":3,.*\"cluster\":3,\"agree\":true' || { grep 'ml/kn' shadow.out | head -3; false; }"
+check "shadow: the stats read through the pod proxy, asked for as protobuf" \
+    "grep -q '^GET /api/v1/namespaces/ml/pods/kn-1:9090/proxy/metrics$' shadow.log && grep -q '^GET /api/v1/namespaces/ml/pods/kn-2:9090/proxy/metrics$' shadow.log"
+check "shadow: a queue-proxy that does not answer: the disagreement says so" \
+    "grep '\"t\":16,' shadow.out | grep -q '\"service\":\"ml/kb\",\"class\":\"kpa\".*\"cluster\":4,\"agree\":false.*\"disagreement\":\"podpilot could not scrape the pods. stats (pod ml/kb-1: 503: error trying to reach service: dial tcp 10.0.0.1:9090: connect: connection refused); the cluster.s autoscaler may have\"' || { grep 'ml/kb' shadow.out | head -3; false; }"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
 # The ClusterRole grants every request shadow mode made, and no write verb.
 $py - "$here/../deploy/20-clusterrole.yaml" shadow.log >rbac.out 2>&1 <<'EOF'
@@ -367,7 +391,7 @@ if command -v tmux >/dev/null; then # the console on the live cluster: a CLUSTER
     sock="pp-kube-$$"
     tmux -L "$sock" new-session -d -s kube -x 120 -y 30 \
         "cd '$tmp' && env LANG=C.UTF-8 TERM=xterm-256color '$bin' --kube --kubeconfig shadow.kc --duration 40; sleep 5"
-    for _ in $(seq 150); do tmux -L "$sock" capture-pane -p -t kube | grep -q 'CLUSTER' && tmux -L "$sock" capture-pane -p -t kube | grep -q '2/2/3' && break; sleep 0.2; done
+    for _ in $(seq 150); do tmux -L "$sock" capture-pane -p -t kube | grep -q 'CLUSTER' && tmux -L "$sock" capture-pane -p -t kube | grep -q 'web .*2/2/3' && break; sleep 0.2; done
     screen=$(tmux -L "$sock" capture-pane -p -t kube)
     tmux -L "$sock" send-keys -t kube r
     for _ in $(seq 25); do tmux -L "$sock" capture-pane -p -t kube | grep -q 'records from its first tick' && break; sleep 0.2; done

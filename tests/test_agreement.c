@@ -16,8 +16,36 @@
 static const char *why(const struct loop_view *v, const struct svc_config *c, double metric,
                        int64_t watched_s, int64_t lasted_s) {
     static char out[200];
-    agreement_reason(v, c, metric, PP_SEC(watched_s), PP_SEC(lasted_s), out, sizeof(out));
+    const struct loop_obs o = {.cluster_metric = metric};
+    agreement_reason(v, c, &o, PP_SEC(watched_s), PP_SEC(lasted_s), out, sizeof(out));
     return out;
+}
+
+static const char *kpa_why(const struct loop_view *v, const char *scrape_error, int64_t watched_s,
+                           int64_t lasted_s) {
+    static char out[300];
+    const struct svc_config c = {.cls = SVC_KPA, .kpa = {.stable_window_s = 60}};
+    const struct loop_obs o = {.cluster_metric = NAN, .scrape_error = scrape_error};
+    agreement_reason(v, &c, &o, PP_SEC(watched_s), PP_SEC(lasted_s), out, sizeof(out));
+    return out;
+}
+
+static void test_kpa_reasons_in_their_order(void **state) {
+    (void)state;
+    struct loop_view v = {.cluster = 3, .desired = 3};
+    assert_string_equal(kpa_why(&v, NULL, 10, 10), "");
+    v.desired = 2;
+    assert_string_equal(kpa_why(&v, NULL, 30, 10),
+                        "warming up: upstream's 60s stable window holds stats from before "
+                        "podpilot watched (30s so far)");
+    assert_non_null(strstr(kpa_why(&v, "pod ml/a: 403", 60, 10),
+                           "could not scrape the pods' stats (pod ml/a: 403)"));
+    assert_non_null(strstr(kpa_why(&v, NULL, 60, 10), "the activator's load"));
+    v.desired = 4; /* podpilot above the cluster: not the activator */
+    assert_non_null(strstr(kpa_why(&v, NULL, 60, 1), "within one decision"));
+    assert_non_null(strstr(kpa_why(&v, NULL, 60, 2), "not explained"));
+    const struct svc_config c = {.cls = SVC_KPA, .kpa = {.stable_window_s = 90}};
+    assert_true(agreement_warmup(&c) == PP_SEC(90));
 }
 
 static void test_each_reason_in_its_order(void **state) {
@@ -66,6 +94,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_reason_in_its_order),
         cmocka_unit_test(test_warm_up_is_the_longest_window),
+        cmocka_unit_test(test_kpa_reasons_in_their_order),
     };
     return cmocka_run_group_tests_name("agreement", tests, NULL, NULL);
 }

@@ -147,23 +147,24 @@ bool kpa_stat_decode(const uint8_t *p, size_t n, struct kpa_stat_msg *out, const
     return true;
 }
 
-static size_t put_varint(uint64_t v, uint8_t *out, size_t at, size_t size) {
+/* v as a varint at out[*at]; false when it does not fit. */
+static bool put_varint(uint64_t v, uint8_t *out, size_t *at, size_t size) {
     do {
-        if (at >= size)
-            return 0;
-        out[at++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        if (*at >= size)
+            return false;
+        out[(*at)++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
         v >>= 7;
     } while (v);
-    return at;
+    return true;
 }
 
-size_t kpa_stat_encode(const struct kpa_stat_msg *m, uint8_t *out, size_t size) {
+bool kpa_stat_encode(const struct kpa_stat_msg *m, uint8_t *out, size_t size, size_t *len) {
     size_t at = 0;
     const size_t name = strlen(m->pod_name);
     if (name) {
-        if (!(at = put_varint(0x0a, out, at, size)) || !(at = put_varint(name, out, at, size)) ||
+        if (!put_varint(0x0a, out, &at, size) || !put_varint(name, out, &at, size) ||
             size - at < name)
-            return 0;
+            return false;
         memcpy(out + at, m->pod_name, name);
         at += name;
     }
@@ -174,14 +175,14 @@ size_t kpa_stat_encode(const struct kpa_stat_msg *m, uint8_t *out, size_t size) 
             continue;
         uint64_t bits;
         memcpy(&bits, &figures[i], sizeof(bits));
-        if (!(at = put_varint((uint64_t)(i + 2) << 3 | WIRE_FIXED64, out, at, size)) ||
-            size - at < 8)
-            return 0;
+        if (!put_varint((uint64_t)(i + 2) << 3 | WIRE_FIXED64, out, &at, size) || size - at < 8)
+            return false;
         for (int b = 0; b < 8; b++)
             out[at++] = (uint8_t)(bits >> (8 * b));
     }
-    if (m->timestamp && (!(at = put_varint(7 << 3 | WIRE_VARINT, out, at, size)) ||
-                         !(at = put_varint((uint64_t)m->timestamp, out, at, size))))
-        return 0;
-    return at;
+    if (m->timestamp && (!put_varint(7 << 3 | WIRE_VARINT, out, &at, size) ||
+                         !put_varint((uint64_t)m->timestamp, out, &at, size)))
+        return false;
+    *len = at;
+    return true;
 }

@@ -32,8 +32,9 @@ struct kpa_stat_msg {
 bool kpa_stat_decode(const uint8_t *p, size_t n, struct kpa_stat_msg *out, const char **why,
                      size_t *where);
 
-/* m encoded as queue-proxy encodes it (zeros left out) into out; returns
- * the length, 0 when it does not fit. For tests and the bench. */
-size_t kpa_stat_encode(const struct kpa_stat_msg *m, uint8_t *out, size_t size);
+/* m encoded as queue-proxy encodes it (zeros left out) into out, *len
+ * bytes (0 for an all-zero message); false when it does not fit. For
+ * tests and the fuzzer. */
+bool kpa_stat_encode(const struct kpa_stat_msg *m, uint8_t *out, size_t size, size_t *len);
 
 #endif

@@ -1,11 +1,13 @@
 #define _DEFAULT_SOURCE /* timegm */
 #include "k8s/source_kube.h"
 
+#include "engine/keda.h"
 #include "k8s/custom_metrics.h"
 #include "k8s/yamldoc.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@ struct kscratch {
     bool present[HPA_MAX_METRICS][MAX_PODS];
     struct hpa_metric_obs metrics[HPA_MAX_METRICS];
     char errors[HPA_MAX_METRICS][200];
+    double keda[KEDA_MAX_TRIGGERS];
 };
 
 struct kube_source {
@@ -204,24 +207,55 @@ static void resource_metric(struct kube_source *s, struct kscratch *k, size_t m,
     o->empty = found == 0;
 }
 
+/* The polled path of metric m of svc; SIZE_MAX when it has none. */
+static size_t metric_path(const struct kube_source *s, size_t svc, size_t m) {
+    for (size_t j = 0; s->cm && j < s->cm->n; j++)
+        if (s->cm->svc[j] == svc && s->cm->metric[j] == m)
+            return j;
+    return SIZE_MAX;
+}
+
 /* Metric m of svc from the custom or external metrics API, as last polled. */
 static void custom_metric(struct kube_source *s, size_t svc, struct kscratch *k, size_t m,
                           const struct hpa_metric_spec *spec, size_t n_pods, pp_time now) {
-    const struct source_kube_metrics *cm = s->cm;
-    for (size_t j = 0; cm && j < cm->n; j++)
-        if (cm->svc[j] == svc && cm->metric[j] == m) {
-            const char *names[MAX_PODS];
-            for (size_t i = 0; i < n_pods; i++)
-                names[i] = k->names[i];
-            custom_metrics_obs(spec->type, s->cm_items[j],
-                               s->cm_errors[j][0] ? s->cm_errors[j] : NULL, names, n_pods,
-                               k->vals[m], k->present[m], now, k->errors[m], sizeof(k->errors[m]),
-                               &k->metrics[m]);
-            return;
-        }
-    snprintf(k->errors[m], sizeof(k->errors[m]),
-             "podpilot found no query for this metric in the cluster's HPA object");
-    k->metrics[m] = (struct hpa_metric_obs){.error = k->errors[m]};
+    const size_t j = metric_path(s, svc, m);
+    if (j == SIZE_MAX) {
+        snprintf(k->errors[m], sizeof(k->errors[m]),
+                 "podpilot found no query for this metric in the cluster's HPA object");
+        k->metrics[m] = (struct hpa_metric_obs){.error = k->errors[m]};
+        return;
+    }
+    const char *names[MAX_PODS];
+    for (size_t i = 0; i < n_pods; i++)
+        names[i] = k->names[i];
+    custom_metrics_obs(spec->type, s->cm_items[j], s->cm_errors[j][0] ? s->cm_errors[j] : NULL,
+                       names, n_pods, k->vals[m], k->present[m], now, k->errors[m],
+                       sizeof(k->errors[m]), &k->metrics[m]);
+}
+
+/* What KEDA's scalers answer, read where the HPA reads them: KEDA's
+ * metrics server serves trigger i as the external metric s<i>-<type> of
+ * its HPA (selected by scaledobject.keda.sh/name), the same value its
+ * scale loop compares with activationThreshold. NaN where the query
+ * failed; cpu and memory triggers are not read (their value is unused). */
+static void keda_inputs(struct kube_source *s, size_t svc, struct kscratch *k, pp_time now,
+                        struct loop_obs *o) {
+    const struct keda_spec *ks = &s->set->svcs[svc].keda;
+    for (size_t i = 0; i < ks->n_triggers; i++) {
+        k->keda[i] = NAN;
+        const size_t j = metric_path(s, svc, keda_hpa_metric_index(ks, i));
+        if (ks->triggers[i].kind != KEDA_TRIGGER_EXTERNAL || j == SIZE_MAX || s->cm_errors[j][0])
+            continue;
+        struct hpa_metric_obs v;
+        char err[8];
+        custom_metrics_obs(HPA_EXTERNAL, s->cm_items[j], NULL, NULL, 0, NULL, NULL, now, err,
+                           sizeof(err), &v);
+        if (!v.error && !v.empty)
+            k->keda[i] = (double)v.value_milli / 1000;
+    }
+    o->keda = true;
+    o->n_keda = ks->n_triggers;
+    o->keda_values = k->keda;
 }
 
 static void hpa_inputs(struct kube_source *s, size_t svc, struct kscratch *k,
@@ -399,6 +433,8 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
         if (needs & NEED_HPA_SYNC)
             hpa_inputs(s, svc, k, pods, n, now, o);
     }
+    if (c->cls == SVC_KEDA && (needs & NEED_KEDA_POLL))
+        keda_inputs(s, svc, k, now, o);
 }
 
 static void destroy(void *src) {
@@ -458,9 +494,10 @@ void source_kube_metric_paths(const struct svc_set *set, struct kube_watcher *w,
     cJSON *deps = kube_watcher_copy(w, idx->deployments, &v);
     for (size_t i = 0; i < set->n; i++) {
         const struct svc_config *c = &set->svcs[i];
-        if (c->cls != SVC_HPA)
+        if (c->cls != SVC_HPA && c->cls != SVC_KEDA)
             continue;
-        const cJSON *h = find(hpas, c->namespace_, c->scaler_name[0] ? c->scaler_name : c->name);
+        const char *hpa = c->cls == SVC_KEDA ? c->keda.hpa_name : c->scaler_name;
+        const cJSON *h = find(hpas, c->namespace_, hpa && hpa[0] ? hpa : c->name);
         const cJSON *d = find(deps, c->namespace_, c->name);
         size_t n_metrics;
         hpa_spec_metrics(&c->hpa, &n_metrics);

@@ -255,6 +255,13 @@ kn() { printf '{"group":"serving.knative.dev","resource":"services","object":{"m
     printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"%s-00001-deployment","namespace":"ml","labels":{"serving.knative.dev/service":"%s"}},"spec":{"replicas":%s,"selector":{"matchLabels":{"serving.knative.dev/revision":"%s-00001"}},"template":{"metadata":{"labels":{"serving.knative.dev/revision":"%s-00001"}},"spec":{"containers":[{"name":"user-container","image":"model"}]}}}}}\n' "$1" "$1" "$4" "$1" "$1"; }
 kpod() { printf '{"group":"","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml","labels":{"serving.knative.dev/revision":"%s-00001","serving.knative.dev/service":"%s"}},"spec":{"containers":[{"name":"user-container"},{"name":"queue-proxy"}]},"status":{"phase":"Running","startTime":"%s","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"%s"}]}}}' "$1" "$2" "$2" "$hour" "$hour"; }
 qp() { printf '{"group":"queue-proxy","resource":"stats","object":{"metadata":{"name":"%s","namespace":"ml"},"concurrency":%s,"rps":%s}}' "$1" "$2" "$3"; }
+# A KEDA ScaledObject "kq": its prometheus trigger read where KEDA's
+# metrics server serves it (external.metrics.k8s.io s0-prometheus, selected
+# by scaledobject.keda.sh/name): 25 is past the activation threshold of 5,
+# and against a threshold of 10 on 1 pod its HPA asks for 3.
+kq() { printf '{"group":"keda.sh","resource":"scaledobjects","object":{"metadata":{"name":"kq","namespace":"ml"},"spec":{"scaleTargetRef":{"name":"kq"},"pollingInterval":5,"minReplicaCount":1,"maxReplicaCount":10,"triggers":[{"type":"prometheus","metadata":{"serverAddress":"http://prometheus:9090","query":"sum(queue_depth)","threshold":"10","activationThreshold":"5"}}]}}}\n'
+    printf '{"group":"autoscaling","resource":"horizontalpodautoscalers","object":{"metadata":{"name":"keda-hpa-kq","namespace":"ml","ownerReferences":[{"apiVersion":"keda.sh/v1alpha1","kind":"ScaledObject","name":"kq","controller":true}]},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"kq"},"minReplicas":1,"maxReplicas":10,"metrics":[{"type":"External","external":{"metric":{"name":"s0-prometheus","selector":{"matchLabels":{"scaledobject.keda.sh/name":"kq"}}},"target":{"type":"AverageValue","averageValue":"10"}}}]},"status":{"currentReplicas":1,"desiredReplicas":3}}}\n'
+    printf '{"group":"external.metrics.k8s.io","resource":"values","object":{"metadata":{"name":"kq-s0","namespace":"ml"},"metricName":"s0-prometheus","metricLabels":{"scaledobject.keda.sh/name":"kq"},"timestamp":"%s","value":"25"}}\n' "$nowt"; }
 chpa() { printf '{"group":"autoscaling","resource":"horizontalpodautoscalers","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"%s"},"minReplicas":1,"maxReplicas":10,"metrics":[%s]},"status":{"currentReplicas":%s,"desiredReplicas":%s}}}' "$1" "$1" "$2" "$3" "$4"; }
 python3 - shadow.json <<EOF
 import json, sys
@@ -276,7 +283,10 @@ $(kpod kn-2 kn)
 $(qp kn-1 10.5 30)
 $(qp kn-2 10.5 30)
 $(kn kb '"autoscaling.knative.dev/window":"6s"' 4 1)
-$(kpod kb-1 kb)""".splitlines()]
+$(kpod kb-1 kb)
+$(dep kq 1)
+$(pod kq-1 kq)
+$(kq)""".splitlines()]
 json.dump(objs, open(sys.argv[1], "w"))
 EOF
 rm -f shadow.port
@@ -308,6 +318,10 @@ check "shadow: the stats read through the pod proxy, asked for as protobuf" \
     "grep -q '^GET /api/v1/namespaces/ml/pods/kn-1:9090/proxy/metrics$' shadow.log && grep -q '^GET /api/v1/namespaces/ml/pods/kn-2:9090/proxy/metrics$' shadow.log"
 check "shadow: a queue-proxy that does not answer: the disagreement says so" \
     "grep '\"t\":16,' shadow.out | grep -q '\"service\":\"ml/kb\",\"class\":\"kpa\".*\"cluster\":4,\"agree\":false.*\"disagreement\":\"podpilot could not scrape the pods. stats (pod ml/kb-1: 503: error trying to reach service: dial tcp 10.0.0.1:9090: connect: connection refused); the cluster.s autoscaler may have\"' || { grep 'ml/kb' shadow.out | head -3; false; }"
+check "shadow: KEDA's trigger read from its metrics server: active, and its HPA asks for 3" \
+    "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/kq\",\"class\":\"keda\",.*\"desired\":3,.*\"keda\":\"[^\"]*s0-prometheus 25 > 5 (target 10)\".*\"cluster\":3,\"agree\":true' || { grep 'ml/kq' shadow.out | head -3; false; }"
+check "shadow: KEDA's metric asked as the HPA controller asks" \
+    "grep -q '^GET /apis/external.metrics.k8s.io/v1beta1/namespaces/ml/s0-prometheus?labelSelector=scaledobject.keda.sh%2Fname%3Dkq$' shadow.log"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
 # The ClusterRole grants every request shadow mode made, and no write verb.
 $py - "$here/../deploy/20-clusterrole.yaml" shadow.log >rbac.out 2>&1 <<'EOF'

@@ -47,7 +47,8 @@ static void test_encode_round_trips_and_leaves_zeros_out(void **state) {
     struct kpa_stat_msg in = {.concurrency = 1.5, .rps = 3, .timestamp = 300};
     memcpy(in.pod_name, "p-1", 4);
     uint8_t buf[KPA_STAT_MAX_BYTES];
-    const size_t n = kpa_stat_encode(&in, buf, sizeof(buf));
+    size_t n = 0;
+    assert_true(kpa_stat_encode(&in, buf, sizeof(buf), &n));
     assert_int_equal(n, sizeof(sample));
     assert_memory_equal(buf, sample, sizeof(sample));
     in.proxied_concurrency = 0.25;
@@ -56,9 +57,13 @@ static void test_encode_round_trips_and_leaves_zeros_out(void **state) {
     struct kpa_stat_msg out;
     const char *why;
     size_t where;
-    assert_true(decode(buf, kpa_stat_encode(&in, buf, sizeof(buf)), &out, &why, &where));
+    assert_true(kpa_stat_encode(&in, buf, sizeof(buf), &n));
+    assert_true(decode(buf, n, &out, &why, &where));
     assert_true(out.proxied_concurrency == 0.25 && out.proxied_rps == 1 && out.uptime_s == 12.5);
-    assert_int_equal(kpa_stat_encode(&in, buf, 10), 0); /* does not fit */
+    assert_false(kpa_stat_encode(&in, buf, 10, &n)); /* does not fit */
+    const struct kpa_stat_msg zero = {0};
+    assert_true(kpa_stat_encode(&zero, buf, sizeof(buf), &n));
+    assert_int_equal(n, 0); /* proto3: an all-zero message is no bytes */
 }
 
 static void test_unknown_fields_are_skipped(void **state) {

@@ -18,11 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     uint8_t buf[512];
-    const size_t n = kpa_stat_encode(&m, buf, sizeof(buf));
-    if (n == 0 || !kpa_stat_decode(buf, n, &again, &why, &where) ||
-        strcmp(m.pod_name, again.pod_name) != 0 || m.concurrency != again.concurrency ||
-        m.proxied_concurrency != again.proxied_concurrency || m.rps != again.rps ||
-        m.proxied_rps != again.proxied_rps || m.uptime_s != again.uptime_s ||
+    size_t n = 0;
+    if (!kpa_stat_encode(&m, buf, sizeof(buf), &n) ||
+        !kpa_stat_decode(buf, n, &again, &why, &where) || strcmp(m.pod_name, again.pod_name) != 0 ||
+        m.concurrency != again.concurrency || m.proxied_concurrency != again.proxied_concurrency ||
+        m.rps != again.rps || m.proxied_rps != again.proxied_rps || m.uptime_s != again.uptime_s ||
         m.timestamp != again.timestamp)
         abort();
     return 0;

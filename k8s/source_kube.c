@@ -1,8 +1,9 @@
-#define _DEFAULT_SOURCE /* timegm */
+#define _GNU_SOURCE /* timegm, qsort_r */
 #include "k8s/source_kube.h"
 
 #include "engine/keda.h"
 #include "k8s/custom_metrics.h"
+#include "k8s/pod_index.h"
 #include "k8s/yamldoc.h"
 
 #include <cjson/cJSON.h>
@@ -32,8 +33,16 @@ struct kube_source {
     const struct svc_set *set;
     struct kube_watcher *w;
     struct source_kube_index idx;
-    cJSON *deployments, *hpas, *pods, *metrics, *pas; /* this thread's copies */
-    uint64_t versions[5];
+    /* this thread's mirrors of the watcher's stores, synced at begin */
+    struct kstore deployments, hpas, pods, metrics, pas;
+    struct kube_watcher_seen seen[5];
+    /* per service, into the mirrors, resolved when they change: the
+     * Deployment (a KPA's through its newest PodAutoscaler), its selector,
+     * the PodAutoscaler; and which pods each selects */
+    const cJSON **deps, **sels, **pa_of;
+    const char **nss;
+    size_t *by_name; /* services sorted by namespace/name */
+    struct pod_index index;
     struct stat_scraper *stats;
     struct stat_round *rounds; /* per service: the last round taken, and when */
     pp_time *round_at;
@@ -97,21 +106,10 @@ static const cJSON *find(const cJSON *arr, const char *ns, const char *name) {
     return NULL;
 }
 
-/* Whether the pod's labels hold every matchLabels pair of sel. */
-static bool selected(const cJSON *pod, const cJSON *sel, const char *ns) {
-    const cJSON *m = obj(pod, "metadata");
-    const char *s = str(m, "namespace");
-    if (!sel || strcmp(s ? s : "", ns) != 0)
-        return false;
-    const cJSON *labels = obj(m, "labels"), *want = obj(sel, "matchLabels"), *kv;
-    if (!want || !cJSON_GetArraySize(want))
-        return false; /* an empty selector selects nothing podpilot should guess at */
-    cJSON_ArrayForEach(kv, want) {
-        const char *have = str(labels, kv->string);
-        if (!have || !cJSON_IsString(kv) || strcmp(have, kv->valuestring) != 0)
-            return false;
-    }
-    return true;
+static const cJSON *get(const struct kstore *st, const char *ns, const char *name) {
+    char key[512];
+    snprintf(key, sizeof(key), "%s/%s", ns, name ? name : "");
+    return kstore_get(st, key);
 }
 
 static int64_t milli(const char *q) {
@@ -188,7 +186,7 @@ static void resource_metric(struct kube_source *s, struct kscratch *k, size_t m,
     for (size_t i = 0; i < n; i++) {
         const cJSON *meta = obj(pods[i], "metadata");
         const char *ns = str(meta, "namespace");
-        const cJSON *pm = find(s->metrics, ns ? ns : "", str(meta, "name"));
+        const cJSON *pm = get(&s->metrics, ns ? ns : "", str(meta, "name"));
         k->present[m][i] = pm != NULL;
         k->vals[m][i] = 0;
         const cJSON *c;
@@ -309,44 +307,92 @@ static void refresh(cJSON **copy, uint64_t *seen, struct kube_watcher *w, size_t
     *copy = kube_watcher_copy(w, i, seen);
 }
 
+static int by_ns_name(const void *a, const void *b, void *set) {
+    const struct svc_config *x = &((const struct svc_set *)set)->svcs[*(const size_t *)a];
+    const struct svc_config *y = &((const struct svc_set *)set)->svcs[*(const size_t *)b];
+    const int c = strcmp(x->namespace_, y->namespace_);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* The service named ns/name; SIZE_MAX when none is. */
+static size_t svc_at(const struct kube_source *s, const char *ns, const char *name) {
+    size_t lo = 0, hi = s->set->n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        const struct svc_config *c = &s->set->svcs[s->by_name[mid]];
+        int d = strcmp(c->namespace_, ns);
+        d = d ? d : strcmp(c->name, name);
+        if (d == 0)
+            return s->by_name[mid];
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return SIZE_MAX;
+}
+
+/* Each KPA service's newest revision's PodAutoscaler (labelled with the
+ * Knative Service; the latest created, then the greatest name): Knative
+ * names a revision's PodAutoscaler after it, and its Deployment
+ * <revision>-deployment. One pass over the PodAutoscalers. */
+static void newest_pas(struct kube_source *s) {
+    memset(s->pa_of, 0, s->set->n * sizeof(*s->pa_of));
+    for (size_t p = 0; p < s->pas.n; p++) {
+        const cJSON *m = obj(s->pas.objs[p], "metadata");
+        const char *ns = str(m, "namespace"), *name = str(m, "name");
+        const char *label = str(obj(m, "labels"), "serving.knative.dev/service");
+        const size_t svc = label && name ? svc_at(s, ns ? ns : "", label) : SIZE_MAX;
+        if (svc == SIZE_MAX || s->set->svcs[svc].cls != SVC_KPA)
+            continue;
+        const cJSON *best = s->pa_of[svc];
+        const char *at = str(m, "creationTimestamp");
+        const char *best_at = best ? str(obj(best, "metadata"), "creationTimestamp") : NULL;
+        const int order = strcmp(at ? at : "", best_at ? best_at : "");
+        if (!best || order > 0 ||
+            (order == 0 && strcmp(name, str(obj(best, "metadata"), "name")) > 0))
+            s->pa_of[svc] = s->pas.objs[p];
+    }
+}
+
+/* Which Deployment and pods are each service's, after the mirrors moved. */
+static void resolve(struct kube_source *s, bool targets) {
+    if (targets) {
+        newest_pas(s);
+        for (size_t i = 0; i < s->set->n; i++) {
+            const struct svc_config *c = &s->set->svcs[i];
+            char name[SVC_NAME_MAX + 16];
+            snprintf(name, sizeof(name), "%s", c->name);
+            if (s->pa_of[i])
+                snprintf(name, sizeof(name), "%s-deployment",
+                         str(obj(s->pa_of[i], "metadata"), "name"));
+            s->deps[i] = get(&s->deployments, c->namespace_, name);
+            s->sels[i] = obj(obj(s->deps[i], "spec"), "selector");
+        }
+    }
+    pod_index_build(&s->index, &s->pods, s->sels, s->nss, s->set->n);
+}
+
 static bool begin(void *src, pp_time now, const struct source_submit *to) {
     (void)now, (void)to;
     struct kube_source *s = src;
-    refresh(&s->deployments, &s->versions[0], s->w, s->idx.deployments);
-    refresh(&s->hpas, &s->versions[1], s->w, s->idx.hpas);
-    refresh(&s->pods, &s->versions[2], s->w, s->idx.pods);
-    refresh(&s->metrics, &s->versions[3], s->w, s->idx.pod_metrics);
+    const struct source_kube_index *x = &s->idx;
+    /* any change to a Deployment or PodAutoscaler may move a selector; the
+     * pod index is rebuilt only when pods come, go or change labels (a
+     * replaced pod keeps its place in the mirror) */
+    bool targets = kube_watcher_sync(s->w, x->deployments, &s->deployments, &s->seen[0]) != 0;
+    kube_watcher_sync(s->w, x->hpas, &s->hpas, &s->seen[1]);
+    const bool pods = kube_watcher_sync(s->w, x->pods, &s->pods, &s->seen[2]) & KSTORE_MEMBERS;
+    kube_watcher_sync(s->w, x->pod_metrics, &s->metrics, &s->seen[3]);
     if (s->stats)
-        refresh(&s->pas, &s->versions[4], s->w, s->idx.podautoscalers);
+        targets |= kube_watcher_sync(s->w, x->podautoscalers, &s->pas, &s->seen[4]) != 0;
+    if (targets || pods)
+        resolve(s, targets);
     for (size_t j = 0; s->cm && j < s->cm->n; j++) {
         refresh(&s->cm_items[j], &s->cm_versions[j], s->cm->w, j);
         kube_watcher_error(s->cm->w, j, s->cm_errors[j], sizeof(s->cm_errors[j]));
     }
     return true;
-}
-
-/* The PodAutoscaler of the newest revision of Knative Service `service`
- * (labelled with it; the latest created, then the greatest name). Knative
- * names a revision's PodAutoscaler after it, and its Deployment
- * <revision>-deployment. */
-static const cJSON *newest_pa(const cJSON *pas, const char *ns, const char *service) {
-    const cJSON *best = NULL, *it;
-    const char *best_at = "", *best_name = "";
-    cJSON_ArrayForEach(it, pas) {
-        const cJSON *m = obj(it, "metadata");
-        const char *s = str(m, "namespace"), *name = str(m, "name");
-        const char *label = str(obj(m, "labels"), "serving.knative.dev/service");
-        const char *at = str(m, "creationTimestamp");
-        if (!name || !label || strcmp(label, service) != 0 || strcmp(s ? s : "", ns) != 0)
-            continue;
-        const int order = strcmp(at ? at : "", best_at);
-        if (!best || order > 0 || (order == 0 && strcmp(name, best_name) > 0)) {
-            best = it;
-            best_at = at ? at : "";
-            best_name = name;
-        }
-    }
-    return best;
 }
 
 /* What the KPA reads: the sample the stats scraper took of the ready pods
@@ -394,26 +440,22 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     struct kscratch *k = s->scratch;
     *o = (struct loop_obs){
         .gpu_util = NAN, .live = true, .cluster_desired = -1, .cluster_metric = NAN};
-    const cJSON *pa = NULL;
-    char deployment[SVC_NAME_MAX + 16];
-    snprintf(deployment, sizeof(deployment), "%s", c->name);
-    if (c->cls == SVC_KPA && (pa = newest_pa(s->pas, c->namespace_, c->name)))
-        snprintf(deployment, sizeof(deployment), "%s-deployment", str(obj(pa, "metadata"), "name"));
-    const cJSON *d = find(s->deployments, c->namespace_, deployment);
+    const cJSON *pa = s->pa_of[svc], *d = s->deps[svc];
     const cJSON *replicas = obj(obj(d, "spec"), "replicas");
     o->target_replicas =
         cJSON_IsNumber(replicas) && replicas->valuedouble >= 0 && replicas->valuedouble <= 1e6
             ? (int32_t)replicas->valuedouble
             : c->replicas;
-    const cJSON *sel = obj(obj(d, "spec"), "selector");
-    const cJSON *pods[MAX_PODS], *it;
-    size_t n = 0;
-    cJSON_ArrayForEach(it, s->pods) if (n < MAX_PODS && selected(it, sel, c->namespace_)) {
-        pod_of(it, k, n);
-        pods[n++] = it;
-        if (k->pods[n - 1].ready && !k->pods[n - 1].deleting)
+    const size_t *at;
+    size_t n = pod_index_get(&s->index, svc, &at);
+    n = n < MAX_PODS ? n : MAX_PODS;
+    const cJSON *pods[MAX_PODS];
+    for (size_t i = 0; i < n; i++) {
+        pods[i] = s->pods.objs[at[i]];
+        pod_of(pods[i], k, i);
+        if (k->pods[i].ready && !k->pods[i].deleting)
             o->ready++;
-        else if (!k->pods[n - 1].deleting)
+        else if (!k->pods[i].deleting)
             o->starting++;
     }
     if (c->cls == SVC_KPA) {
@@ -425,7 +467,7 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     }
     if (svc_class_has_hpa(c->cls)) {
         const char *name = c->cls == SVC_KEDA ? c->keda.hpa_name : c->scaler_name;
-        const cJSON *h = find(s->hpas, c->namespace_, name && name[0] ? name : c->name);
+        const cJSON *h = get(&s->hpas, c->namespace_, name && name[0] ? name : c->name);
         const cJSON *want = obj(obj(h, "status"), "desiredReplicas");
         if (cJSON_IsNumber(want) && want->valuedouble >= 0 && want->valuedouble <= 1e6)
             o->cluster_desired = (int32_t)want->valuedouble;
@@ -439,11 +481,17 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
 
 static void destroy(void *src) {
     struct kube_source *s = src;
-    cJSON_Delete(s->deployments);
-    cJSON_Delete(s->hpas);
-    cJSON_Delete(s->pods);
-    cJSON_Delete(s->metrics);
-    cJSON_Delete(s->pas);
+    kstore_fini(&s->deployments);
+    kstore_fini(&s->hpas);
+    kstore_fini(&s->pods);
+    kstore_fini(&s->metrics);
+    kstore_fini(&s->pas);
+    pod_index_fini(&s->index);
+    free(s->deps);
+    free(s->sels);
+    free(s->pa_of);
+    free(s->nss);
+    free(s->by_name);
     for (size_t j = 0; s->cm && j < s->cm->n; j++)
         cJSON_Delete(s->cm_items[j]);
     free(s->cm_items);
@@ -470,6 +518,17 @@ struct source *source_kube_create(const struct svc_set *set, struct kube_watcher
     struct kube_source *s = xcalloc(1, sizeof(*s));
     s->stats = stats;
     s->rounds = xcalloc(set->n, sizeof(*s->rounds));
+    const size_t n = set->n ? set->n : 1;
+    s->deps = xcalloc(n, sizeof(*s->deps));
+    s->sels = xcalloc(n, sizeof(*s->sels));
+    s->pa_of = xcalloc(n, sizeof(*s->pa_of));
+    s->nss = xcalloc(n, sizeof(*s->nss));
+    s->by_name = xcalloc(n, sizeof(*s->by_name));
+    for (size_t i = 0; i < set->n; i++) {
+        s->nss[i] = set->svcs[i].namespace_;
+        s->by_name[i] = i;
+    }
+    qsort_r(s->by_name, set->n, sizeof(*s->by_name), by_ns_name, (void *)set);
     s->round_at = xcalloc(set->n, sizeof(*s->round_at));
     s->base.ops = &kube_ops;
     s->set = set;

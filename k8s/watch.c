@@ -78,9 +78,8 @@ struct wres {
     char path[1024];
     char kind[128], api[128];
     /* the store, under w->mu */
-    cJSON **objs;
-    char **keys;
-    size_t n, cap;
+    struct kstore store;
+    bool slim; /* a Pod store: each pod cut to what podpilot reads */
     uint64_t version;
     bool synced, unserved;
     char error[400]; /* a polled resource: why its last poll failed, "" when it did not */
@@ -120,17 +119,6 @@ static const char *meta_str(const cJSON *obj, const char *key) {
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), key));
 }
 
-/* An object's namespace/name; an item without a name (a custom or external
- * metric's value) is keyed by where it stands in its list: a polled list
- * replaces the store whole. */
-static void key_of(const cJSON *obj, size_t at, char *out, size_t size) {
-    const char *ns = meta_str(obj, "namespace"), *name = meta_str(obj, "name");
-    if (name)
-        snprintf(out, size, "%s/%s", ns ? ns : "", name);
-    else
-        snprintf(out, size, "#%zu", at);
-}
-
 /* What podpilot never reads and a store should not hold, as client-go's
  * informers drop it with a transform: the field managers' bookkeeping and
  * kubectl's copy of the last applied object (often most of the bytes). */
@@ -141,48 +129,83 @@ static void trim(cJSON *obj) {
                                             "kubectl.kubernetes.io/last-applied-configuration");
 }
 
-/* Under w->mu. Takes obj. */
-static void store_put(struct wres *r, cJSON *obj) {
-    trim(obj);
-    char key[512];
-    key_of(obj, r->n, key, sizeof(key));
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->keys[i], key) == 0) {
-            cJSON_Delete(r->objs[i]);
-            r->objs[i] = obj;
-            r->version++;
-            return;
-        }
-    if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 64;
-        r->objs = xrealloc(r->objs, r->cap * sizeof(*r->objs));
-        r->keys = xrealloc(r->keys, r->cap * sizeof(*r->keys));
+/* Keeps only the members of o named in keep. */
+static void keep_only(cJSON *o, const char *const *keep) {
+    cJSON *it = o ? o->child : NULL;
+    while (it) {
+        cJSON *next = it->next;
+        bool kept = false;
+        for (const char *const *k = keep; *k && !kept; k++)
+            kept = it->string && strcmp(it->string, *k) == 0;
+        if (!kept)
+            cJSON_Delete(cJSON_DetachItemViaPointer(o, it));
+        it = next;
     }
-    r->objs[r->n] = obj;
-    r->keys[r->n++] = xstrdup(key);
+}
+
+/* Keeps only the array's elements whose "type" is type. */
+static void keep_typed(cJSON *arr, const char *type) {
+    cJSON *it = arr ? arr->child : NULL;
+    while (it) {
+        cJSON *next = it->next;
+        const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "type"));
+        if (!t || strcmp(t, type) != 0)
+            cJSON_Delete(cJSON_DetachItemViaPointer(arr, it));
+        it = next;
+    }
+}
+
+void kube_watch_slim_pod(cJSON *pod) {
+    static const char *const top[] = {"metadata", "spec", "status", NULL};
+    static const char *const meta[] = {"name", "namespace", "labels", "deletionTimestamp", NULL};
+    static const char *const spec[] = {"containers", "initContainers", NULL};
+    static const char *const container[] = {"name", "resources", "restartPolicy", NULL};
+    static const char *const resources[] = {"requests", NULL};
+    static const char *const requests[] = {"cpu", "memory", NULL};
+    static const char *const status[] = {"phase", "conditions", "startTime", NULL};
+    static const char *const condition[] = {"type", "status", "lastTransitionTime", NULL};
+    keep_only(pod, top);
+    keep_only(cJSON_GetObjectItemCaseSensitive(pod, "metadata"), meta);
+    cJSON *sp = cJSON_GetObjectItemCaseSensitive(pod, "spec");
+    keep_only(sp, spec);
+    static const char *const lists[] = {"containers", "initContainers"};
+    for (size_t l = 0; l < 2; l++) {
+        cJSON *c;
+        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(sp, lists[l])) {
+            keep_only(c, container);
+            cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "resources");
+            keep_only(r, resources);
+            keep_only(cJSON_GetObjectItemCaseSensitive(r, "requests"), requests);
+        }
+    }
+    cJSON *st = cJSON_GetObjectItemCaseSensitive(pod, "status");
+    keep_only(st, status);
+    cJSON *conds = cJSON_GetObjectItemCaseSensitive(st, "conditions"), *c;
+    keep_typed(conds, "Ready");
+    cJSON_ArrayForEach(c, conds) keep_only(c, condition);
+}
+
+/* Under w->mu, or on a store of the I/O thread's own. Takes obj. */
+static void put_into(struct kstore *st, bool slim, cJSON *obj) {
+    if (slim)
+        kube_watch_slim_pod(obj);
+    else
+        trim(obj);
+    char key[512];
+    kstore_key(obj, st->n, key, sizeof(key));
+    kstore_put(st, key, obj);
+}
+
+static void store_put(struct wres *r, cJSON *obj) {
+    put_into(&r->store, r->slim, obj);
     r->version++;
 }
 
 static void store_delete(struct wres *r, const cJSON *obj) {
     char key[512];
-    key_of(obj, r->n, key, sizeof(key));
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->keys[i], key) == 0) {
-            cJSON_Delete(r->objs[i]);
-            free(r->keys[i]);
-            r->objs[i] = r->objs[--r->n];
-            r->keys[i] = r->keys[r->n];
-            r->version++;
-            return;
-        }
-}
-
-static void store_clear(struct wres *r) {
-    for (size_t i = 0; i < r->n; i++) {
-        cJSON_Delete(r->objs[i]);
-        free(r->keys[i]);
-    }
-    r->n = 0;
+    kstore_key(obj, r->store.n, key, sizeof(key));
+    if (kstore_delete(&r->store, key))
+        r->version++;
 }
 
 static void note_error(struct kube_watcher *w, const struct pp_error *err) {
@@ -315,24 +338,27 @@ static void list_page(struct wres *r) {
     snprintf(r->api, sizeof(r->api), "%s", api ? api : "");
     if (!r->pending)
         r->pending = cJSON_CreateArray();
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items) cJSON_AddItemToArray(r->pending, cJSON_Duplicate(it, true));
+    cJSON *it;
+    while ((it = items->child)) /* moved, not copied: a page can be 500 pods */
+        cJSON_AddItemToArray(r->pending, cJSON_DetachItemViaPointer((cJSON *)items, it));
     const char *next = meta_str(page, "continue");
     snprintf(r->cont, sizeof(r->cont), "%s", next ? next : "");
     const char *rv = meta_str(page, "resourceVersion");
     snprintf(r->rv, sizeof(r->rv), "%s", rv ? rv : "");
     cJSON_Delete(page);
     if (r->cont[0])
-        return; /* the next page at once */
+        return;                /* the next page at once */
+    struct kstore fresh = {0}; /* built outside the lock, swapped in under it */
+    while ((it = r->pending->child))
+        put_into(&fresh, r->slim, cJSON_DetachItemViaPointer(r->pending, it));
     pthread_mutex_lock(&w->mu);
-    store_clear(r);
-    while (cJSON_GetArraySize(r->pending) > 0)
-        store_put(r, cJSON_DetachItemFromArray(r->pending, 0));
+    kstore_swap(&r->store, &fresh);
     r->synced = true;
     r->error[0] = '\0';
     r->version++;
     w->stats.lists++;
     pthread_mutex_unlock(&w->mu);
+    kstore_fini(&fresh); /* the store as it was, freed outside the lock */
     cJSON_Delete(r->pending);
     r->pending = NULL;
     r->backoff = 0;
@@ -361,7 +387,7 @@ static void poll_failed(struct wres *r, const struct pp_error *err) {
     const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "message"));
     pthread_mutex_lock(&w->mu);
     snprintf(r->error, sizeof(r->error), "%.399s", msg ? msg : err->message);
-    store_clear(r);
+    kstore_clear(&r->store);
     r->synced = true;
     r->version++;
     w->stats.errors++;
@@ -460,6 +486,9 @@ struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const
         w->res[i].w = w;
         w->res[i].poll_s = poll_s ? poll_s[i] : 0;
         snprintf(w->res[i].path, sizeof(w->res[i].path), "%s", paths[i]);
+        const size_t len = strlen(paths[i]);
+        w->res[i].slim = strncmp(paths[i], "/api/v1/", 8) == 0 && len > 5 &&
+                         strcmp(paths[i] + len - 5, "/pods") == 0;
     }
     pthread_mutex_init(&w->mu, NULL);
     w->multi = curl_multi_init();
@@ -488,9 +517,7 @@ void kube_watcher_stop(struct kube_watcher *w) {
         if (r->busy)
             curl_multi_remove_handle(w->multi, r->req.easy);
         kube_request_fini(&r->req, false);
-        store_clear(r);
-        free(r->objs);
-        free(r->keys);
+        kstore_fini(&r->store);
         cJSON_Delete(r->pending);
         buf_free(&r->body);
         ndjson_fini(&r->nd);
@@ -512,8 +539,8 @@ char *kube_watcher_list(struct kube_watcher *w, size_t i, uint64_t *version, boo
         cJSON_AddStringToObject(list, "apiVersion", "v1");
         cJSON_AddStringToObject(list, "kind", "List");
         cJSON *items = cJSON_AddArrayToObject(list, "items");
-        for (size_t k = 0; k < r->n; k++) {
-            cJSON *o = cJSON_Duplicate(r->objs[k], true);
+        for (size_t k = 0; k < r->store.n; k++) {
+            cJSON *o = cJSON_Duplicate(r->store.objs[k], true);
             if (!cJSON_GetObjectItemCaseSensitive(o, "kind"))
                 cJSON_AddStringToObject(o, "kind", r->kind);
             if (!cJSON_GetObjectItemCaseSensitive(o, "apiVersion"))
@@ -530,7 +557,7 @@ char *kube_watcher_list(struct kube_watcher *w, size_t i, uint64_t *version, boo
 uint64_t kube_watcher_version(struct kube_watcher *w, size_t i, size_t *count) {
     pthread_mutex_lock(&w->mu);
     const uint64_t v = w->res[i].version;
-    *count = w->res[i].n;
+    *count = w->res[i].store.n;
     pthread_mutex_unlock(&w->mu);
     return v;
 }
@@ -539,11 +566,19 @@ cJSON *kube_watcher_copy(struct kube_watcher *w, size_t i, uint64_t *version) {
     struct wres *r = &w->res[i];
     pthread_mutex_lock(&w->mu);
     cJSON *arr = cJSON_CreateArray();
-    for (size_t k = 0; k < r->n; k++)
-        cJSON_AddItemToArray(arr, cJSON_Duplicate(r->objs[k], true));
+    for (size_t k = 0; k < r->store.n; k++)
+        cJSON_AddItemToArray(arr, cJSON_Duplicate(r->store.objs[k], true));
     *version = r->version;
     pthread_mutex_unlock(&w->mu);
     return arr;
+}
+
+unsigned kube_watcher_sync(struct kube_watcher *w, size_t i, struct kstore *mirror,
+                           struct kube_watcher_seen *seen) {
+    pthread_mutex_lock(&w->mu);
+    const unsigned changed = kstore_sync(&w->res[i].store, mirror, &seen->clock, &seen->generation);
+    pthread_mutex_unlock(&w->mu);
+    return changed;
 }
 
 bool kube_watcher_error(struct kube_watcher *w, size_t i, char *buf, size_t size) {

@@ -9,6 +9,7 @@
 #define PODPILOT_WATCH_H
 
 #include "engine/buf.h"
+#include "k8s/kstore.h"
 #include "k8s/kube_client.h"
 
 /* ---- a watch stream into events ---- */
@@ -50,6 +51,24 @@ struct kube_watcher *kube_watcher_start(struct kube_client *k, const char *const
 /* A copy of resource i's objects (a cJSON array the caller deletes). */
 struct cJSON *kube_watcher_copy(struct kube_watcher *w, size_t i, uint64_t *version);
 void kube_watcher_stop(struct kube_watcher *w);
+
+/* Where a mirror of a resource stands (kube_watcher_sync). */
+struct kube_watcher_seen {
+    uint64_t clock, generation;
+};
+/* Brings mirror (a store of the caller's own) up to resource i's objects,
+ * copying only those that changed since seen (all of them the first time
+ * and after a relist). Returns kstore_sync's enum kstore_change bits. A Pod store
+ * (a path ending in /api/v1/.../pods) holds each pod cut to what podpilot
+ * reads (kube_watch_slim_pod). */
+unsigned kube_watcher_sync(struct kube_watcher *w, size_t i, struct kstore *mirror,
+                           struct kube_watcher_seen *seen);
+
+/* pod cut to what podpilot reads (k8s/source_kube): its name, namespace,
+ * labels and deletion; its containers' names, cpu and memory requests and
+ * restart policy; its phase, Ready condition and start time.
+ * A 100,000-pod cluster's store is then a fraction of what the API sends. */
+void kube_watch_slim_pod(cJSON *pod);
 
 /* Resource i as a `kind: List` JSON text (malloc'd), items with their
  * kind and apiVersion; *version counts its changes, *synced says the

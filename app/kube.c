@@ -314,6 +314,9 @@ static struct kube_live *live_open(const struct kube_flags *f, int sync_timeout_
     for (int t = 0; l->w && t < sync_timeout_s * 10 && !kube_watcher_synced(l->w); t++) {
         const struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
+        if (t == 50) /* a large cluster lists for a while: say so once */
+            fprintf(stderr, "podpilot: cluster \"%s\": still listing (up to %d s)...\n",
+                    l->c.cluster, sync_timeout_s);
     }
     if (!l->w || !kube_watcher_synced(l->w)) {
         struct kube_watch_stats st = {0};
@@ -483,7 +486,7 @@ static cJSON *live_header(const struct sources *src, const struct svc_set *set,
 
 int kube_run(const struct kube_flags *f, const struct headless_options *opt,
              const struct console_options *console) {
-    struct kube_live *l = live_open(f, 30, true);
+    struct kube_live *l = live_open(f, 120, true); /* 100,000 pods list in tens of seconds */
     if (!l)
         return 1;
     struct sources src = {0};

@@ -95,17 +95,6 @@ static const cJSON *obj(const cJSON *o, const char *k) {
     return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
-static const cJSON *find(const cJSON *arr, const char *ns, const char *name) {
-    const cJSON *it;
-    cJSON_ArrayForEach(it, arr) {
-        const cJSON *m = obj(it, "metadata");
-        const char *n = str(m, "name"), *s = str(m, "namespace");
-        if (n && strcmp(n, name) == 0 && strcmp(s ? s : "", ns) == 0)
-            return it;
-    }
-    return NULL;
-}
-
 static const cJSON *get(const struct kstore *st, const char *ns, const char *name) {
     char key[512];
     snprintf(key, sizeof(key), "%s/%s", ns, name ? name : "");
@@ -548,16 +537,17 @@ void source_kube_metric_paths(const struct svc_set *set, struct kube_watcher *w,
                               const struct source_kube_index *idx,
                               struct source_kube_metrics *out) {
     *out = (struct source_kube_metrics){0};
-    uint64_t v;
-    cJSON *hpas = kube_watcher_copy(w, idx->hpas, &v);
-    cJSON *deps = kube_watcher_copy(w, idx->deployments, &v);
+    struct kstore hpas = {0}, deps = {0};
+    struct kube_watcher_seen seen[2] = {{0}};
+    kube_watcher_sync(w, idx->hpas, &hpas, &seen[0]);
+    kube_watcher_sync(w, idx->deployments, &deps, &seen[1]);
     for (size_t i = 0; i < set->n; i++) {
         const struct svc_config *c = &set->svcs[i];
         if (c->cls != SVC_HPA && c->cls != SVC_KEDA)
             continue;
         const char *hpa = c->cls == SVC_KEDA ? c->keda.hpa_name : c->scaler_name;
-        const cJSON *h = find(hpas, c->namespace_, hpa && hpa[0] ? hpa : c->name);
-        const cJSON *d = find(deps, c->namespace_, c->name);
+        const cJSON *h = get(&hpas, c->namespace_, hpa && hpa[0] ? hpa : c->name);
+        const cJSON *d = get(&deps, c->namespace_, c->name);
         size_t n_metrics;
         hpa_spec_metrics(&c->hpa, &n_metrics);
         for (size_t m = 0; h && m < n_metrics; m++) {
@@ -572,8 +562,8 @@ void source_kube_metric_paths(const struct svc_set *set, struct kube_watcher *w,
             out->metric[out->n++] = m;
         }
     }
-    cJSON_Delete(hpas);
-    cJSON_Delete(deps);
+    kstore_fini(&hpas);
+    kstore_fini(&deps);
 }
 
 void source_kube_metrics_fini(struct source_kube_metrics *m) {

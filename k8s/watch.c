@@ -86,7 +86,7 @@ struct wres {
     /* the protocol, the I/O thread's alone */
     enum wstate state;
     char rv[64], cont[4096];
-    cJSON *pending; /* the list in progress */
+    struct kstore pending; /* the list in progress, each page's items put as they come */
     bool busy, relist;
     double next_at, backoff, started;
     uint64_t stream_events;
@@ -336,31 +336,24 @@ static void list_page(struct wres *r) {
     if (kind && strlen(kind) > 4)
         snprintf(r->kind, sizeof(r->kind), "%.*s", (int)strlen(kind) - 4, kind);
     snprintf(r->api, sizeof(r->api), "%s", api ? api : "");
-    if (!r->pending)
-        r->pending = cJSON_CreateArray();
     cJSON *it;
-    while ((it = items->child)) /* moved, not copied: a page can be 500 pods */
-        cJSON_AddItemToArray(r->pending, cJSON_DetachItemViaPointer((cJSON *)items, it));
+    while ((it = items->child)) /* moved, not copied, and cut at once: 500 pods a page */
+        put_into(&r->pending, r->slim, cJSON_DetachItemViaPointer((cJSON *)items, it));
     const char *next = meta_str(page, "continue");
     snprintf(r->cont, sizeof(r->cont), "%s", next ? next : "");
     const char *rv = meta_str(page, "resourceVersion");
     snprintf(r->rv, sizeof(r->rv), "%s", rv ? rv : "");
     cJSON_Delete(page);
     if (r->cont[0])
-        return;                /* the next page at once */
-    struct kstore fresh = {0}; /* built outside the lock, swapped in under it */
-    while ((it = r->pending->child))
-        put_into(&fresh, r->slim, cJSON_DetachItemViaPointer(r->pending, it));
-    pthread_mutex_lock(&w->mu);
-    kstore_swap(&r->store, &fresh);
+        return;                 /* the next page at once */
+    pthread_mutex_lock(&w->mu); /* built outside the lock, swapped in under it */
+    kstore_swap(&r->store, &r->pending);
     r->synced = true;
     r->error[0] = '\0';
     r->version++;
     w->stats.lists++;
     pthread_mutex_unlock(&w->mu);
-    kstore_fini(&fresh); /* the store as it was, freed outside the lock */
-    cJSON_Delete(r->pending);
-    r->pending = NULL;
+    kstore_fini(&r->pending); /* the store as it was, freed outside the lock */
     r->backoff = 0;
     if (r->poll_s > 0)
         r->next_at = mono() + r->poll_s; /* list again then */
@@ -371,8 +364,7 @@ static void list_page(struct wres *r) {
 static void relist(struct wres *r) {
     r->state = W_LIST;
     r->cont[0] = '\0';
-    cJSON_Delete(r->pending);
-    r->pending = NULL;
+    kstore_fini(&r->pending);
     r->relist = false;
     pthread_mutex_lock(&r->w->mu);
     r->w->stats.relists++;
@@ -518,7 +510,7 @@ void kube_watcher_stop(struct kube_watcher *w) {
             curl_multi_remove_handle(w->multi, r->req.easy);
         kube_request_fini(&r->req, false);
         kstore_fini(&r->store);
-        cJSON_Delete(r->pending);
+        kstore_fini(&r->pending);
         buf_free(&r->body);
         ndjson_fini(&r->nd);
     }

@@ -80,6 +80,7 @@ class Store:
         self.history = []  # (rv, group, resource, type, obj)
         self.faults = []   # [{"status":..., "path":..., "count":...}]
         self.generation = 0  # POST /_close bumps it: open watches end
+        self.cache = {}      # listed(): (rv, items) per query
 
     def put(self, group, resource, obj, kind_of_change=None):
         with self.lock:
@@ -101,6 +102,12 @@ class Store:
             return obj
 
     def listed(self, group, resource, ns, label, field):
+        # the pages of one list come from one sorted listing (a cluster of
+        # 100,000 pods is 200 pages): kept until something changes
+        key = (group, resource, ns, label, field)
+        hit = self.cache.get(key)
+        if hit and hit[0] == self.rv:
+            return hit[1]
         items = []
         for (ons, name), obj in sorted(self.objects.get((group, resource), {}).items()):
             if ns and ons != ns:
@@ -108,6 +115,9 @@ class Store:
             if not matches(obj, label, field):
                 continue
             items.append(obj)
+        if len(self.cache) > 64:
+            self.cache.clear()
+        self.cache[key] = (self.rv, items)
         return items
 
 

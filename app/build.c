@@ -191,7 +191,7 @@ size_t build_shadow(struct svc_set *set) {
     size_t others = 0;
     for (size_t i = 0; i < set->n; i++)
         if (!svc_class_has_hpa(set->svcs[i].cls) && set->svcs[i].cls != SVC_KPA &&
-            set->svcs[i].cls != SVC_NONE) {
+            set->svcs[i].cls != SVC_CRON && set->svcs[i].cls != SVC_NONE) {
             set->svcs[i].cls = SVC_NONE;
             others++;
         }

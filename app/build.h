@@ -43,7 +43,7 @@ int build_set(const struct sources *s, bool parse_loads, struct svc_set *set,
               struct build_notes *notes);
 
 /* Shadow mode recomputes what it can read from a cluster: services whose
- * scaler is not an HPA (or KEDA's) or a KPA are shown as the cluster runs them,
+ * scaler is not an HPA (or KEDA's), a KPA or a CronHPA are shown as the cluster runs them,
  * class SVC_NONE. Returns how many were. A live recording's header says
  * "shadow": true and replay applies the same. */
 size_t build_shadow(struct svc_set *set);

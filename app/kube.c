@@ -500,10 +500,11 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
     if (rc == 0)
         rc = scrape_stats(l, &set);
     if (others)
-        fprintf(stderr,
-                "podpilot: note: shadow mode recomputes HPA, KEDA and KPA services; %zu other "
-                "service%s shown as the cluster runs them\n",
-                others, others == 1 ? " is" : "s are");
+        fprintf(
+            stderr,
+            "podpilot: note: shadow mode recomputes HPA, KEDA, KPA and CronHPA services; %zu other "
+            "service%s shown as the cluster runs them\n",
+            others, others == 1 ? " is" : "s are");
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     set.start = (pp_time)ts.tv_sec * PP_NS_PER_SEC + ts.tv_nsec;

@@ -6,6 +6,8 @@
 pp_time agreement_warmup(const struct svc_config *c) {
     if (c->cls == SVC_KPA)
         return PP_SEC(c->kpa.stable_window_s);
+    if (c->cls == SVC_CRON)
+        return 0; /* a schedule remembers nothing */
     const struct hpa_spec *h = &c->hpa;
     int32_t s = 300;
     if (h->behavior_set && h->down.window_set)
@@ -59,6 +61,17 @@ void agreement_reason(const struct loop_view *v, const struct svc_config *c,
     const pp_time window = agreement_warmup(c);
     if (c->cls == SVC_KPA) {
         kpa_reason(v, o, window, watched, lasted, out, size);
+        return;
+    }
+    if (c->cls == SVC_CRON) {
+        if (lasted < PP_SEC(2))
+            snprintf(out, size,
+                     "within a second of a job's time: the cluster's CronHPA fires on "
+                     "its own clock");
+        else
+            snprintf(out, size,
+                     "the CronHPA only scales when a job fires: the Deployment's replicas were "
+                     "set since by someone else, or its job did not fire in the cluster");
         return;
     }
     const double cluster_metric = o->cluster_metric;

@@ -16,7 +16,9 @@
  * A KPA service has its own list: warming up (the stable window holds
  * stats from before podpilot watched), the pods' stats not scraped,
  * the activator's load (which only the cluster's autoscaler sees),
- * within one decision (every 2 s), unexplained. */
+ * within one decision (every 2 s), unexplained. A CronHPA on a Deployment
+ * (whose spec.replicas is its decision): within a second of a fire, or
+ * the replicas set by someone else since. */
 #ifndef PODPILOT_AGREEMENT_H
 #define PODPILOT_AGREEMENT_H
 

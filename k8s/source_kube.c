@@ -466,6 +466,8 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     }
     if (c->cls == SVC_KEDA && (needs & NEED_KEDA_POLL))
         keda_inputs(s, svc, k, now, o);
+    if (c->cls == SVC_CRON) /* a CronHPA on a Deployment decides its spec.replicas */
+        o->cluster_desired = o->target_replicas;
 }
 
 static void destroy(void *src) {

@@ -532,7 +532,12 @@ def main():
     ap.add_argument("--split-events", action="store_true", help="cut each watch event in two chunks")
     ap.add_argument("--log", help="append each request line to this file")
     ap.add_argument("--max-page", type=int, default=0, help="items per list page at most")
+    ap.add_argument("--serve-cron", action="store_true",
+                    help="serve CronHorizontalPodAutoscalers (autoscaling.alibabacloud.com/v1beta1)")
     opts = ap.parse_args()
+    if opts.serve_cron:
+        RESOURCES.append(("autoscaling.alibabacloud.com", "v1beta1", "cronhorizontalpodautoscalers",
+                          "CronHorizontalPodAutoscaler", True, [], False))
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     srv.opts = opts

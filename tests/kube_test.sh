@@ -252,7 +252,7 @@ em() { printf '{"group":"external.metrics.k8s.io","resource":"values","object":{
 # the disagreement says why).
 kn() { printf '{"group":"serving.knative.dev","resource":"services","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"template":{"metadata":{"annotations":{%s}},"spec":{"containers":[{"image":"model"}]}}},"status":{"latestReadyRevisionName":"%s-00001"}}}\n' "$1" "$2" "$1"
     printf '{"group":"autoscaling.internal.knative.dev","resource":"podautoscalers","object":{"metadata":{"name":"%s-00001","namespace":"ml","creationTimestamp":"%s","labels":{"serving.knative.dev/service":"%s"},"annotations":{%s}},"spec":{"protocolType":"http1"},"status":{"desiredScale":%s,"actualScale":%s}}}\n' "$1" "$hour" "$1" "$2" "$3" "$4"
-    printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"%s-00001-deployment","namespace":"ml","labels":{"serving.knative.dev/service":"%s"}},"spec":{"replicas":%s,"selector":{"matchLabels":{"serving.knative.dev/revision":"%s-00001"}},"template":{"metadata":{"labels":{"serving.knative.dev/revision":"%s-00001"}},"spec":{"containers":[{"name":"user-container","image":"model"}]}}}}}\n' "$1" "$1" "$4" "$1" "$1"; }
+    printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"%s-00001-deployment","namespace":"ml","labels":{"serving.knative.dev/service":"%s"},"ownerReferences":[{"apiVersion":"serving.knative.dev/v1","kind":"Revision","name":"%s-00001","controller":true}]},"spec":{"replicas":%s,"selector":{"matchLabels":{"serving.knative.dev/revision":"%s-00001"}},"template":{"metadata":{"labels":{"serving.knative.dev/revision":"%s-00001"}},"spec":{"containers":[{"name":"user-container","image":"model"}]}}}}}\n' "$1" "$1" "$1" "$4" "$1" "$1"; }
 kpod() { printf '{"group":"","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml","labels":{"serving.knative.dev/revision":"%s-00001","serving.knative.dev/service":"%s"}},"spec":{"containers":[{"name":"user-container"},{"name":"queue-proxy"}]},"status":{"phase":"Running","startTime":"%s","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"%s"}]}}}' "$1" "$2" "$2" "$hour" "$hour"; }
 qp() { printf '{"group":"queue-proxy","resource":"stats","object":{"metadata":{"name":"%s","namespace":"ml"},"concurrency":%s,"rps":%s}}' "$1" "$2" "$3"; }
 # A KEDA ScaledObject "kq": its prometheus trigger read where KEDA's
@@ -262,6 +262,9 @@ qp() { printf '{"group":"queue-proxy","resource":"stats","object":{"metadata":{"
 kq() { printf '{"group":"keda.sh","resource":"scaledobjects","object":{"metadata":{"name":"kq","namespace":"ml"},"spec":{"scaleTargetRef":{"name":"kq"},"pollingInterval":5,"minReplicaCount":1,"maxReplicaCount":10,"triggers":[{"type":"prometheus","metadata":{"serverAddress":"http://prometheus:9090","query":"sum(queue_depth)","threshold":"10","activationThreshold":"5"}}]}}}\n'
     printf '{"group":"autoscaling","resource":"horizontalpodautoscalers","object":{"metadata":{"name":"keda-hpa-kq","namespace":"ml","ownerReferences":[{"apiVersion":"keda.sh/v1alpha1","kind":"ScaledObject","name":"kq","controller":true}]},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"kq"},"minReplicas":1,"maxReplicas":10,"metrics":[{"type":"External","external":{"metric":{"name":"s0-prometheus","selector":{"matchLabels":{"scaledobject.keda.sh/name":"kq"}}},"target":{"type":"AverageValue","averageValue":"10"}}}]},"status":{"currentReplicas":1,"desiredReplicas":3}}}\n'
     printf '{"group":"external.metrics.k8s.io","resource":"values","object":{"metadata":{"name":"kq-s0","namespace":"ml"},"metricName":"s0-prometheus","metricLabels":{"scaledobject.keda.sh/name":"kq"},"timestamp":"%s","value":"25"}}\n' "$nowt"; }
+# A CronHPA "cr" on a Deployment of 1: every 10 s its job asks for 3, while
+# the cluster's Deployment still says 1 (its CronHPA has not acted), then 3.
+cr() { printf '{"group":"autoscaling.alibabacloud.com","resource":"cronhorizontalpodautoscalers","object":{"metadata":{"name":"cr","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"cr"},"jobs":[{"name":"up","schedule":"*/10 * * * * *","targetSize":3}]}}}'; }
 chpa() { printf '{"group":"autoscaling","resource":"horizontalpodautoscalers","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"%s"},"minReplicas":1,"maxReplicas":10,"metrics":[%s]},"status":{"currentReplicas":%s,"desiredReplicas":%s}}}' "$1" "$1" "$2" "$3" "$4"; }
 python3 - shadow.json <<EOF
 import json, sys
@@ -286,16 +289,20 @@ $(kn kb '"autoscaling.knative.dev/window":"6s"' 4 1)
 $(kpod kb-1 kb)
 $(dep kq 1)
 $(pod kq-1 kq)
-$(kq)""".splitlines()]
+$(kq)
+$(dep cr 1)
+$(pod cr-1 cr)
+$(cr)""".splitlines()]
 json.dump(objs, open(sys.argv[1], "w"))
 EOF
 rm -f shadow.port
 $py "$here/kube_fake.py" --cert server.crt --key server.key --objects shadow.json --token s3cret-token \
-    --port-file shadow.port --lifetime 120 --log shadow.log &
+    --port-file shadow.port --lifetime 120 --log shadow.log --serve-cron &
 pids+=($!)
 for _ in $(seq 50); do [ -s shadow.port ] && break; sleep 0.1; done
 kc shadow.kc "https://127.0.0.1:$(cat shadow.port)" "    certificate-authority: ca.crt" "    token: s3cret-token"
-(sleep 20; curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=autoscaling&resource=horizontalpodautoscalers" -d "$(hpa 3)" >/dev/null) &
+(sleep 20; curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=autoscaling&resource=horizontalpodautoscalers" -d "$(hpa 3)" >/dev/null
+ curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=apps&resource=deployments" -d "$(dep cr 3 | sed 's/^{"group":"apps","resource":"deployments","object"://; s/}$//')" >/dev/null) &
 (sleep 32; a=$(sed -n 's|^podpilot: metrics at http://\(.*\)/metrics$|\1|p' shadow.err); curl -s "http://$a/metrics" >shadow.metrics) &
 "$bin" --kube --kubeconfig shadow.kc --headless --duration 47 --record shadow.rec --metrics-addr 127.0.0.1:0 >shadow.out 2>shadow.err; rc=$?
 check "shadow: exits 0 after --duration" "[ $rc -eq 0 ] || { cat shadow.err; false; }"
@@ -314,6 +321,8 @@ check "shadow: the metrics APIs asked as the HPA controller asks" \
     "grep -q '^GET /apis/custom.metrics.k8s.io/v1beta2/namespaces/ml/pods/\*/requests_per_second?labelSelector=app%3Dqueue$' shadow.log && grep -q '^GET /apis/external.metrics.k8s.io/v1beta1/namespaces/ml/queue_length?labelSelector=queue%3Djobs$' shadow.log || { grep metrics shadow.log | sort -u | head; false; }"
 check "shadow: podpilot's KPA on the pods' queue-proxy stats: 21 in flight against 7, 3 replicas" \
     "grep '\"t\":16,' shadow.out | grep -q '\"service\":\"ml/kn\",\"class\":\"kpa\",\"metric\":\"concurrency\",\"target\":7,\"stable\":21,.*\"desired\":3,.*\"cluster\":3,\"agree\":true' || { grep 'ml/kn' shadow.out | head -3; false; }"
+check "shadow: a Revision's Deployment is the Knative Service's, not a service of its own" \
+    "! grep -q '\"service\":\"ml/kn-00001-deployment\"' shadow.out"
 check "shadow: the stats read through the pod proxy, asked for as protobuf" \
     "grep -q '^GET /api/v1/namespaces/ml/pods/kn-1:9090/proxy/metrics$' shadow.log && grep -q '^GET /api/v1/namespaces/ml/pods/kn-2:9090/proxy/metrics$' shadow.log"
 check "shadow: a queue-proxy that does not answer: the disagreement says so" \
@@ -322,6 +331,10 @@ check "shadow: KEDA's trigger read from its metrics server: active, and its HPA 
     "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/kq\",\"class\":\"keda\",.*\"desired\":3,.*\"keda\":\"[^\"]*s0-prometheus 25 > 5 (target 10)\".*\"cluster\":3,\"agree\":true' || { grep 'ml/kq' shadow.out | head -3; false; }"
 check "shadow: KEDA's metric asked as the HPA controller asks" \
     "grep -q '^GET /apis/external.metrics.k8s.io/v1beta1/namespaces/ml/s0-prometheus?labelSelector=scaledobject.keda.sh%2Fname%3Dkq$' shadow.log"
+check "shadow: a CronHPA's job fires in podpilot, beside the Deployment's replicas" \
+    "grep -q '\"service\":\"ml/cr\",\"class\":\"cron\".*\"desired\":3,.*\"cluster\":1,\"agree\":false,\"disagreement\":\"' shadow.out || { grep 'ml/cr' shadow.out | head -3; false; }"
+check "shadow: the CronHPA agrees once the Deployment says 3" \
+    "grep -q '\"t\":[34][0-9],\"service\":\"ml/cr\",\"class\":\"cron\".*\"desired\":3,.*\"cluster\":3,\"agree\":true' shadow.out || { grep 'ml/cr' shadow.out | tail -3; false; }"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
 # The ClusterRole grants every request shadow mode made, and no write verb.
 $py - "$here/../deploy/20-clusterrole.yaml" shadow.log >rbac.out 2>&1 <<'EOF'

@@ -48,6 +48,19 @@ static void test_kpa_reasons_in_their_order(void **state) {
     assert_true(agreement_warmup(&c) == PP_SEC(90));
 }
 
+static void test_cron_reasons(void **state) {
+    (void)state;
+    const struct svc_config c = {.cls = SVC_CRON};
+    assert_true(agreement_warmup(&c) == 0); /* a schedule has no history to miss */
+    const struct loop_view v = {.cluster = 1, .desired = 3};
+    const struct loop_obs o = {.cluster_metric = NAN};
+    char out[300];
+    agreement_reason(&v, &c, &o, PP_SEC(30), PP_SEC(1), out, sizeof(out));
+    assert_non_null(strstr(out, "within a second of a job's time"));
+    agreement_reason(&v, &c, &o, PP_SEC(30), PP_SEC(10), out, sizeof(out));
+    assert_non_null(strstr(out, "only scales when a job fires"));
+}
+
 static void test_each_reason_in_its_order(void **state) {
     (void)state;
     struct svc_config c = {.cls = SVC_HPA};
@@ -95,6 +108,7 @@ int main(void) {
         cmocka_unit_test(test_each_reason_in_its_order),
         cmocka_unit_test(test_warm_up_is_the_longest_window),
         cmocka_unit_test(test_kpa_reasons_in_their_order),
+        cmocka_unit_test(test_cron_reasons),
     };
     return cmocka_run_group_tests_name("agreement", tests, NULL, NULL);
 }

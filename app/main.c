@@ -7,6 +7,7 @@
 #include "tui/theme.h"
 #include "app/replay.h"
 #include "app/kube.h"
+#include "app/metrics_cmd.h"
 #include "app/metrics_http.h"
 #include "app/services.h"
 #include "engine/goparse.h"
@@ -25,6 +26,7 @@ static const char usage[] =
     "       podpilot replay RECORDING [--with CONFIG] ...  (podpilot replay --help)\n"
     "       podpilot services [-o name] [FILE...]  the services the files make\n"
     "       podpilot kubeconfig [--context C] ...  the cluster a kubeconfig names\n"
+    "       podpilot metrics check FILE|URL|-     what an exporter says (--json)\n"
     "       podpilot --help | --version\n"
     "\n"
     "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"
@@ -374,6 +376,8 @@ int main(int argc, char **argv) {
         return services_main(argc, argv);
     if (argc > 1 && strcmp(argv[1], "kubeconfig") == 0)
         return kubeconfig_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "metrics") == 0)
+        return metrics_main(argc, argv);
     struct cli c = {0};
     int rc = parse_args(argc, argv, &c);
     if (rc < 0)

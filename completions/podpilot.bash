@@ -32,8 +32,12 @@ _podpilot() {
     replay | services) sub=${COMP_WORDS[1]} ;;
     esac
     COMPREPLY=()
+    if [ "${COMP_WORDS[1]:-}" = metrics ] && [ "$COMP_CWORD" -eq 2 ]; then
+        mapfile -t COMPREPLY < <(compgen -W "check" -- "$cur")
+        return
+    fi
     if [ "$COMP_CWORD" -eq 1 ] && [[ $cur != -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "replay services" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "replay services kubeconfig metrics" -- "$cur")
         mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -X '!*.@(yaml|yml|json)' -- "$cur")
         mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -d -- "$cur")
         return

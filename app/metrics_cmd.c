@@ -1,0 +1,233 @@
+#include "app/metrics_cmd.h"
+
+#include "app/cli.h"
+#include "engine/buf.h"
+#include "metrics/promtext.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const prog = "podpilot metrics";
+
+static const char usage[] =
+    "usage: podpilot metrics check FILE|URL|- [--json]\n"
+    "\n"
+    "Reads a Prometheus text exposition (format 0.0.4, or OpenMetrics text) from\n"
+    "a file, an http(s) URL (an exporter's /metrics: TLS verified, 10 s, at most\n"
+    "64 MiB) or standard input, and checks it as promtool check metrics does:\n"
+    "each malformed line, duplicate series, second HELP or TYPE line, TYPE after\n"
+    "its samples and a family's samples apart from each other is reported as\n"
+    "SOURCE:LINE:COLUMN: problem, and the exit status is 1. Otherwise it prints\n"
+    "a summary: families by type, samples, format.\n"
+    "\n"
+    "  --json    every valid sample as a JSON line: name, labels, value (NaN and\n"
+    "            infinities as the strings \"NaN\", \"+Inf\", \"-Inf\") and timestamp\n"
+    "            (milliseconds, when the sample has one); problems still on stderr\n"
+    "  -h, --help  this text\n"
+    "\n"
+    "Exit status: 0 clean, 1 problems or an unreadable input, 2 a usage error.\n";
+
+#define MAX_URL_BYTES (64u << 20)
+#define MAX_FILE_BYTES (1024u << 20)
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx) {
+    struct buf *b = ctx;
+    if (b->len + size * n > MAX_URL_BYTES)
+        return 0; /* libcurl stops: CURLE_WRITE_ERROR */
+    buf_put(b, p, size * n);
+    return size * n;
+}
+
+static bool fetch(const char *url, struct buf *out) {
+    CURL *c = curl_easy_init();
+    if (!c)
+        return false;
+    char err[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "podpilot/" PODPILOT_VERSION);
+    struct curl_slist *h = curl_slist_append(
+        NULL, "Accept: text/plain;version=0.0.4;q=0.5,application/openmetrics-text;version=1.0.0");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    const CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    if (rc == CURLE_WRITE_ERROR && out->len + 1 > MAX_URL_BYTES / 2) {
+        fprintf(stderr, "podpilot: %s: the answer is larger than %u MiB; not read\n", url,
+                MAX_URL_BYTES >> 20);
+        return false;
+    }
+    if (rc != CURLE_OK) {
+        fprintf(stderr, "podpilot: %s: %s\n", url, err[0] ? err : curl_easy_strerror(rc));
+        return false;
+    }
+    if (status < 200 || status > 299) {
+        fprintf(stderr, "podpilot: %s: HTTP %ld\n", url, status);
+        return false;
+    }
+    return true;
+}
+
+static bool slurp(FILE *f, const char *name, struct buf *out) {
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (out->len + n > MAX_FILE_BYTES) {
+            fprintf(stderr, "podpilot: %s: larger than %u MiB; not read\n", name,
+                    MAX_FILE_BYTES >> 20);
+            return false;
+        }
+        buf_put(out, chunk, n);
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "podpilot: %s: %s\n", name, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static bool read_input(const char *src, struct buf *out) {
+    if (strncmp(src, "http://", 7) == 0 || strncmp(src, "https://", 8) == 0)
+        return fetch(src, out);
+    if (strcmp(src, "-") == 0)
+        return slurp(stdin, "(stdin)", out);
+    FILE *f = fopen(src, "rb");
+    if (!f) {
+        fprintf(stderr, "podpilot: %s: %s\n", src, strerror(errno));
+        return false;
+    }
+    const bool ok = slurp(f, src, out);
+    fclose(f);
+    return ok;
+}
+
+static void json_span(struct buf *b, struct promtext_span s) {
+    char small[512];
+    char *t = s.n < sizeof(small) ? small : xmalloc(s.n + 1);
+    memcpy(t, s.p, s.n);
+    t[s.n] = '\0';
+    buf_string(b, t);
+    if (t != small)
+        free(t);
+}
+
+/* One sample as a JSON line on stdout; the line buffer is reused. */
+static bool print_json(void *ctx, const struct promtext_sample *s) {
+    struct buf *b = ctx;
+    b->len = 0;
+    buf_put(b, "{\"name\":", 8);
+    json_span(b, s->name);
+    buf_put(b, ",\"labels\":{", 11);
+    size_t at = 0, i = 0;
+    struct promtext_label l;
+    while (promtext_label(s, &at, &l)) {
+        if (i++)
+            buf_put(b, ",", 1);
+        json_span(b, l.name);
+        buf_put(b, ":", 1);
+        char small[1024];
+        char *v = l.value.n < sizeof(small) ? small : xmalloc(l.value.n + 1);
+        promtext_unescape(l.value, v, l.value.n + 1);
+        buf_string(b, v);
+        if (v != small)
+            free(v);
+    }
+    buf_put(b, "},\"value\":", 10);
+    if (isnan(s->value))
+        buf_put(b, "\"NaN\"", 5);
+    else if (isinf(s->value))
+        buf_put(b, s->value > 0 ? "\"+Inf\"" : "\"-Inf\"", 6);
+    else { /* the shortest text that reads back as the same double */
+        char num[32];
+        snprintf(num, sizeof(num), "%.15g", s->value);
+        if (strtod(num, NULL) != s->value)
+            snprintf(num, sizeof(num), "%.17g", s->value);
+        buf_printf(b, "%s", num);
+    }
+    if (s->has_timestamp)
+        buf_printf(b, ",\"timestamp\":%lld", (long long)s->timestamp_ms);
+    buf_put(b, "}\n", 2);
+    fwrite(b->p, 1, b->len, stdout);
+    return true;
+}
+
+static void summary(const char *src, const struct promtext_result *r) {
+    printf("%s: %zu families (", src, r->families);
+    bool first = true;
+    for (int t = 0; t < PROMTEXT_N_TYPES; t++)
+        if (r->by_type[t]) {
+            printf("%s%zu %s", first ? "" : ", ", r->by_type[t],
+                   promtext_type_name((enum promtext_type)t));
+            first = false;
+        }
+    printf("%s), %zu samples, %s\n", first ? "none" : "", r->samples,
+           r->openmetrics ? "OpenMetrics text" : "text format 0.0.4");
+}
+
+static int check(const char *src, bool json) {
+    struct buf in = {0}, line = {0};
+    if (!read_input(src, &in)) {
+        buf_free(&in);
+        return 1;
+    }
+    struct promtext_result *r = xmalloc(sizeof(*r));
+    promtext_parse(in.p ? in.p : "", in.len, json ? print_json : NULL, &line, r);
+    fflush(stdout);
+    const char *name = strcmp(src, "-") == 0 ? "(stdin)" : src;
+    const size_t kept =
+        r->n_problems < PROMTEXT_MAX_PROBLEMS ? r->n_problems : PROMTEXT_MAX_PROBLEMS;
+    for (size_t i = 0; i < kept; i++)
+        fprintf(stderr, "%s:%d:%d: %s\n", name, r->problems[i].line, r->problems[i].column,
+                r->problems[i].message);
+    if (r->n_problems > kept)
+        fprintf(stderr, "%s: %zu more problems not shown\n", name, r->n_problems - kept);
+    if (!json && r->n_problems == 0)
+        summary(name, r);
+    const int rc = r->n_problems ? 1 : 0;
+    free(r);
+    buf_free(&line);
+    buf_free(&in);
+    return rc;
+}
+
+int metrics_main(int argc, char **argv) {
+    const char *verb = NULL, *src = NULL;
+    bool json = false;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            static const char *const known[] = {"--json", "--help", NULL};
+            return cli_unknown(prog, a, known);
+        } else if (!verb) {
+            verb = a;
+        } else if (!src) {
+            src = a;
+        } else {
+            return cli_fail(prog, "one source at a time; got \"%s\" after \"%s\"", a, src);
+        }
+    }
+    if (!verb)
+        return cli_fail(prog, "which? podpilot metrics check FILE|URL|- (see --help)");
+    if (strcmp(verb, "check") != 0)
+        return cli_fail(prog, "unknown command \"%s\"; the one there is: check", verb);
+    if (!src)
+        return cli_fail(prog, "check what? a FILE, an http(s) URL, or - for standard input");
+    return check(src, json);
+}

@@ -27,6 +27,7 @@ static const char usage[] =
     "       podpilot services [-o name] [FILE...]  the services the files make\n"
     "       podpilot kubeconfig [--context C] ...  the cluster a kubeconfig names\n"
     "       podpilot metrics check FILE|URL|-     what an exporter says (--json)\n"
+    "       podpilot metrics query EXPR ...        a PromQL query on Prometheus\n"
     "       podpilot --help | --version\n"
     "\n"
     "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"

@@ -2,6 +2,8 @@
 
 #include "app/cli.h"
 #include "engine/buf.h"
+#include "engine/goparse.h"
+#include "metrics/promapi.h"
 #include "metrics/promtext.h"
 
 #include <curl/curl.h>
@@ -10,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const prog = "podpilot metrics";
 
 static const char usage[] =
     "usage: podpilot metrics check FILE|URL|- [--json]\n"
+    "       podpilot metrics query [--prometheus URL] [--range DUR [--step DUR]] EXPR\n"
     "\n"
     "Reads a Prometheus text exposition (format 0.0.4, or OpenMetrics text) from\n"
     "a file, an http(s) URL (an exporter's /metrics: TLS verified, 10 s, at most\n"
@@ -27,6 +31,16 @@ static const char usage[] =
     "  --json    every valid sample as a JSON line: name, labels, value (NaN and\n"
     "            infinities as the strings \"NaN\", \"+Inf\", \"-Inf\") and timestamp\n"
     "            (milliseconds, when the sample has one); problems still on stderr\n"
+    "\n"
+    "query runs a PromQL expression on a Prometheus server (--prometheus URL, else\n"
+    "$PROMETHEUS_URL, else http://localhost:9090) and prints each series as\n"
+    "promtool query does: name{labels} => value @[time]; with --range DUR, a range\n"
+    "query over the last DUR every --step (default DUR/60, at least 1s). The\n"
+    "server's warnings go to stderr; its errors (errorType: error) exit 1.\n"
+    "\n"
+    "  --prometheus URL       http(s)://host:port; user:password@ in it is basic auth\n"
+    "  --token-file FILE      a bearer token (https only), read at each request\n"
+    "  --cacert FILE          the CA that signed the server's certificate\n"
     "  -h, --help  this text\n"
     "\n"
     "Exit status: 0 clean, 1 problems or an unreadable input, 2 a usage error.\n";
@@ -202,6 +216,108 @@ static int check(const char *src, bool json) {
     return rc;
 }
 
+static void print_result(const struct promapi_result *r) {
+    for (size_t i = 0; i < r->n_series; i++) {
+        const struct promapi_series *s = &r->series[i];
+        if (r->type == PROMAPI_STRING) {
+            printf("string: \"%s\" @[%.3f]\n", r->string, s->points[0].t);
+            continue;
+        }
+        if (r->type == PROMAPI_MATRIX) {
+            printf("%s =>\n", s->labels);
+            for (size_t k = 0; k < s->n_points; k++)
+                printf("%.15g @[%.3f]\n", s->points[k].v, s->points[k].t);
+            continue;
+        }
+        if (r->type == PROMAPI_SCALAR)
+            printf("scalar: %.15g @[%.3f]\n", s->points[0].v, s->points[0].t);
+        else
+            printf("%s => %.15g @[%.3f]\n", s->labels, s->points[0].v, s->points[0].t);
+    }
+}
+
+static int query(int argc, char **argv, int i) {
+    struct promapi_options o = {.url = getenv("PROMETHEUS_URL")};
+    const char *expr = NULL, *range = NULL, *step = NULL;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--prometheus") == 0   ? &o.url
+                            : strcmp(a, "--token-file") == 0 ? &o.token_file
+                            : strcmp(a, "--cacert") == 0     ? &o.ca_file
+                            : strcmp(a, "--range") == 0      ? &range
+                            : strcmp(a, "--step") == 0       ? &step
+                                                             : NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (slot) {
+            if (i + 1 >= argc)
+                return cli_fail(prog, "%s needs a value", a);
+            *slot = argv[++i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            static const char *const known[] = {
+                "--prometheus", "--token-file", "--cacert", "--range", "--step", "--help", NULL};
+            return cli_unknown(prog, a, known);
+        } else if (!expr) {
+            expr = a;
+        } else {
+            return cli_fail(prog, "one expression at a time (quote it)");
+        }
+    }
+    if (!expr)
+        return cli_fail(prog, "query what? a PromQL expression");
+    pp_time dur = 0, every = 0;
+    char msg[200];
+    if (range && !goparse_duration_msg(range, &dur, msg, sizeof(msg)))
+        return cli_fail(prog, "--range: %s", msg);
+    if (step && !goparse_duration_msg(step, &every, msg, sizeof(msg)))
+        return cli_fail(prog, "--step: %s", msg);
+    if (step && !range)
+        return cli_fail(prog, "--step is for a --range query");
+    if (!o.url || !o.url[0])
+        o.url = "http://localhost:9090";
+    struct pp_error err = {0};
+    struct promapi *c = promapi_create(&o, &err);
+    if (!c) {
+        fprintf(stderr, "podpilot: %s\n", err.message);
+        return 1;
+    }
+    struct promapi_result r;
+    enum pp_status st;
+    if (range) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        const double end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        const double span = (double)dur / PP_NS_PER_SEC;
+        double by = every ? (double)every / PP_NS_PER_SEC : span / 60;
+        by = by < 1 ? 1 : by;
+        st = promapi_query_range(c, expr, end - span, end, by, &r, &err);
+    } else {
+        st = promapi_query(c, expr, 0, &r, &err);
+    }
+    if (st != PP_OK) {
+        fprintf(stderr, "podpilot: %s\n", err.message);
+        promapi_destroy(c);
+        return 1;
+    }
+    if (r.warnings[0])
+        fprintf(stderr, "podpilot: warning from Prometheus: %s\n", r.warnings);
+    print_result(&r);
+    char version[64];
+    char shown[512];
+    promapi_redact(o.url, shown, sizeof(shown));
+    if (r.n_series == 0) /* say who answered nothing */
+        fprintf(stderr, "podpilot: no series (Prometheus %s at %s)\n",
+                promapi_buildinfo(c, version, sizeof(version), &err) == PP_OK
+                    ? version
+                    : "of unknown version",
+                shown);
+    promapi_result_fini(&r);
+    promapi_destroy(c);
+    return 0;
+}
+
 int metrics_main(int argc, char **argv) {
     const char *verb = NULL, *src = NULL;
     bool json = false;
@@ -217,6 +333,8 @@ int metrics_main(int argc, char **argv) {
             return cli_unknown(prog, a, known);
         } else if (!verb) {
             verb = a;
+            if (strcmp(verb, "query") == 0)
+                return query(argc, argv, i + 1);
         } else if (!src) {
             src = a;
         } else {
@@ -226,7 +344,7 @@ int metrics_main(int argc, char **argv) {
     if (!verb)
         return cli_fail(prog, "which? podpilot metrics check FILE|URL|- (see --help)");
     if (strcmp(verb, "check") != 0)
-        return cli_fail(prog, "unknown command \"%s\"; the one there is: check", verb);
+        return cli_fail(prog, "unknown command \"%s\"; there are check and query", verb);
     if (!src)
         return cli_fail(prog, "check what? a FILE, an http(s) URL, or - for standard input");
     return check(src, json);

@@ -92,6 +92,21 @@ check "the dashboard names only metrics podpilot serves" "[ -z '$unknown' ] || {
 r=$(q 'podpilot_desired_replicas{namespace="default",name=~"flowers-sample-predictor"}')
 check "the replicas panel's query finds the service" "grep -q '\"result\":\[{' <<<'$r'"
 
+# podpilot metrics query: the same Prometheus through metrics/promapi.
+pq() { "$bin" metrics query --prometheus "http://127.0.0.1:$pport" "$@"; }
+out=$(pq 'podpilot_info' 2>&1); rc=$?
+check "metrics query: a vector, printed as promtool does" "[ $rc -eq 0 ] && grep -q '^podpilot_info{instance=\"$addr\", job=\"podpilot\", source=\"sim\", version=\"[^\"]*\"} => 1 @\[[0-9.]*\]$' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$(pq --range 10s --step 1s 'podpilot_desired_replicas{name="flowers-sample-predictor"}' 2>&1); rc=$?
+check "metrics query --range: a matrix, a point a second" "[ $rc -eq 0 ] && grep -q '^podpilot_desired_replicas{.*} =>$' <<<\"\$out\" && [ \$(grep -c ' @\[' <<<\"\$out\") -ge 5 ] || { echo \"\$out\"; false; }"
+out=$(pq 'scalar(sum(podpilot_info))' 2>&1)
+check "metrics query: a scalar" "grep -q '^scalar: 1 @\[' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$(pq 'podpilot_no_such_metric' 2>&1); rc=$?
+check "metrics query: an empty result says who answered (buildinfo)" "[ $rc -eq 0 ] && grep -q 'no series (Prometheus 2\.[0-9.]*[^ ]* at http://127.0.0.1:$pport)' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$("$bin" metrics query --prometheus "http://ops:s3cret@127.0.0.1:$pport" 'podpilot_info{' 2>&1); rc=$?
+check "metrics query: Prometheus's errorType and error, exit 1, no password shown" "[ $rc -eq 1 ] && grep -q 'bad_data: invalid parameter \"query\"' <<<\"\$out\" && ! grep -q s3cret <<<\"\$out\" || { echo \"\$out\"; false; }"
+"$bin" metrics query --prometheus "http://127.0.0.1:$pport" --token-file /dev/null up >/dev/null 2>err.txt; rc=$?
+check "metrics query: no token over plain http" "[ $rc -eq 1 ] && grep -q 'not sent over plain http' err.txt"
+
 # The command line: a malformed address is a usage error, a taken port a failure.
 "$bin" --headless --metrics-addr 9464 >/dev/null 2>err.txt; rc=$?
 check "--metrics-addr 9464: exit 2, said why" "[ $rc -eq 2 ] && grep -q 'is not \[HOST\]:PORT' err.txt"

@@ -68,6 +68,8 @@ static uint64_t hash_span(uint64_t h, const char *p, size_t n) {
 
 /* ---- the parser ---- */
 
+#define MAX_SAMPLE_LABELS 64
+
 struct parser {
     const char *p, *end, *line_start;
     int line;
@@ -79,6 +81,7 @@ struct parser {
     struct promtext_span fam;
     enum promtext_type fam_type;
     bool fam_typed, fam_helped, fam_sampled;
+    struct promtext_label labels[MAX_SAMPLE_LABELS]; /* the sample being read's */
     struct hset families, series, typed, helped;
 };
 
@@ -182,15 +185,14 @@ static const char *value_end(struct parser *ps, const char *v, const char *eol,
     return NULL;
 }
 
-#define MAX_SAMPLE_LABELS 64
-
 /* The labels of a sample from p (just past '{') to the line's end: checked,
  * counted, hashed into *h; returns the position past '}', or NULL after a
  * problem. */
 static const char *parse_labels(struct parser *ps, const char *p, const char *eol,
                                 struct promtext_sample *s, uint64_t *h, bool *has_le) {
-    struct promtext_span names[MAX_SAMPLE_LABELS];
+    struct promtext_label *names = ps->labels;
     s->labels.p = p;
+    s->label = names;
     uint64_t sum = 0;
     for (;;) {
         p = skip_blanks(p, eol);
@@ -215,7 +217,7 @@ static const char *parse_labels(struct parser *ps, const char *p, const char *eo
         if (!(p = value_end(ps, v, eol, name)))
             return NULL;
         for (size_t k = 0; k < s->n_labels; k++) /* a label twice in one sample */
-            if (names[k].n == name.n && memcmp(names[k].p, name.p, name.n) == 0) {
+            if (names[k].name.n == name.n && memcmp(names[k].name.p, name.p, name.n) == 0) {
                 problem(ps, name.p, "label %.*s appears twice", (int)name.n, name.p);
                 return NULL;
             }
@@ -223,7 +225,8 @@ static const char *parse_labels(struct parser *ps, const char *p, const char *eo
             problem(ps, name.p, "more than %d labels", MAX_SAMPLE_LABELS);
             return NULL;
         }
-        names[s->n_labels++] = name;
+        names[s->n_labels++] = (struct promtext_label){
+            name, {v, (size_t)(p - v)}, memchr(v, '\\', (size_t)(p - v)) != NULL};
         *has_le |= span_is(name, "le");
         /* name="value as written, one span: the sum does not care about order */
         sum += mix(hash_span(1469598103934665603ull, name.p, (size_t)(p - name.p)));
@@ -455,33 +458,10 @@ void promtext_parse(const char *buf, size_t len, promtext_fn fn, void *ctx,
 }
 
 bool promtext_label(const struct promtext_sample *s, size_t *at, struct promtext_label *out) {
-    if (!s->labels.p)
-        return false; /* a sample without braces */
-    const char *p = s->labels.p + *at, *end = s->labels.p + s->labels.n;
-    p = skip_blanks(p, end);
-    if (p < end && *p == ',')
-        p = skip_blanks(p + 1, end);
-    if (p >= end || *p == '}')
+    if (*at >= s->n_labels)
         return false;
-    out->name = name_at(p, end, true);
-    if (out->name.n == 0)
-        return false;
-    p = skip_blanks(p + out->name.n, end);
-    if (p >= end || *p != '=')
-        return false;
-    p = skip_blanks(p + 1, end);
-    if (p >= end || *p != '"')
-        return false;
-    const char *v = ++p;
-    out->escaped = false;
-    for (; p < end && *p != '"'; p++) /* the parse checked the escapes */
-        if (*p == '\\' && p + 1 < end) {
-            out->escaped = true;
-            p++;
-        }
-    out->value = (struct promtext_span){v, (size_t)(p - v)};
-    *at = (size_t)(p + 1 - s->labels.p);
-    return p < end;
+    *out = s->label[(*at)++];
+    return true;
 }
 
 size_t promtext_unescape(struct promtext_span v, char *out, size_t size) {

@@ -29,11 +29,17 @@ struct promtext_span {
     size_t n;
 };
 
+struct promtext_label {
+    struct promtext_span name, value; /* value as written: escapes not undone */
+    bool escaped;                     /* value holds a backslash escape */
+};
+
 struct promtext_sample {
     struct promtext_span name;   /* the series' name: "vllm:num_requests_running", "x_bucket" */
     struct promtext_span family; /* the TYPE'd family it belongs to ("x"), or name */
     enum promtext_type type;     /* its family's */
-    struct promtext_span labels; /* between the braces, as written; iterate with promtext_label */
+    struct promtext_span labels; /* between the braces, as written */
+    const struct promtext_label *label; /* n_labels of them, valid during the callback */
     size_t n_labels;
     double value; /* NaN, ±Inf as written */
     bool has_timestamp;
@@ -41,13 +47,8 @@ struct promtext_sample {
     int line;
 };
 
-struct promtext_label {
-    struct promtext_span name, value; /* value as written: escapes not undone */
-    bool escaped;                     /* value holds a backslash escape */
-};
-
-/* The next label of a sample's labels (validated by the parse): true and
- * *out, moving *at (start at 0); false after the last. */
+/* The next label of a sample (validated by the parse): true and *out,
+ * moving *at (start at 0); false after the last. */
 bool promtext_label(const struct promtext_sample *s, size_t *at, struct promtext_label *out);
 
 /* A label value with its escapes undone (\\, \", \n) into out (NUL-ended,

@@ -286,6 +286,8 @@ struct kube_live {
      * pod proxy on a third client */
     struct kube_client *sk;
     struct stat_scraper *scraper;
+    /* --prometheus: GPU services' utilization, from dcgm-exporter's series */
+    struct gpu_poll *gpu;
 };
 
 static struct kube_live *live_open(const struct kube_flags *f, int sync_timeout_s, bool shadow) {
@@ -364,6 +366,7 @@ void kube_live_stats(struct kube_live *l, struct kube_watch_stats *out) {
 void kube_live_close(struct kube_live *l) {
     if (!l)
         return;
+    gpu_poll_stop(l->gpu);
     stat_scraper_stop(l->scraper);
     kube_client_destroy(l->sk);
     kube_watcher_stop(l->cm.w);
@@ -395,7 +398,8 @@ static struct source_kube_index shadow_index(void) {
 static struct source *open_shadow(struct svc_set *set, void *ctx, struct pp_error *err) {
     struct kube_live *l = ctx;
     const struct source_kube_index idx = shadow_index();
-    return source_kube_create(set, l->w, &idx, &l->cm, l->scraper, err);
+    const struct source_kube_feeds feeds = {&l->cm, l->scraper, l->gpu};
+    return source_kube_create(set, l->w, &idx, &feeds, err);
 }
 
 /* The HPAs' Pods, Object and External metrics, polled every 15 s from the
@@ -499,6 +503,14 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
         rc = watch_custom_metrics(l, &set);
     if (rc == 0)
         rc = scrape_stats(l, &set);
+    if (rc == 0 && f->prometheus) {
+        const struct promapi_options po = {.url = f->prometheus};
+        struct pp_error err = {0};
+        if (!(l->gpu = gpu_poll_start(&po, 5, &err))) {
+            fprintf(stderr, "podpilot: %s\n", err.message);
+            rc = 1;
+        }
+    }
     if (others)
         fprintf(
             stderr,

@@ -15,6 +15,7 @@ struct kube_flags {
     bool kube;
     const char *kubeconfig, *context, *namespace_;
     bool all_namespaces;
+    const char *prometheus; /* --prometheus URL (shadow mode: GPU utilization) */
 };
 
 /* Takes argv[*i] (and its value) when it is one of those flags: 1 taken,

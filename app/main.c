@@ -87,13 +87,16 @@ static const char usage[] =
  * pass C's 4095-byte limit). */
 static const char usage_kube[] =
     "  --kube               shadow mode: the cluster the kubeconfig names,\n"
-    "                       read-only; its HPA and KEDA services recomputed by\n"
-    "                       podpilot's HPA on its pods and metrics.k8s.io, beside\n"
+    "                       read-only; its HPA, KEDA, KPA and CronHPA services\n"
+    "                       recomputed on what the cluster's own autoscalers read\n"
+    "                       (pods, metrics APIs, queue-proxy stats), beside\n"
     "                       the cluster's own decision (the console's CLUSTER\n"
     "                       column; \"cluster\", \"agree\" headless); real-time,\n"
     "                       until interrupted or --duration; --record keeps what\n"
     "                       it watched for replay and --with; --metrics-addr\n"
     "                       serves it to Prometheus (deploy/ runs it in-cluster)\n"
+    "  --prometheus URL     with --kube: GPU services' utilization from\n"
+    "                       dcgm-exporter's DCGM_FI_DEV_GPU_UTIL, polled every 5 s\n"
     "  --kubeconfig F, --context C, -n NS, -A\n"
     "                       as kubectl takes them (podpilot kubeconfig shows the\n"
     "                       result); any of them implies --kube\n";
@@ -243,6 +246,11 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             if (metrics_http_check(v, &err) != PP_OK)
                 return cli_fail(prog, "--metrics-addr: %s", err.message);
             c->opt.metrics_addr = v;
+        } else if (flag_is(a, "--prometheus")) {
+            const char *v = value_of(argc, argv, &i);
+            if (!v || (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0))
+                return cli_fail(prog, "--prometheus: expected an http:// or https:// URL");
+            c->kube.prometheus = v;
         } else if (flag_is(a, "--record-dir")) {
             const char *v = value_of(argc, argv, &i);
             struct stat st;
@@ -257,11 +265,13 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             if (taken < 0)
                 return 2;
         } else if (a[0] == '-' && a[1] != '\0') {
-            static const char *const known[] = {
-                "--headless",   "--duration",  "--speed",  "--theme",        "--seed",
-                "--load",       "--commands",  "--record", "--help",         "--version",
-                "--record-dir", "--recursive", "--kube",   "--kubeconfig",   "--context",
-                "--namespace",  "-n",          "-A",       "--metrics-addr", NULL};
+            static const char *const known[] = {"--headless",     "--duration",   "--speed",
+                                                "--theme",        "--seed",       "--load",
+                                                "--commands",     "--record",     "--help",
+                                                "--version",      "--record-dir", "--recursive",
+                                                "--kube",         "--kubeconfig", "--context",
+                                                "--namespace",    "-n",           "-A",
+                                                "--metrics-addr", "--prometheus", NULL};
             return cli_unknown(prog, a, known);
         } else {
             if (strcmp(a, "-") == 0 && c->from_stdin)
@@ -282,6 +292,10 @@ static void print_error(const struct pp_error *err) {
 static int run(const struct cli *c) {
     if (c->opt.metrics_addr && !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
         fprintf(stderr, "podpilot: --metrics-addr serves a headless run: add --headless\n");
+        return 2;
+    }
+    if (c->kube.prometheus && !c->kube.kube) {
+        fprintf(stderr, "podpilot: --prometheus reads a cluster's GPU figures: add --kube\n");
         return 2;
     }
     if (c->kube.kube) {

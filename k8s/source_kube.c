@@ -44,6 +44,8 @@ struct kube_source {
     size_t *by_name; /* services sorted by namespace/name */
     struct pod_index index;
     struct stat_scraper *stats;
+    struct gpu_poll *gpu;
+    struct gpu_view gpu_view;
     struct stat_round *rounds; /* per service: the last round taken, and when */
     pp_time *round_at;
     struct kscratch *scratch;
@@ -377,6 +379,7 @@ static bool begin(void *src, pp_time now, const struct source_submit *to) {
         targets |= kube_watcher_sync(s->w, x->podautoscalers, &s->pas, &s->seen[4]) != 0;
     if (targets || pods)
         resolve(s, targets);
+    gpu_poll_take(s->gpu, &s->gpu_view);
     for (size_t j = 0; s->cm && j < s->cm->n; j++) {
         refresh(&s->cm_items[j], &s->cm_versions[j], s->cm->w, j);
         kube_watcher_error(s->cm->w, j, s->cm_errors[j], sizeof(s->cm_errors[j]));
@@ -423,6 +426,19 @@ static void kpa_inputs(struct kube_source *s, size_t svc, const struct kscratch 
     o->activator = o->pods;
 }
 
+static double gpu_util(const struct kube_source *s, const struct svc_config *c,
+                       const struct kscratch *k, size_t n) {
+    double sum = 0, v;
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k->pods[i].ready && !k->pods[i].deleting &&
+            gpu_view_get(&s->gpu_view, c->namespace_, k->names[i], &v)) {
+            sum += v;
+            seen++;
+        }
+    return seen ? sum / (double)seen : NAN;
+}
+
 static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct loop_obs *o) {
     struct kube_source *s = src;
     const struct svc_config *c = &s->set->svcs[svc];
@@ -447,6 +463,8 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
         else if (!k->pods[i].deleting)
             o->starting++;
     }
+    if (c->pods.gpus > 0 && s->gpu) /* the mean over ready pods that report one */
+        o->gpu_util = gpu_util(s, c, k, n);
     if (c->cls == SVC_KPA) {
         const cJSON *want = obj(obj(pa, "status"), "desiredScale");
         if (cJSON_IsNumber(want) && want->valuedouble >= 0 && want->valuedouble <= 1e6)
@@ -477,6 +495,7 @@ static void destroy(void *src) {
     kstore_fini(&s->pods);
     kstore_fini(&s->metrics);
     kstore_fini(&s->pas);
+    gpu_view_fini(&s->gpu_view);
     pod_index_fini(&s->index);
     free(s->deps);
     free(s->sels);
@@ -503,11 +522,12 @@ static const struct source_ops kube_ops = {
 
 struct source *source_kube_create(const struct svc_set *set, struct kube_watcher *w,
                                   const struct source_kube_index *idx,
-                                  const struct source_kube_metrics *metrics,
-                                  struct stat_scraper *stats, struct pp_error *err) {
+                                  const struct source_kube_feeds *feeds, struct pp_error *err) {
     (void)err;
+    const struct source_kube_metrics *metrics = feeds ? feeds->metrics : NULL;
     struct kube_source *s = xcalloc(1, sizeof(*s));
-    s->stats = stats;
+    s->stats = feeds ? feeds->stats : NULL;
+    s->gpu = feeds ? feeds->gpu : NULL;
     s->rounds = xcalloc(set->n, sizeof(*s->rounds));
     const size_t n = set->n ? set->n : 1;
     s->deps = xcalloc(n, sizeof(*s->deps));

@@ -8,6 +8,7 @@
 #include "engine/source.h"
 #include "k8s/stat_scrape.h"
 #include "k8s/watch.h"
+#include "metrics/gpu_poll.h"
 
 /* Which of the watcher's resources hold what. */
 struct source_kube_index {
@@ -29,15 +30,19 @@ void source_kube_metric_paths(const struct svc_set *set, struct kube_watcher *w,
                               const struct source_kube_index *idx, struct source_kube_metrics *out);
 void source_kube_metrics_fini(struct source_kube_metrics *m);
 
+/* What shadow mode reads besides the watched objects; each may be NULL and
+ * must outlive the source. */
+struct source_kube_feeds {
+    const struct source_kube_metrics *metrics; /* the custom and external metrics */
+    struct stat_scraper *stats; /* KPA: ready pods planned (a slot per service), rounds taken */
+    struct gpu_poll *gpu;       /* a GPU service's pods' utilization, from Prometheus */
+};
+
 /* The objects are copied from w (and the metrics from metrics->w) at each
- * tick's begin when they changed: the engine thread reads only its copies.
- * A KPA service's ready pods are planned to stats (one slot per service of
- * set) and its rounds taken as the pods' stats. metrics and stats may be
- * NULL; they must outlive the source. */
+ * tick's begin when they changed: the engine thread reads only its copies. */
 struct source *source_kube_create(const struct svc_set *set, struct kube_watcher *w,
                                   const struct source_kube_index *idx,
-                                  const struct source_kube_metrics *metrics,
-                                  struct stat_scraper *stats, struct pp_error *err);
+                                  const struct source_kube_feeds *feeds, struct pp_error *err);
 
 /* An RFC 3339 time ("2026-12-01T10:00:00Z", fractions and offsets too) as
  * engine time; false when it is not one. */

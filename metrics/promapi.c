@@ -243,7 +243,15 @@ static enum pp_status result_of(const struct promapi *c, const cJSON *data,
     const cJSON *s;
     cJSON_ArrayForEach(s, res) {
         struct promapi_series *x = &out->series[out->n_series++];
-        x->labels = labels_text(cJSON_GetObjectItemCaseSensitive(s, "metric"));
+        const cJSON *metric = cJSON_GetObjectItemCaseSensitive(s, "metric"), *kv;
+        x->labels = labels_text(metric);
+        const size_t nl = (size_t)cJSON_GetArraySize(metric);
+        x->keys = xcalloc(nl ? nl : 1, sizeof(*x->keys));
+        x->values = xcalloc(nl ? nl : 1, sizeof(*x->values));
+        cJSON_ArrayForEach(kv, metric) if (kv->string && cJSON_IsString(kv)) {
+            x->keys[x->n_labels] = xstrdup(kv->string);
+            x->values[x->n_labels++] = xstrdup(kv->valuestring);
+        }
         if (out->type == PROMAPI_VECTOR)
             points_of(cJSON_GetObjectItemCaseSensitive(s, "value"), true, x);
         else
@@ -303,6 +311,12 @@ enum pp_status promapi_buildinfo(struct promapi *c, char *version, size_t size,
 
 void promapi_result_fini(struct promapi_result *r) {
     for (size_t i = 0; i < r->n_series; i++) {
+        for (size_t k = 0; k < r->series[i].n_labels; k++) {
+            free(r->series[i].keys[k]);
+            free(r->series[i].values[k]);
+        }
+        free(r->series[i].keys);
+        free(r->series[i].values);
         free(r->series[i].labels);
         free(r->series[i].points);
     }

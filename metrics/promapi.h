@@ -16,6 +16,8 @@ struct promapi_point {
 
 struct promapi_series {
     char *labels; /* name{k="v",...} as PromQL prints a series (sorted, __name__ in front) */
+    char **keys, **values; /* the labels one by one (__name__ among them) */
+    size_t n_labels;
     struct promapi_point *points;
     size_t n_points;
 };

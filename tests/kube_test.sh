@@ -265,6 +265,12 @@ kq() { printf '{"group":"keda.sh","resource":"scaledobjects","object":{"metadata
 # A CronHPA "cr" on a Deployment of 1: every 10 s its job asks for 3, while
 # the cluster's Deployment still says 1 (its CronHPA has not acted), then 3.
 cr() { printf '{"group":"autoscaling.alibabacloud.com","resource":"cronhorizontalpodautoscalers","object":{"metadata":{"name":"cr","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"cr"},"jobs":[{"name":"up","schedule":"*/10 * * * * *","targetSize":3}]}}}'; }
+# A GPU service "gpu": its pods' utilization comes from dcgm-exporter's
+# series in a real Prometheus (--prometheus): g-1's two GPUs at 80 and 60,
+# g-2's one at 30, so (70 + 30) / 2 = 50; the exporter's pod and namespace
+# labels renamed exported_* because the scrape target has its own.
+gdep() { printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"gpu","namespace":"ml"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"gpu"}},"template":{"metadata":{"labels":{"app":"gpu"}},"spec":{"containers":[{"name":"c","image":"vllm","resources":{"requests":{"cpu":"500m"},"limits":{"nvidia.com/gpu":"1"}}}]}}}}}'; }
+gpod() { pod "$1" gpu; }
 chpa() { printf '{"group":"autoscaling","resource":"horizontalpodautoscalers","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"%s"},"minReplicas":1,"maxReplicas":10,"metrics":[%s]},"status":{"currentReplicas":%s,"desiredReplicas":%s}}}' "$1" "$1" "$2" "$3" "$4"; }
 python3 - shadow.json <<EOF
 import json, sys
@@ -292,9 +298,36 @@ $(pod kq-1 kq)
 $(kq)
 $(dep cr 1)
 $(pod cr-1 cr)
-$(cr)""".splitlines()]
+$(cr)
+$(gdep)
+$(gpod g-1)
+$(gpod g-2)
+$(pm g-1)
+$(pm g-2)
+$(chpa gpu '{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":60}}}' 2 3)""".splitlines()]
 json.dump(objs, open(sys.argv[1], "w"))
 EOF
+prom=()
+if command -v prometheus >/dev/null; then
+    cat >dcgm.prom <<'P'
+# HELP DCGM_FI_DEV_GPU_UTIL GPU utilization (in %).
+# TYPE DCGM_FI_DEV_GPU_UTIL gauge
+DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-a",Hostname="n1",container="c",namespace="ml",pod="g-1"} 80
+DCGM_FI_DEV_GPU_UTIL{gpu="1",UUID="GPU-b",Hostname="n1",container="c",namespace="ml",pod="g-1"} 60
+DCGM_FI_DEV_GPU_UTIL{gpu="2",UUID="GPU-c",Hostname="n1",container="c",namespace="ml",pod="g-2"} 30
+DCGM_FI_DEV_GPU_UTIL{gpu="3",UUID="GPU-d",Hostname="n1",container="",namespace="",pod=""} 0
+P
+    mkdir -p dcgm && cp dcgm.prom dcgm/metrics
+    (cd dcgm && exec $py -m http.server --bind 127.0.0.1 0 >../dcgm.log 2>&1) &
+    pids+=($!)
+    for _ in $(seq 50); do dport=$(sed -n 's/.*port \([0-9]*\).*/\1/p' dcgm.log | head -1); [ -n "$dport" ] && break; sleep 0.1; done
+    pport=$($py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    printf 'global: {scrape_interval: 1s, scrape_timeout: 1s}\nscrape_configs:\n  - job_name: dcgm\n    static_configs: [{targets: ["127.0.0.1:%s"], labels: {pod: dcgm-exporter-x1, namespace: gpu-operator}}]\n' "$dport" >prom.yml
+    prometheus --config.file=prom.yml --storage.tsdb.path=tsdb --web.listen-address=127.0.0.1:$pport >prom.log 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do curl -s "http://127.0.0.1:$pport/api/v1/query?query=DCGM_FI_DEV_GPU_UTIL" | grep -q 'exported_pod' && break; sleep 0.2; done
+    prom=(--prometheus "http://127.0.0.1:$pport")
+fi
 rm -f shadow.port
 $py "$here/kube_fake.py" --cert server.crt --key server.key --objects shadow.json --token s3cret-token \
     --port-file shadow.port --lifetime 120 --log shadow.log --serve-cron &
@@ -304,7 +337,7 @@ kc shadow.kc "https://127.0.0.1:$(cat shadow.port)" "    certificate-authority: 
 (sleep 20; curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=autoscaling&resource=horizontalpodautoscalers" -d "$(hpa 3)" >/dev/null
  curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=apps&resource=deployments" -d "$(dep cr 3 | sed 's/^{"group":"apps","resource":"deployments","object"://; s/}$//')" >/dev/null) &
 (sleep 32; a=$(sed -n 's|^podpilot: metrics at http://\(.*\)/metrics$|\1|p' shadow.err); curl -s "http://$a/metrics" >shadow.metrics) &
-"$bin" --kube --kubeconfig shadow.kc --headless --duration 47 --record shadow.rec --metrics-addr 127.0.0.1:0 >shadow.out 2>shadow.err; rc=$?
+"$bin" --kube --kubeconfig shadow.kc --headless --duration 47 --record shadow.rec --metrics-addr 127.0.0.1:0 "${prom[@]}" >shadow.out 2>shadow.err; rc=$?
 check "shadow: exits 0 after --duration" "[ $rc -eq 0 ] || { cat shadow.err; false; }"
 check "shadow: says it is read-only" "grep -q 'read-only, nothing is written to the cluster' shadow.err"
 check "shadow: podpilot's HPA on the cluster's metrics: 90 % of requests, 3 replicas" \
@@ -335,6 +368,11 @@ check "shadow: a CronHPA's job fires in podpilot, beside the Deployment's replic
     "grep -q '\"service\":\"ml/cr\",\"class\":\"cron\".*\"desired\":3,.*\"cluster\":1,\"agree\":false,\"disagreement\":\"' shadow.out || { grep 'ml/cr' shadow.out | head -3; false; }"
 check "shadow: the CronHPA agrees once the Deployment says 3" \
     "grep -q '\"t\":[34][0-9],\"service\":\"ml/cr\",\"class\":\"cron\".*\"desired\":3,.*\"cluster\":3,\"agree\":true' shadow.out || { grep 'ml/cr' shadow.out | tail -3; false; }"
+if [ ${#prom[@]} -gt 0 ]; then
+    check "shadow: a GPU service's utilization from dcgm-exporter's series in Prometheus, exported_pod read" \
+        "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/gpu\",\"class\":\"hpa\".*\"gpu_util\":50,' || { grep 'ml/gpu' shadow.out | head -3; false; }"
+    check "shadow: a service without GPUs has none" "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/web\",.*\"gpu_util\":null'"
+fi
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
 # The ClusterRole grants every request shadow mode made, and no write verb.
 $py - "$here/../deploy/20-clusterrole.yaml" shadow.log >rbac.out 2>&1 <<'EOF'

@@ -81,7 +81,7 @@ static void poll_once(struct gpu_poll *g) {
         g->cap = cap;
         g->error[0] = '\0';
     } else {
-        snprintf(g->error, sizeof(g->error), "%s", err.message);
+        snprintf(g->error, sizeof(g->error), "%.299s", err.message);
     }
     g->version++;
     pthread_mutex_unlock(&g->mu);

@@ -1,6 +1,6 @@
 /* Where a tick's observations come from and where decisions go: the
  * simulated cluster (source_sim), a recording (source_record), recorded
- * demand on what-if pods (source_whatif); a live cluster later, in k8s/.
+ * demand on what-if pods (source_whatif); a live cluster (k8s/source_kube).
  * The loop drives a source through these operations only. */
 #ifndef PODPILOT_SOURCE_H
 #define PODPILOT_SOURCE_H

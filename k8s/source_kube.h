@@ -17,7 +17,8 @@ struct source_kube_index {
 
 /* What the HPAs read from the custom and external metrics APIs
  * (k8s/custom_metrics): path i is the query of metric metric[i] of set's
- * service svc[i], polled by w every 15 s as the controller reads it. */
+ * service svc[i] (svc ascending), polled by w every 15 s as the controller
+ * reads it. */
 struct source_kube_metrics {
     struct kube_watcher *w; /* NULL: none to poll */
     size_t n;

@@ -50,7 +50,6 @@ struct stat_scraper {
     struct plan *plans;
     struct stat_round *rounds;
     uint64_t *done, *taken;
-    struct stat_scrape_stats stats;
     /* the thread's own */
     CURLM *multi;
     struct plan *mine;
@@ -59,16 +58,19 @@ struct stat_scraper {
     struct slot *slots;
     size_t next_svc; /* where a round starts when the last one ran out of budget */
     int spent;
-    struct stat_scrape_stats tally; /* copied to stats at each publish */
     uint64_t rng;
 };
 
+static void plan_reserve(struct plan *p, size_t n) {
+    if (n <= p->cap)
+        return;
+    p->cap = n;
+    p->names = xrealloc(p->names, n * sizeof(*p->names));
+    p->young = xrealloc(p->young, n * sizeof(*p->young));
+}
+
 static void plan_copy(struct plan *dst, const struct plan *src) {
-    if (src->n > dst->cap) {
-        dst->cap = src->n;
-        dst->names = xrealloc(dst->names, dst->cap * sizeof(*dst->names));
-        dst->young = xrealloc(dst->young, dst->cap * sizeof(*dst->young));
-    }
+    plan_reserve(dst, src->n);
     memcpy(dst->ns, src->ns, sizeof(dst->ns));
     if (src->n) {
         memcpy(dst->names, src->names, src->n * sizeof(*dst->names));
@@ -88,11 +90,7 @@ void stat_scraper_plan(struct stat_scraper *s, size_t svc, const char *ns, const
     for (size_t i = 0; same && i < n; i++)
         same = p->young[i] == young[i] && strncmp(p->names[i], pods[i], POD_NAME) == 0;
     if (!same) {
-        if (n > p->cap) {
-            p->cap = n;
-            p->names = xrealloc(p->names, n * sizeof(*p->names));
-            p->young = xrealloc(p->young, n * sizeof(*p->young));
-        }
+        plan_reserve(p, n);
         snprintf(p->ns, sizeof(p->ns), "%s", ns);
         for (size_t i = 0; i < n; i++) {
             snprintf(p->names[i], POD_NAME, "%s", pods[i]);
@@ -115,12 +113,6 @@ bool stat_scraper_take(struct stat_scraper *s, size_t svc, struct stat_round *ou
     }
     pthread_mutex_unlock(&s->mu);
     return fresh;
-}
-
-void stat_scraper_stats(struct stat_scraper *s, struct stat_scrape_stats *out) {
-    pthread_mutex_lock(&s->mu);
-    *out = s->stats;
-    pthread_mutex_unlock(&s->mu);
 }
 
 static bool stopping(struct stat_scraper *s) {
@@ -190,10 +182,8 @@ static bool launch(struct stat_scraper *s, struct slot *sl, size_t svc) {
     struct pick *k = &s->picks[svc];
     const struct plan *p = &s->mine[svc];
     while (k->next < p->n) {
-        if (s->spent >= s->budget) {
-            s->tally.over_budget++;
+        if (s->spent >= s->budget)
             return false;
-        }
         const size_t pod = k->order[k->next++];
         char path[512];
         snprintf(path, sizeof(path), "/api/v1/namespaces/%s/pods/%s:9090/proxy/metrics", p->ns,
@@ -286,8 +276,6 @@ static void drive(struct stat_scraper *s) {
             const bool ok = judge(s, sl, msg->data.result);
             sl->busy = false;
             kube_request_fini(&sl->req, true);
-            s->tally.requests++;
-            ok ? s->tally.answers++ : s->tally.failures++;
             if (!ok && launch(s, sl, sl->svc)) /* another pod in its place */
                 running = 1;
         }
@@ -318,8 +306,6 @@ static void publish(struct stat_scraper *s) {
         }
         s->done[i]++;
     }
-    s->tally.rounds++;
-    s->stats = s->tally;
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -350,7 +336,6 @@ static void round_once(struct stat_scraper *s) {
         if (s->spent + (int)k->need > s->budget && s->spent > 0) {
             s->next_svc = svc; /* the next second starts here */
             k->active = false;
-            s->tally.over_budget++;
             continue;
         }
         order_pods(s, svc);

@@ -35,10 +35,4 @@ struct stat_round {
  * when no round finished since the last take. */
 bool stat_scraper_take(struct stat_scraper *s, size_t svc, struct stat_round *out);
 
-/* Totals since start. */
-struct stat_scrape_stats {
-    uint64_t rounds, requests, answers, failures, over_budget;
-};
-void stat_scraper_stats(struct stat_scraper *s, struct stat_scrape_stats *out);
-
 #endif

@@ -18,7 +18,6 @@ struct gpu_poll {
     struct gpu_pod *pods;
     size_t n, cap;
     uint64_t version;
-    char error[300];
 };
 
 static const char *label(const struct promapi_series *s, const char *key) {
@@ -73,20 +72,13 @@ static void poll_once(struct gpu_poll *g) {
         n = gpu_poll_pods(&r, &pods, &cap);
         promapi_result_fini(&r);
     }
-    pthread_mutex_lock(&g->mu);
-    if (st == PP_OK) {
-        free(g->pods);
-        g->pods = pods;
-        g->n = n;
-        g->cap = cap;
-        g->error[0] = '\0';
-    } else {
-        snprintf(g->error, sizeof(g->error), "%.299s", err.message);
-    }
+    pthread_mutex_lock(&g->mu); /* a failed poll leaves no figure: stale, never the last one */
+    free(g->pods);
+    g->pods = pods;
+    g->n = n;
+    g->cap = cap;
     g->version++;
     pthread_mutex_unlock(&g->mu);
-    if (st != PP_OK)
-        free(pods);
 }
 
 static void *loop(void *arg) {
@@ -109,6 +101,11 @@ static void *loop(void *arg) {
 struct gpu_poll *gpu_poll_start(const struct promapi_options *o, int every_s,
                                 struct pp_error *err) {
     struct promapi *c = promapi_create(o, err);
+    char version[64];
+    if (c && promapi_buildinfo(c, version, sizeof(version), err) != PP_OK) {
+        promapi_destroy(c); /* an unreachable Prometheus is said at start, not hidden */
+        c = NULL;
+    }
     if (!c)
         return NULL;
     struct gpu_poll *g = xcalloc(1, sizeof(*g));
@@ -155,7 +152,6 @@ void gpu_poll_take(struct gpu_poll *g, struct gpu_view *v) {
             memcpy(v->pods, g->pods, g->n * sizeof(*v->pods));
         v->n = g->n;
         v->version = g->version;
-        snprintf(v->error, sizeof(v->error), "%s", g->error);
     }
     pthread_mutex_unlock(&g->mu);
 }

@@ -10,7 +10,9 @@
 
 struct gpu_poll;
 
-/* Polls every every_s seconds through a client made from o. */
+/* Polls every every_s seconds through a client made from o; NULL, with
+ * why, when Prometheus does not answer its buildinfo at start. A poll that
+ * fails leaves no figures until one answers. */
 struct gpu_poll *gpu_poll_start(const struct promapi_options *o, int every_s, struct pp_error *err);
 void gpu_poll_stop(struct gpu_poll *g);
 
@@ -25,7 +27,6 @@ struct gpu_view {
     struct gpu_pod *pods;
     size_t n, cap;
     uint64_t version;
-    char error[300]; /* the last poll's failure, "" when it answered */
 };
 
 /* Brings v up to the last poll (copied only when it changed). */

@@ -80,7 +80,7 @@ struct parser {
     /* the family being read */
     struct promtext_span fam;
     enum promtext_type fam_type;
-    bool fam_typed, fam_helped, fam_sampled;
+    bool fam_sampled;
     struct promtext_label labels[MAX_SAMPLE_LABELS]; /* the sample being read's */
     struct hset families, series, typed, helped;
 };
@@ -275,7 +275,7 @@ static void begin_family(struct parser *ps, struct promtext_span name, const cha
         return;
     ps->fam = name;
     ps->fam_type = PROMTEXT_UNTYPED;
-    ps->fam_typed = ps->fam_helped = ps->fam_sampled = false;
+    ps->fam_sampled = false;
     if (!hset_add(&ps->families, name_hash(name))) {
         problem(ps, at, "the samples of %.*s are apart from its earlier ones", (int)name.n, name.p);
         return;
@@ -309,7 +309,6 @@ static void comment(struct parser *ps, const char *p, const char *eol) {
             return;
         }
         begin_family(ps, name, p);
-        ps->fam_helped = true;
         return;
     }
     const struct promtext_span t = {rest, (size_t)(eol - rest)};
@@ -334,7 +333,6 @@ static void comment(struct parser *ps, const char *p, const char *eol) {
     ps->out->by_type[ps->fam_type]--;
     ps->fam_type = (enum promtext_type)k;
     ps->out->by_type[k]++;
-    ps->fam_typed = true;
 }
 
 /* A timestamp: integer milliseconds (text 0.0.4), or OpenMetrics' seconds. */

@@ -373,6 +373,8 @@ if [ ${#prom[@]} -gt 0 ]; then
         "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/gpu\",\"class\":\"hpa\".*\"gpu_util\":50,' || { grep 'ml/gpu' shadow.out | head -3; false; }"
     check "shadow: a service without GPUs has none" "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/web\",.*\"gpu_util\":null'"
 fi
+"$bin" --kube --kubeconfig shadow.kc --headless --duration 3 --prometheus http://127.0.0.1:1 >noprom.out 2>noprom.err; rc=$?
+check "shadow: an unreachable --prometheus is said at start, exit 1" "[ $rc -eq 1 ] && grep -q '127.0.0.1:1/api/v1/status/buildinfo: .*onnect' noprom.err || { cat noprom.err; false; }"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
 # The ClusterRole grants every request shadow mode made, and no write verb.
 $py - "$here/../deploy/20-clusterrole.yaml" shadow.log >rbac.out 2>&1 <<'EOF'

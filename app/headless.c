@@ -2,6 +2,7 @@
 
 #include "app/metrics_http.h"
 #include "app/output.h"
+#include "engine/buf.h"
 #include "engine/loop.h"
 #include "engine/prom_export.h"
 #include "engine/source_sim.h"
@@ -153,6 +154,36 @@ static int check_commands(const struct loop *l, const struct command_list *c) {
 
 static void print_line(void *ctx, const char *line, size_t len) { fwrite(line, 1, len, ctx); }
 
+/* A live service's exporter figures, a line each time a scrape of it
+ * lands (they are not recorded: a recording keeps what the scalers read). */
+static void print_signals(struct loop *l, const struct svc_set *set, uint64_t *seen, struct buf *b,
+                          FILE *out) {
+    struct source_signals g;
+    for (size_t i = 0; i < set->n; i++) {
+        loop_signals(l, i, &g);
+        if (g.n == 0 || g.seq == seen[i])
+            continue;
+        seen[i] = g.seq;
+        b->len = 0;
+        buf_printf(b, "{\"t\":%lld,\"service\":", (long long)loop_elapsed(l));
+        buf_string(b, loop_view(l, i)->service);
+        buf_put(b, ",\"exporter\":", 12);
+        buf_string(b, g.exporter);
+        buf_put(b, ",\"figures\":{", 12);
+        for (size_t k = 0; k < g.n; k++) {
+            if (k)
+                buf_put(b, ",", 1);
+            buf_string(b, g.v[k].name);
+            buf_put(b, ":", 1);
+            buf_double(b, g.v[k].value);
+        }
+        buf_put(b, "},\"note\":", 9);
+        buf_string(b, g.note);
+        buf_put(b, "}\n", 2);
+        fwrite(b->p, 1, b->len, out);
+    }
+}
+
 static void flush(void *ctx) { fflush(ctx); }
 
 int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *out) {
@@ -205,6 +236,8 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
         return rc;
     }
     struct stdin_reader in = {.open = opt->read_stdin};
+    uint64_t *seen = opt->open_source ? xcalloc(set->n ? set->n : 1, sizeof(*seen)) : NULL;
+    struct buf sig_line = {0};
     const int64_t duration =
         opt->duration_s > 0 ? opt->duration_s : headless_default_duration(set, opt->commands);
     for (int64_t t = 0; rc == 0 && t < duration && !ferror(out) && !recorder_failed(rec, NULL) &&
@@ -218,12 +251,16 @@ int headless_run(struct svc_set *set, const struct headless_options *opt, FILE *
             sched.next++;
         }
         loop_tick(l);
+        if (seen)
+            print_signals(l, set, seen, &sig_line, out);
         if (pe) {
             prom_export_tick(pe, l);
             metrics_http_publish(mh, prom_export_text(pe)->p, prom_export_text(pe)->len);
         }
         headless_pace(opt->speed);
     }
+    free(seen);
+    buf_free(&sig_line);
     metrics_http_stop(mh);
     prom_export_destroy(pe);
     if (output_finish(rec) != 0 || ferror(out))

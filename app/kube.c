@@ -6,7 +6,9 @@
 #include "app/headless.h"
 #include "k8s/source_kube.h"
 #include "k8s/kube_client.h"
+#include "engine/goparse.h"
 #include "k8s/kubeconfig.h"
+#include "k8s/scrape_proxy.h"
 #include "k8s/watch.h"
 
 #include <stdint.h>
@@ -92,6 +94,48 @@ int kube_flag(int argc, char **argv, int *i, struct kube_flags *f, const char *p
     }
     if (strcmp(a, "-A") == 0 || strcmp(a, "--all-namespaces") == 0) {
         f->all_namespaces = f->kube = true;
+        return 1;
+    }
+    if (strncmp(a, "--exporter", 10) == 0 && (a[10] == '\0' || a[10] == '=')) {
+        const char *v = a[10] == '=' ? a + 11 : *i + 1 < argc ? argv[++*i] : NULL;
+        char svc[SVC_NAME_MAX], msg[200];
+        struct scrape_spec sp;
+        if (!v || !exporter_flag_parse(v, svc, &sp, msg, sizeof(msg))) {
+            cli_fail(p, "--exporter: %s", v ? msg : "expected SVC=KIND[:PORT][/PATH]");
+            return -1;
+        }
+        if (f->n_exporters == MAX_EXPORTER_FLAGS) {
+            cli_fail(p, "--exporter: at most %d of them (use '*' or NS/* for many services)",
+                     MAX_EXPORTER_FLAGS);
+            return -1;
+        }
+        f->exporters[f->n_exporters++] = v;
+        f->kube = true;
+        return 1;
+    }
+    if (strncmp(a, "--scrape-interval", 17) == 0 && (a[17] == '\0' || a[17] == '=')) {
+        const char *v = a[17] == '=' ? a + 18 : *i + 1 < argc ? argv[++*i] : NULL;
+        pp_time d = 0;
+        char msg[200] = "expected a duration, e.g. 5s";
+        if (!v || !goparse_duration_msg(v, &d, msg, sizeof(msg))) {
+            cli_fail(p, "--scrape-interval: %s", msg);
+            return -1;
+        }
+        if (d < PP_SEC(1) || d > PP_SEC(3600)) {
+            cli_fail(p, "--scrape-interval: %s is outside 1s to 1h", v);
+            return -1;
+        }
+        f->scrape_interval_s = (int)(d / PP_NS_PER_SEC);
+        return 1;
+    }
+    if (strncmp(a, "--scrape-via", 12) == 0 && (a[12] == '\0' || a[12] == '=')) {
+        const char *v = a[12] == '=' ? a + 13 : *i + 1 < argc ? argv[++*i] : NULL;
+        if (!v || (strcmp(v, "direct") != 0 && strcmp(v, "proxy") != 0)) {
+            cli_fail(p, "--scrape-via: direct (pod IPs, from inside the cluster) or proxy (the "
+                        "API server's pod proxy)");
+            return -1;
+        }
+        f->scrape_via = v;
         return 1;
     }
     static const char *const names[] = {"--kubeconfig", "--context", "--namespace", "-n"};
@@ -288,6 +332,10 @@ struct kube_live {
     struct stat_scraper *scraper;
     /* --prometheus: GPU services' utilization, from dcgm-exporter's series */
     struct gpu_poll *gpu;
+    /* --exporter: the services' own exporters (a client of its own when
+     * through the pod proxy, owned by the scraper's transport) */
+    struct scraper *exporters;
+    struct scrape_spec *ex_specs;
 };
 
 static struct kube_live *live_open(const struct kube_flags *f, int sync_timeout_s, bool shadow) {
@@ -367,6 +415,8 @@ void kube_live_close(struct kube_live *l) {
     if (!l)
         return;
     gpu_poll_stop(l->gpu);
+    scraper_stop(l->exporters);
+    free(l->ex_specs);
     stat_scraper_stop(l->scraper);
     kube_client_destroy(l->sk);
     kube_watcher_stop(l->cm.w);
@@ -398,7 +448,7 @@ static struct source_kube_index shadow_index(void) {
 static struct source *open_shadow(struct svc_set *set, void *ctx, struct pp_error *err) {
     struct kube_live *l = ctx;
     const struct source_kube_index idx = shadow_index();
-    const struct source_kube_feeds feeds = {&l->cm, l->scraper, l->gpu};
+    const struct source_kube_feeds feeds = {&l->cm, l->scraper, l->gpu, l->exporters, l->ex_specs};
     return source_kube_create(set, l->w, &idx, &feeds, err);
 }
 
@@ -442,6 +492,34 @@ static int scrape_stats(struct kube_live *l, const struct svc_set *set) {
     struct pp_error err = {0};
     if (!(l->sk = kube_client_create(&l->c, &err)) ||
         !(l->scraper = stat_scraper_start(l->sk, set->n, SCRAPE_BUDGET, &err))) {
+        say(&err);
+        return 1;
+    }
+    return 0;
+}
+
+/* --exporter: the services' own exporters, every --scrape-interval, at
+ * most SCRAPE_BUDGET requests a second: to pod IPs from inside the
+ * cluster, through the pod proxy from outside (or as --scrape-via says). */
+static int scrape_exporters(struct kube_live *l, const struct kube_flags *f,
+                            const struct svc_set *set) {
+    if (f->n_exporters == 0)
+        return 0;
+    l->ex_specs = xcalloc(set->n ? set->n : 1, sizeof(*l->ex_specs));
+    if (exporter_specs(f->exporters, f->n_exporters, f->scrape_interval_s, set, l->ex_specs) == 0)
+        return 0;
+    const bool direct = f->scrape_via ? strcmp(f->scrape_via, "direct") == 0 : l->c.in_cluster;
+    struct pp_error err = {0};
+    struct scrape_transport t = scrape_direct();
+    if (!direct) {
+        struct kube_client *xk = kube_client_create(&l->c, &err);
+        if (!xk) {
+            say(&err);
+            return 1;
+        }
+        t = scrape_proxy(xk);
+    }
+    if (!(l->exporters = scraper_start(&t, l->ex_specs, set->n, SCRAPE_BUDGET, &err))) {
         say(&err);
         return 1;
     }
@@ -503,6 +581,8 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
         rc = watch_custom_metrics(l, &set);
     if (rc == 0)
         rc = scrape_stats(l, &set);
+    if (rc == 0)
+        rc = scrape_exporters(l, f, &set);
     if (rc == 0 && f->prometheus) {
         const struct promapi_options po = {.url = f->prometheus};
         struct pp_error err = {0};

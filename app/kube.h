@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include "app/exporters.h"
+
 int kubeconfig_main(int argc, char **argv);
 
 struct sources;
@@ -15,7 +17,12 @@ struct kube_flags {
     bool kube;
     const char *kubeconfig, *context, *namespace_;
     bool all_namespaces;
-    const char *prometheus; /* --prometheus URL (shadow mode: GPU utilization) */
+    const char *prometheus;                    /* --prometheus URL (shadow mode: GPU utilization) */
+    const char *exporters[MAX_EXPORTER_FLAGS]; /* --exporter SVC=KIND[:PORT][/PATH], checked
+                                                  (app/exporters.h) */
+    size_t n_exporters;
+    int scrape_interval_s;  /* --scrape-interval; 0: 5 */
+    const char *scrape_via; /* --scrape-via direct|proxy; NULL: direct in a pod, else proxy */
 };
 
 /* Takes argv[*i] (and its value) when it is one of those flags: 1 taken,

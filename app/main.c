@@ -97,6 +97,20 @@ static const char usage_kube[] =
     "                       serves it to Prometheus (deploy/ runs it in-cluster)\n"
     "  --prometheus URL     with --kube: GPU services' utilization from\n"
     "                       dcgm-exporter's DCGM_FI_DEV_GPU_UTIL, polled every 5 s\n"
+    "  --exporter SVC=KIND[:PORT][/PATH]\n"
+    "                       with --kube: scrape service SVC's pods' own exporter\n"
+    "                       and show its figures in the service's view (Enter):\n"
+    "                       vllm (:8000; waiting, running, KV cache %), ovms\n"
+    "                       (:8888; streams ratio), queue-proxy (:9091; queue\n"
+    "                       depth, requests/s), seldon (:9006; inferences/s);\n"
+    "                       path /metrics. SVC: NAME, NS/NAME, NS/* or *\n"
+    "                       (repeatable, the last that matches wins). A pod that\n"
+    "                       does not answer adds nothing (stale, never a zero)\n"
+    "  --scrape-interval D  how often (default 5s); each scrape times out at 3 s\n"
+    "                       (or D, if shorter); at most 50 requests a second\n"
+    "  --scrape-via direct|proxy\n"
+    "                       to pod IPs (the default inside a cluster) or through\n"
+    "                       the API server's pod proxy (the default outside)\n"
     "  --kubeconfig F, --context C, -n NS, -A\n"
     "                       as kubectl takes them (podpilot kubeconfig shows the\n"
     "                       result); any of them implies --kube\n";
@@ -265,13 +279,30 @@ static int parse_args(int argc, char **argv, struct cli *c) {
             if (taken < 0)
                 return 2;
         } else if (a[0] == '-' && a[1] != '\0') {
-            static const char *const known[] = {"--headless",     "--duration",   "--speed",
-                                                "--theme",        "--seed",       "--load",
-                                                "--commands",     "--record",     "--help",
-                                                "--version",      "--record-dir", "--recursive",
-                                                "--kube",         "--kubeconfig", "--context",
-                                                "--namespace",    "-n",           "-A",
-                                                "--metrics-addr", "--prometheus", NULL};
+            static const char *const known[] = {"--headless",
+                                                "--duration",
+                                                "--speed",
+                                                "--theme",
+                                                "--seed",
+                                                "--load",
+                                                "--commands",
+                                                "--record",
+                                                "--help",
+                                                "--version",
+                                                "--record-dir",
+                                                "--recursive",
+                                                "--kube",
+                                                "--kubeconfig",
+                                                "--context",
+                                                "--namespace",
+                                                "-n",
+                                                "-A",
+                                                "--metrics-addr",
+                                                "--prometheus",
+                                                "--exporter",
+                                                "--scrape-interval",
+                                                "--scrape-via",
+                                                NULL};
             return cli_unknown(prog, a, known);
         } else {
             if (strcmp(a, "-") == 0 && c->from_stdin)
@@ -292,6 +323,11 @@ static void print_error(const struct pp_error *err) {
 static int run(const struct cli *c) {
     if (c->opt.metrics_addr && !c->headless && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
         fprintf(stderr, "podpilot: --metrics-addr serves a headless run: add --headless\n");
+        return 2;
+    }
+    if ((c->kube.scrape_interval_s || c->kube.scrape_via) && c->kube.n_exporters == 0) {
+        fprintf(stderr, "podpilot: --scrape-interval and --scrape-via are for --exporter's "
+                        "scrapes: add --exporter SVC=KIND\n");
         return 2;
     }
     if (c->kube.prometheus && !c->kube.kube) {

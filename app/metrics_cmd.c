@@ -3,6 +3,7 @@
 #include "app/cli.h"
 #include "engine/buf.h"
 #include "engine/goparse.h"
+#include "metrics/exporter.h"
 #include "metrics/promapi.h"
 #include "metrics/promtext.h"
 
@@ -17,7 +18,7 @@
 static const char *const prog = "podpilot metrics";
 
 static const char usage[] =
-    "usage: podpilot metrics check FILE|URL|- [--json]\n"
+    "usage: podpilot metrics check FILE|URL|- [--json] [--exporter KIND [--pod NAME]]\n"
     "       podpilot metrics query [--prometheus URL] [--range DUR [--step DUR]] EXPR\n"
     "\n"
     "Reads a Prometheus text exposition (format 0.0.4, or OpenMetrics text) from\n"
@@ -31,6 +32,15 @@ static const char usage[] =
     "  --json    every valid sample as a JSON line: name, labels, value (NaN and\n"
     "            infinities as the strings \"NaN\", \"+Inf\", \"-Inf\") and timestamp\n"
     "            (milliseconds, when the sample has one); problems still on stderr\n"
+    "  --exporter KIND\n"
+    "            also print the figures podpilot reads from that exporter: vllm\n"
+    "            (waiting, running, KV cache %), ovms (streams ratio = current\n"
+    "            requests / streams), queue-proxy (queue depth, requests/s; Knative\n"
+    "            <= 1.18 revision_* and >= 1.19 kn_* names), seldon (inferences/s,\n"
+    "            models loaded), dcgm (GPU util %, SM active %, FB used MiB); a\n"
+    "            rate needs two readings: a URL is read again 2 s later\n"
+    "  --pod NAME  with --exporter: only series whose pod (or exported_pod)\n"
+    "            label is NAME, as on a node's dcgm-exporter\n"
     "\n"
     "query runs a PromQL expression on a Prometheus server (--prometheus URL, else\n"
     "$PROMETHEUS_URL, else http://localhost:9090) and prints each series as\n"
@@ -112,8 +122,12 @@ static bool slurp(FILE *f, const char *name, struct buf *out) {
     return true;
 }
 
+static bool is_url(const char *src) {
+    return strncmp(src, "http://", 7) == 0 || strncmp(src, "https://", 8) == 0;
+}
+
 static bool read_input(const char *src, struct buf *out) {
-    if (strncmp(src, "http://", 7) == 0 || strncmp(src, "https://", 8) == 0)
+    if (is_url(src))
         return fetch(src, out);
     if (strcmp(src, "-") == 0)
         return slurp(stdin, "(stdin)", out);
@@ -190,8 +204,60 @@ static void summary(const char *src, const struct promtext_result *r) {
            r->openmetrics ? "OpenMetrics text" : "text format 0.0.4");
 }
 
-static int check(const char *src, bool json) {
+static double mono_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The exporter's figures in src: a rate from a second reading of a URL. */
+static int figures(const char *src, const char *name, const struct buf *in, double read_at,
+                   enum exporter_kind k, const char *pod) {
+    struct exporter_reading *r = xcalloc(2, sizeof(*r));
+    exporter_read(k, in->p ? in->p : "", in->len, pod, &r[0], NULL);
+    const struct exporter_figure *fig;
+    const size_t n = exporter_figures(k, &fig);
+    bool rates = false;
+    for (size_t i = 0; i < n; i++)
+        rates |= fig[i].fold == EXPORTER_RATE;
+    double v[EXPORTER_FIGURES], dt = 0;
+    const struct exporter_reading *now = &r[0], *prev = NULL;
+    if (rates && is_url(src)) {
+        const struct timespec pause = {2, 0};
+        nanosleep(&pause, NULL);
+        struct buf again = {0};
+        if (!read_input(src, &again)) {
+            buf_free(&again);
+            free(r);
+            return 1;
+        }
+        dt = mono_s() - read_at;
+        exporter_read(k, again.p ? again.p : "", again.len, pod, &r[1], NULL);
+        buf_free(&again);
+        prev = &r[0];
+        now = &r[1];
+    }
+    exporter_values(k, now, prev, dt, v);
+    printf("%s: %s%s%s:", name, exporter_name(k), pod ? " pod " : "", pod ? pod : "");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s %s ", i ? "," : "", fig[i].name);
+        if (!isnan(v[i]))
+            printf("%.6g%s", v[i], fig[i].unit);
+        else if (fig[i].fold == EXPORTER_RATE && !prev)
+            printf("- (a rate: needs two readings)");
+        else
+            printf("- (no %s)", fig[i].alt[0]);
+    }
+    if (now->era)
+        printf(" (Knative %s names)", now->era == 118 ? "<= 1.18 revision_*" : ">= 1.19 kn_*");
+    printf("\n");
+    free(r);
+    return 0;
+}
+
+static int check(const char *src, bool json, const enum exporter_kind *k, const char *pod) {
     struct buf in = {0}, line = {0};
+    const double read_at = mono_s();
     if (!read_input(src, &in)) {
         buf_free(&in);
         return 1;
@@ -209,7 +275,9 @@ static int check(const char *src, bool json) {
         fprintf(stderr, "%s: %zu more problems not shown\n", name, r->n_problems - kept);
     if (!json && r->n_problems == 0)
         summary(name, r);
-    const int rc = r->n_problems ? 1 : 0;
+    int rc = r->n_problems ? 1 : 0;
+    if (k && !json && figures(src, name, &in, read_at, *k, pod) != 0)
+        rc = 1;
     free(r);
     buf_free(&line);
     buf_free(&in);
@@ -319,7 +387,7 @@ static int query(int argc, char **argv, int i) {
 }
 
 int metrics_main(int argc, char **argv) {
-    const char *verb = NULL, *src = NULL;
+    const char *verb = NULL, *src = NULL, *exporter = NULL, *pod = NULL;
     bool json = false;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -328,8 +396,12 @@ int metrics_main(int argc, char **argv) {
             return 0;
         } else if (strcmp(a, "--json") == 0) {
             json = true;
+        } else if (strcmp(a, "--exporter") == 0 || strcmp(a, "--pod") == 0) {
+            if (i + 1 >= argc)
+                return cli_fail(prog, "%s needs a value", a);
+            *(a[2] == 'e' ? &exporter : &pod) = argv[++i];
         } else if (a[0] == '-' && a[1] != '\0') {
-            static const char *const known[] = {"--json", "--help", NULL};
+            static const char *const known[] = {"--json", "--exporter", "--pod", "--help", NULL};
             return cli_unknown(prog, a, known);
         } else if (!verb) {
             verb = a;
@@ -347,5 +419,15 @@ int metrics_main(int argc, char **argv) {
         return cli_fail(prog, "unknown command \"%s\"; there are check and query", verb);
     if (!src)
         return cli_fail(prog, "check what? a FILE, an http(s) URL, or - for standard input");
-    return check(src, json);
+    enum exporter_kind k;
+    if (exporter && !exporter_parse(exporter, &k))
+        return cli_fail(prog,
+                        "--exporter: unknown \"%s\"; there are vllm, ovms, queue-proxy, seldon "
+                        "and dcgm",
+                        exporter);
+    if (pod && !exporter)
+        return cli_fail(prog, "--pod is for an --exporter's series");
+    if (exporter && json)
+        return cli_fail(prog, "--exporter prints figures; --json prints samples: one of them");
+    return check(src, json, exporter ? &k : NULL, pod);
 }

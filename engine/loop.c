@@ -291,3 +291,11 @@ size_t loop_describe(const struct loop *l, size_t svc, char *buf, size_t size) {
 size_t loop_pod_gpu(const struct loop *l, size_t svc, double *out, size_t cap) {
     return l->so->pod_gpu ? l->so->pod_gpu(l->src, svc, out, cap) : 0;
 }
+
+void loop_signals(const struct loop *l, size_t svc, struct source_signals *out) {
+    out->n = 0;
+    out->note[0] = '\0';
+    out->seq = 0;
+    if (l->so->signals)
+        l->so->signals(l->src, svc, out);
+}

@@ -60,6 +60,9 @@ int64_t loop_elapsed(const struct loop *l);
 /* The GPU utilization (percent) of each ready pod of svc as of the last
  * tick, where the source knows it; 0 pods otherwise. */
 size_t loop_pod_gpu(const struct loop *l, size_t svc, double *out, size_t cap);
+/* svc's exporter figures where the source has them (a live cluster);
+ * none (n 0) otherwise. */
+void loop_signals(const struct loop *l, size_t svc, struct source_signals *out);
 /* `kubectl describe` of svc's scaler object (an HPA's), as of the last
  * tick; "" and 0 where it has none. Returns the full length (buf holds
  * size-1 of it). */

@@ -147,9 +147,11 @@ static void publish(struct runner *r, bool done) {
         memcpy(s->report, r->report, RUNNER_REPORT);
     }
     s->n_pod_gpu = 0;
+    s->signals.n = 0;
     if (s->focus < s->n) {
         loop_describe(r->loop, s->focus, s->describe, RUNNER_DESCRIBE);
         s->n_pod_gpu = loop_pod_gpu(r->loop, s->focus, s->pod_gpu, RUNNER_POD_GPU);
+        loop_signals(r->loop, s->focus, &s->signals);
     }
     s->n_events = r->ring_len;
     for (size_t i = 0; i < r->ring_len; i++)

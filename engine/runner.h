@@ -48,6 +48,7 @@ struct snapshot {
     char *report;
     size_t n_pod_gpu; /* the focused service's ready pods' GPU utilization */
     double *pod_gpu;
+    struct source_signals signals; /* the focused service's exporter figures (live) */
     /* the runner's */
     int refs;
 };

@@ -61,6 +61,23 @@ struct loop_obs {
     const char *scrape_error;
 };
 
+/* A figure a service's own exporter reported (a live cluster: vLLM's
+ * queue, OVMS's streams ratio), shown beside what the scalers read. */
+struct source_signal {
+    const char *name, *unit; /* static text */
+    double value;            /* NaN: no pod told */
+};
+
+#define SOURCE_SIGNALS 4
+
+struct source_signals {
+    size_t n;
+    struct source_signal v[SOURCE_SIGNALS];
+    const char *exporter; /* "vllm" (static text) */
+    char note[480];       /* who told them: ":8000/metrics: 3/3 pods, 2s ago" */
+    uint64_t seq;         /* scrapes taken so far: a new one, new figures */
+};
+
 /* How a service starts: what its scaler asks before the first tick. */
 struct source_plan {
     unsigned needs;       /* every source_need its scaler may ask */
@@ -113,6 +130,9 @@ struct source_ops {
     void (*loads)(void *src, int32_t *running, source_load_done_fn done, void *ctx);
     /* The GPU utilization of each of svc's ready pods at the last observe. May be NULL. */
     size_t (*pod_gpu)(const void *src, size_t svc, double *out, size_t cap);
+    /* svc's exporter figures as of the last observe (n 0 without an
+     * exporter). May be NULL. */
+    void (*signals)(const void *src, size_t svc, struct source_signals *out);
     void (*destroy)(void *src);
 };
 

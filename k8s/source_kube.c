@@ -46,6 +46,11 @@ struct kube_source {
     struct stat_scraper *stats;
     struct gpu_poll *gpu;
     struct gpu_view gpu_view;
+    struct scraper *ex; /* --exporter: per service, the last round taken and when */
+    const struct scrape_spec *ex_specs;
+    struct scrape_round *ex_rounds;
+    pp_time *ex_at, now;
+    uint64_t *ex_seq;
     struct stat_round *rounds; /* per service: the last round taken, and when */
     pp_time *round_at;
     struct kscratch *scratch;
@@ -376,7 +381,7 @@ static void resolve(struct kube_source *s, bool targets) {
 }
 
 static bool begin(void *src, pp_time now, const struct source_submit *to) {
-    (void)now, (void)to;
+    (void)to;
     struct kube_source *s = src;
     const struct source_kube_index *x = &s->idx;
     /* any change to a Deployment or PodAutoscaler may move a selector; the
@@ -391,6 +396,7 @@ static bool begin(void *src, pp_time now, const struct source_submit *to) {
     if (targets || pods)
         resolve(s, targets);
     gpu_poll_take(s->gpu, &s->gpu_view);
+    s->now = now;
     for (size_t j = 0; s->cm && j < s->cm->n; j++) {
         refresh(&s->cm_items[j], &s->cm_versions[j], s->cm->w, j);
         kube_watcher_error(s->cm->w, j, s->cm_errors[j], sizeof(s->cm_errors[j]));
@@ -450,6 +456,68 @@ static double gpu_util(const struct kube_source *s, const struct svc_config *c,
     return seen ? sum / (double)seen : NAN;
 }
 
+/* The service's own exporter: its ready pods planned, a finished round taken. */
+static void exporter_inputs(struct kube_source *s, size_t svc, const struct kscratch *k,
+                            const cJSON *const *pods, size_t n, pp_time now) {
+    const char *names[MAX_PODS], *ips[MAX_PODS];
+    size_t ready = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k->pods[i].ready && !k->pods[i].deleting) {
+            names[ready] = k->names[i];
+            ips[ready++] = str(obj(pods[i], "status"), "podIP");
+        }
+    scraper_plan(s->ex, svc, s->set->svcs[svc].namespace_, names, ips, ready);
+    if (scraper_take(s->ex, svc, &s->ex_rounds[svc])) {
+        s->ex_at[svc] = now;
+        s->ex_seq[svc]++;
+    }
+}
+
+static void signals(const void *src, size_t svc, struct source_signals *out) {
+    const struct kube_source *s = src;
+    if (!s->ex || !s->ex_specs[svc].on)
+        return;
+    const struct scrape_spec *sp = &s->ex_specs[svc];
+    const struct scrape_round *r = &s->ex_rounds[svc];
+    const struct exporter_figure *fig;
+    size_t n = exporter_figures(sp->kind, &fig);
+    n = n < SOURCE_SIGNALS ? n : SOURCE_SIGNALS;
+    char *note = out->note;
+    const size_t size = sizeof(out->note);
+    out->n = n;
+    out->exporter = exporter_name(sp->kind);
+    out->seq = s->ex_seq[svc];
+    const int64_t age = s->ex_at[svc] ? (s->now - s->ex_at[svc]) / PP_NS_PER_SEC : -1;
+    const int every = sp->interval_s > 0 ? sp->interval_s : 5;
+    /* a round not renewed for three intervals is stale: no figures, not the old ones */
+    const bool fresh = age >= 0 && age <= 3 * every;
+    for (size_t i = 0; i < n; i++)
+        out->v[i] = (struct source_signal){fig[i].name, fig[i].unit, fresh ? r->v[i] : NAN};
+    if (age < 0)
+        snprintf(note, size, ":%d%s: first scrape under way", sp->port, sp->path);
+    else
+        snprintf(note, size, ":%d%s: %zu/%zu pods, %llds ago%s%s%s", sp->port, sp->path,
+                 r->answered, r->planned, (long long)age, fresh ? "" : " (stale)",
+                 r->error[0] ? "; " : "", r->error);
+}
+
+static size_t pod_gpu(const void *src, size_t svc, double *out, size_t cap) {
+    const struct kube_source *s = src;
+    const struct svc_config *c = &s->set->svcs[svc];
+    if (!s->gpu || c->pods.gpus <= 0)
+        return 0;
+    const size_t *at;
+    const size_t n = pod_index_get(&s->index, svc, &at);
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        const cJSON *p = s->pods.objs[at[i]];
+        double v;
+        if (gpu_view_get(&s->gpu_view, c->namespace_, str(obj(p, "metadata"), "name"), &v))
+            out[k++] = v;
+    }
+    return k;
+}
+
 static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct loop_obs *o) {
     struct kube_source *s = src;
     const struct svc_config *c = &s->set->svcs[svc];
@@ -476,6 +544,8 @@ static void observe(void *src, size_t svc, unsigned needs, pp_time now, struct l
     }
     if (c->pods.gpus > 0 && s->gpu) /* the mean over ready pods that report one */
         o->gpu_util = gpu_util(s, c, k, n);
+    if (s->ex && s->ex_specs[svc].on)
+        exporter_inputs(s, svc, k, pods, n, now);
     if (c->cls == SVC_KPA) {
         const cJSON *want = obj(obj(pa, "status"), "desiredScale");
         if (cJSON_IsNumber(want) && want->valuedouble >= 0 && want->valuedouble <= 1e6)
@@ -520,6 +590,9 @@ static void destroy(void *src) {
     free(s->cm_errors);
     free(s->rounds);
     free(s->round_at);
+    free(s->ex_rounds);
+    free(s->ex_at);
+    free(s->ex_seq);
     free(s->scratch);
     free(s);
 }
@@ -528,6 +601,8 @@ static const struct source_ops kube_ops = {
     .name = "cluster",
     .begin = begin,
     .observe = observe,
+    .pod_gpu = pod_gpu,
+    .signals = signals,
     .destroy = destroy,
 };
 
@@ -539,6 +614,13 @@ struct source *source_kube_create(const struct svc_set *set, struct kube_watcher
     struct kube_source *s = xcalloc(1, sizeof(*s));
     s->stats = feeds ? feeds->stats : NULL;
     s->gpu = feeds ? feeds->gpu : NULL;
+    if (feeds && feeds->exporters) {
+        s->ex = feeds->exporters;
+        s->ex_specs = feeds->exporter_specs;
+        s->ex_rounds = xcalloc(set->n ? set->n : 1, sizeof(*s->ex_rounds));
+        s->ex_at = xcalloc(set->n ? set->n : 1, sizeof(*s->ex_at));
+        s->ex_seq = xcalloc(set->n ? set->n : 1, sizeof(*s->ex_seq));
+    }
     s->rounds = xcalloc(set->n, sizeof(*s->rounds));
     const size_t n = set->n ? set->n : 1;
     s->deps = xcalloc(n, sizeof(*s->deps));

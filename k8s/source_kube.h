@@ -9,6 +9,7 @@
 #include "k8s/stat_scrape.h"
 #include "k8s/watch.h"
 #include "metrics/gpu_poll.h"
+#include "metrics/scrape.h"
 
 /* Which of the watcher's resources hold what. */
 struct source_kube_index {
@@ -37,6 +38,9 @@ struct source_kube_feeds {
     const struct source_kube_metrics *metrics; /* the custom and external metrics */
     struct stat_scraper *stats; /* KPA: ready pods planned (a slot per service), rounds taken */
     struct gpu_poll *gpu;       /* a GPU service's pods' utilization, from Prometheus */
+    /* --exporter: the services' own exporters, scraped as specs[svc] says */
+    struct scraper *exporters;
+    const struct scrape_spec *exporter_specs;
 };
 
 /* The objects are copied from w (and the metrics from metrics->w) at each

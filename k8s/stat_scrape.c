@@ -1,6 +1,7 @@
 #include "k8s/stat_scrape.h"
 
 #include "k8s/kpa_stat.h"
+#include "metrics/pod_plan.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -9,17 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#define POD_NAME 254
 #define SCRAPE_TIMEOUT_S 3 /* httpClientTimeout */
-
-/* A service's ready pods, as planned by the engine thread. */
-struct plan {
-    char ns[64];
-    size_t n, cap;
-    char (*names)[POD_NAME];
-    bool *young;
-    uint64_t version;
-};
 
 /* One service's scrape in the round under way (the thread's own). */
 struct pick {
@@ -47,12 +38,12 @@ struct stat_scraper {
     pthread_mutex_t mu;
     /* under mu */
     bool stop;
-    struct plan *plans;
+    struct pod_plan *plans;
     struct stat_round *rounds;
     uint64_t *done, *taken;
     /* the thread's own */
     CURLM *multi;
-    struct plan *mine;
+    struct pod_plan *mine;
     uint64_t *seen;
     struct pick *picks;
     struct slot *slots;
@@ -61,44 +52,12 @@ struct stat_scraper {
     uint64_t rng;
 };
 
-static void plan_reserve(struct plan *p, size_t n) {
-    if (n <= p->cap)
-        return;
-    p->cap = n;
-    p->names = xrealloc(p->names, n * sizeof(*p->names));
-    p->young = xrealloc(p->young, n * sizeof(*p->young));
-}
-
-static void plan_copy(struct plan *dst, const struct plan *src) {
-    plan_reserve(dst, src->n);
-    memcpy(dst->ns, src->ns, sizeof(dst->ns));
-    if (src->n) {
-        memcpy(dst->names, src->names, src->n * sizeof(*dst->names));
-        memcpy(dst->young, src->young, src->n * sizeof(*dst->young));
-    }
-    dst->n = src->n;
-    dst->version = src->version;
-}
-
 void stat_scraper_plan(struct stat_scraper *s, size_t svc, const char *ns, const char *const *pods,
                        const bool *young, size_t n) {
     if (!s || svc >= s->n)
         return;
     pthread_mutex_lock(&s->mu);
-    struct plan *p = &s->plans[svc];
-    bool same = p->n == n && strncmp(p->ns, ns, sizeof(p->ns)) == 0;
-    for (size_t i = 0; same && i < n; i++)
-        same = p->young[i] == young[i] && strncmp(p->names[i], pods[i], POD_NAME) == 0;
-    if (!same) {
-        plan_reserve(p, n);
-        snprintf(p->ns, sizeof(p->ns), "%s", ns);
-        for (size_t i = 0; i < n; i++) {
-            snprintf(p->names[i], POD_NAME, "%s", pods[i]);
-            p->young[i] = young[i];
-        }
-        p->n = n;
-        p->version++;
-    }
+    pod_plan_set(&s->plans[svc], ns, pods, NULL, young, n);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -141,7 +100,7 @@ static void shuffle(struct stat_scraper *s, size_t *a, size_t n) {
 /* The order svc's pods are tried in: every pod that has run a stable
  * window, shuffled, before the young ones, shuffled. */
 static void order_pods(struct stat_scraper *s, size_t svc) {
-    const struct plan *p = &s->mine[svc];
+    const struct pod_plan *p = &s->mine[svc];
     struct pick *k = &s->picks[svc];
     if (p->n > k->cap) {
         k->cap = p->n;
@@ -149,11 +108,11 @@ static void order_pods(struct stat_scraper *s, size_t svc) {
     }
     size_t old = 0;
     for (size_t i = 0; i < p->n; i++)
-        if (!p->young[i])
+        if (!p->flags[i])
             k->order[old++] = i;
     size_t at = old;
     for (size_t i = 0; i < p->n; i++)
-        if (p->young[i])
+        if (p->flags[i])
             k->order[at++] = i;
     shuffle(s, k->order, old);
     shuffle(s, k->order + old, p->n - old);
@@ -171,7 +130,7 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *ctx) {
     return len;
 }
 
-static void fail_pick(struct pick *k, const struct plan *p, size_t pod, const char *what) {
+static void fail_pick(struct pick *k, const struct pod_plan *p, size_t pod, const char *what) {
     if (!k->error[0])
         snprintf(k->error, sizeof(k->error), "pod %s/%.*s: %s", p->ns, 100, p->names[pod], what);
 }
@@ -180,7 +139,7 @@ static void fail_pick(struct pick *k, const struct plan *p, size_t pod, const ch
  * second's budget is spent. */
 static bool launch(struct stat_scraper *s, struct slot *sl, size_t svc) {
     struct pick *k = &s->picks[svc];
-    const struct plan *p = &s->mine[svc];
+    const struct pod_plan *p = &s->mine[svc];
     while (k->next < p->n) {
         if (s->spent >= s->budget)
             return false;
@@ -210,7 +169,7 @@ static bool launch(struct stat_scraper *s, struct slot *sl, size_t svc) {
 /* A finished request of sl: its Stat added to the service's sum, or why not. */
 static bool judge(struct stat_scraper *s, struct slot *sl, CURLcode code) {
     struct pick *k = &s->picks[sl->svc];
-    const struct plan *p = &s->mine[sl->svc];
+    const struct pod_plan *p = &s->mine[sl->svc];
     struct pp_error err = {0};
     long status = 0;
     struct buf body = {.p = (char *)sl->body, .len = sl->len};
@@ -314,7 +273,7 @@ static void round_once(struct stat_scraper *s) {
     pthread_mutex_lock(&s->mu);
     for (size_t i = 0; i < s->n; i++)
         if (s->plans[i].version != s->seen[i]) {
-            plan_copy(&s->mine[i], &s->plans[i]);
+            pod_plan_copy(&s->mine[i], &s->plans[i]);
             s->seen[i] = s->plans[i].version;
         }
     pthread_mutex_unlock(&s->mu);
@@ -398,12 +357,9 @@ struct stat_scraper *stat_scraper_start(struct kube_client *k, size_t n_services
     return s;
 }
 
-static void plans_free(struct plan *p, size_t n) {
-    for (size_t i = 0; p && i < n; i++) {
-        free(p->names);
-        free(p->young);
-        p++;
-    }
+static void plans_free(struct pod_plan *p, size_t n) {
+    for (size_t i = 0; p && i < n; i++)
+        pod_plan_fini(&p[i]);
 }
 
 void stat_scraper_stop(struct stat_scraper *s) {

@@ -162,7 +162,7 @@ void kube_watch_slim_pod(cJSON *pod) {
     static const char *const container[] = {"name", "resources", "restartPolicy", NULL};
     static const char *const resources[] = {"requests", NULL};
     static const char *const requests[] = {"cpu", "memory", NULL};
-    static const char *const status[] = {"phase", "conditions", "startTime", NULL};
+    static const char *const status[] = {"phase", "conditions", "startTime", "podIP", NULL};
     static const char *const condition[] = {"type", "status", "lastTransitionTime", NULL};
     keep_only(pod, top);
     keep_only(cJSON_GetObjectItemCaseSensitive(pod, "metadata"), meta);

@@ -14,7 +14,10 @@ answers as a pod's queue-proxy would: its protobuf Stat (Content-Type
 application/protobuf), from objects of group queue-proxy, resource stats,
 named after the pod ({concurrency, proxiedConcurrency, rps, proxiedRps},
 optionally contentType to play another server); a pod without one is the
-apiserver's 503 for a port nobody listens on.
+apiserver's 503 for a port nobody listens on. Any other port is a pod's
+own exporter: objects of group exporters, resource metrics, named
+POD:PORT, hold the text it serves at any path ({"text": ..., where {n}
+becomes step times the scrapes so far: a counter that grows}).
 
 It is not a real apiserver: no admission, no API priority and fairness, no
 protobuf, no Table output, no HTTP/2. Faults are injected through POST
@@ -35,6 +38,8 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HITS = {}  # scrapes of each pod's exporter, under the store's lock
 
 # (group, version, resource, kind, namespaced, shortNames, verbs-with-scale)
 RESOURCES = [
@@ -272,6 +277,9 @@ class Handler(BaseHTTPRequestHandler):
         m = re.fullmatch(r"/api/v1/namespaces/([^/]+)/pods/([^/:]+):9090/proxy/metrics", url.path)
         if m:
             return self.queue_proxy(m.group(1), m.group(2))
+        m = re.fullmatch(r"/api/v1/namespaces/([^/]+)/pods/([^/:]+):([0-9]+)/proxy(/.*)?", url.path)
+        if m:
+            return self.exporter(m.group(1), m.group(2), m.group(3))
         if url.path == "/api":
             return self.send_json(200, {"kind": "APIVersions", "versions": ["v1"],
                                         "serverAddressByClientCIDRs": []})
@@ -357,6 +365,27 @@ class Handler(BaseHTTPRequestHandler):
                 body += bytes([tag]) + struct.pack("<d", float(st[key]))
         self.send_response(200)
         self.send_header("Content-Type", st.get("contentType", "application/protobuf"))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def exporter(self, ns, pod, port):
+        store = self.server.store
+        with store.lock:
+            have_pod = any(p["metadata"]["name"] == pod for p in store.listed("", "pods", ns, None, None))
+            ex = [o for o in store.listed("exporters", "metrics", ns, None, None)
+                  if o["metadata"]["name"] == "%s:%s" % (pod, port)]
+            key = (ns, pod, port)
+            HITS[key] = HITS.get(key, 0) + 1
+            hits = HITS[key]
+        if not have_pod:
+            return self.send_json(404, status(404, "NotFound", 'pods "%s" not found' % pod))
+        if not ex:
+            return self.send_json(503, status(503, "ServiceUnavailable",
+                                              "error trying to reach service: dial tcp 10.0.0.1:%s: connect: connection refused" % port))
+        body = ex[0]["text"].replace("{n}", str(ex[0].get("step", 1) * hits)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

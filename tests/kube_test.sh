@@ -271,6 +271,11 @@ cr() { printf '{"group":"autoscaling.alibabacloud.com","resource":"cronhorizonta
 # labels renamed exported_* because the scrape target has its own.
 gdep() { printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"gpu","namespace":"ml"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"gpu"}},"template":{"metadata":{"labels":{"app":"gpu"}},"spec":{"containers":[{"name":"c","image":"vllm","resources":{"requests":{"cpu":"500m"},"limits":{"nvidia.com/gpu":"1"}}}]}}}}}'; }
 gpod() { pod "$1" gpu; }
+# The pods' own exporters (--exporter), through the pod proxy: q-1's vLLM
+# has 3 waiting and 5 running, q-2's does not answer (stale: it adds
+# nothing); kn's two queue-proxies (user metrics, :9091) count 20 more
+# requests at each scrape and have 2 in their queues each.
+ex() { printf '{"group":"exporters","resource":"metrics","object":{"metadata":{"name":"%s","namespace":"ml"},"text":"%s","step":%s}}' "$1" "$2" "$3"; }
 chpa() { printf '{"group":"autoscaling","resource":"horizontalpodautoscalers","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"%s"},"minReplicas":1,"maxReplicas":10,"metrics":[%s]},"status":{"currentReplicas":%s,"desiredReplicas":%s}}}' "$1" "$1" "$2" "$3" "$4"; }
 python3 - shadow.json <<EOF
 import json, sys
@@ -304,6 +309,9 @@ $(gpod g-1)
 $(gpod g-2)
 $(pm g-1)
 $(pm g-2)
+$(ex q-1:8000 '# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting{model_name=\"m\"} 3\nvllm:num_requests_running{model_name=\"m\"} 5\n' 1)
+$(ex kn-1:9091 'revision_request_count{response_code=\"200\"} {n}\nrevision_queue_depth 2\n' 20)
+$(ex kn-2:9091 'revision_request_count{response_code=\"200\"} {n}\nrevision_queue_depth 2\n' 20)
 $(chpa gpu '{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":60}}}' 2 3)""".splitlines()]
 json.dump(objs, open(sys.argv[1], "w"))
 EOF
@@ -337,7 +345,8 @@ kc shadow.kc "https://127.0.0.1:$(cat shadow.port)" "    certificate-authority: 
 (sleep 20; curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=autoscaling&resource=horizontalpodautoscalers" -d "$(hpa 3)" >/dev/null
  curl -s --cacert ca.crt -X PUT "https://127.0.0.1:$(cat shadow.port)/_object?group=apps&resource=deployments" -d "$(dep cr 3 | sed 's/^{"group":"apps","resource":"deployments","object"://; s/}$//')" >/dev/null) &
 (sleep 32; a=$(sed -n 's|^podpilot: metrics at http://\(.*\)/metrics$|\1|p' shadow.err); curl -s "http://$a/metrics" >shadow.metrics) &
-"$bin" --kube --kubeconfig shadow.kc --headless --duration 47 --record shadow.rec --metrics-addr 127.0.0.1:0 "${prom[@]}" >shadow.out 2>shadow.err; rc=$?
+"$bin" --kube --kubeconfig shadow.kc --headless --duration 47 --record shadow.rec --metrics-addr 127.0.0.1:0 "${prom[@]}" \
+    --exporter queue=vllm --exporter 'ml/kn=queue-proxy' --scrape-interval 2s >shadow.out 2>shadow.err; rc=$?
 check "shadow: exits 0 after --duration" "[ $rc -eq 0 ] || { cat shadow.err; false; }"
 check "shadow: says it is read-only" "grep -q 'read-only, nothing is written to the cluster' shadow.err"
 check "shadow: podpilot's HPA on the cluster's metrics: 90 % of requests, 3 replicas" \
@@ -360,6 +369,20 @@ check "shadow: the stats read through the pod proxy, asked for as protobuf" \
     "grep -q '^GET /api/v1/namespaces/ml/pods/kn-1:9090/proxy/metrics$' shadow.log && grep -q '^GET /api/v1/namespaces/ml/pods/kn-2:9090/proxy/metrics$' shadow.log"
 check "shadow: a queue-proxy that does not answer: the disagreement says so" \
     "grep '\"t\":16,' shadow.out | grep -q '\"service\":\"ml/kb\",\"class\":\"kpa\".*\"cluster\":4,\"agree\":false.*\"disagreement\":\"podpilot could not scrape the pods. stats (pod ml/kb-1: 503: error trying to reach service: dial tcp 10.0.0.1:9090: connect: connection refused); the cluster.s autoscaler may have\"' || { grep 'ml/kb' shadow.out | head -3; false; }"
+check "exporter: a vLLM service's queue from the pods that answer; the stale pod adds nothing and is named" \
+    "grep -q '\"service\":\"ml/queue\",\"exporter\":\"vllm\",\"figures\":{\"waiting\":3,\"running\":5,\"KV cache\":null},\"note\":\":8000/metrics: 1/2 pods, 0s ago; pod q-2: q-2:8000/metrics: 503: error trying to reach service' shadow.out || { grep 'exporter' shadow.out | head -3; false; }"
+check "exporter: scraped through the pod proxy at the exporter's port" \
+    "grep -q '^GET /api/v1/namespaces/ml/pods/q-1:8000/proxy/metrics$' shadow.log && grep -q '^GET /api/v1/namespaces/ml/pods/kn-2:9091/proxy/metrics$' shadow.log"
+$py - shadow.out >exrate.out <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if '"exporter":"queue-proxy"' in l]
+rates = [r["figures"]["requests"] for r in rows if r["figures"]["requests"] is not None]
+print("rounds", len(rows), "rates", len(rates), "depth", rows[-1]["figures"]["queue depth"] if rows else None)
+# 20 more requests a scrape on each of two pods, a scrape every 2 s: 20/s
+print("ok" if rates and all(14 <= r <= 28 for r in rates) and rows[0]["figures"]["requests"] is None else "bad %r" % rates)
+EOF
+check "exporter: queue-proxy's counters become a rate across scrapes (none at the first), queues add up" \
+    "grep -q '^ok' exrate.out && grep -q 'depth 4' exrate.out && grep -Eq 'rounds (1[0-9]|2[0-9])' exrate.out || { cat exrate.out; false; }"
 check "shadow: KEDA's trigger read from its metrics server: active, and its HPA asks for 3" \
     "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/kq\",\"class\":\"keda\",.*\"desired\":3,.*\"keda\":\"[^\"]*s0-prometheus 25 > 5 (target 10)\".*\"cluster\":3,\"agree\":true' || { grep 'ml/kq' shadow.out | head -3; false; }"
 check "shadow: KEDA's metric asked as the HPA controller asks" \
@@ -422,7 +445,9 @@ check "record: the live session recorded, mode 0600, marked shadow" "[ \"\$(stat
 check "record: the pods' metrics and the cluster's decisions are in it" "grep -q '\"live\":\[2,3,45\]' shadow.rec && grep '^{\"tick\":15,' shadow.rec | grep -q '\"v\":\[450,450\]'"
 check "record: no credential, no managedFields or last-applied copy" "! grep -q 's3cret-token' shadow.rec && ! grep -q 'managedFields\|last-applied' shadow.rec"
 "$bin" replay --json shadow.rec >replay.out 2>replay.err; rc=$?
-check "replay: the live session replays offline, line for line" "[ \$rc -eq 0 ] && cmp -s replay.out shadow.out || { diff shadow.out replay.out | head; cat replay.err; false; }"
+# (the exporters' lines are shown, not recorded: the scalers never read them)
+grep -v '"exporter":' shadow.out >shadow.decisions
+check "replay: the live session replays offline, line for line" "[ \$rc -eq 0 ] && cmp -s replay.out shadow.decisions || { diff shadow.decisions replay.out | head; cat replay.err; false; }"
 cat >whatif.yaml <<'EOF'
 apiVersion: apps/v1
 kind: Deployment

@@ -64,8 +64,26 @@ check "URL: a 100 MB body is refused, not read" "[ $rc -eq 1 ] && grep -q 'large
 check "URL: binary garbage is a list of problems, not a crash" "[ $rc -eq 1 ] && grep -q 'more problems not shown\|: ' '$tmp/g'"
 out=$("$bin" metrics check "http://127.0.0.1:$port/none" 2>&1); rc=$?
 check "URL: a 404 says so" "[ $rc -eq 1 ] && grep -q 'HTTP 404' <<<\"\$out\""
+cp "$data/queue-proxy.prom" "$tmp/qp.prom"
+out=$("$bin" metrics check "http://127.0.0.1:$port/qp.prom" --exporter queue-proxy 2>&1); rc=$?
+check "--exporter on a URL: read twice for a rate (the file did not change: 0/s), the era named" \
+    "[ $rc -eq 0 ] && grep -qF 'queue-proxy: queue depth 3, requests 0/s (Knative <= 1.18 revision_* names)' <<<\"\$out\" || { echo \"\$out\"; false; }"
+[ $(grep -c 'GET /qp.prom' "$tmp/http.log") -eq 2 ]; check "--exporter on a URL: two GETs" "[ $? -eq 0 ]"
 "$bin" metrics check "$tmp/huge" >/dev/null 2>"$tmp/h"; rc=$?
 check "a 100 MB file of one line: its problems, no crash" "[ $rc -eq 1 ] && [ \$(wc -l <'$tmp/h') -le 2 ] || { head -c 300 '$tmp/h'; false; }"
+
+# what podpilot reads from each exporter
+out=$("$bin" metrics check "$data/vllm.prom" --exporter vllm 2>&1); rc=$?
+check "--exporter vllm: waiting, running, KV cache in percent" "[ $rc -eq 0 ] && grep -qF 'vllm.prom: vllm: waiting 2, running 7, KV cache 31.25%' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$("$bin" metrics check "$data/ovms.prom" --exporter ovms 2>&1)
+check "--exporter ovms: the streams ratio" "grep -qF 'ovms: streams ratio 1.5, requests 6, streams 4' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$("$bin" metrics check "$data/queue-proxy.prom" --exporter queue-proxy 2>&1)
+check "--exporter on a file: a rate needs two readings, said" "grep -qF 'requests - (a rate: needs two readings)' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$("$bin" metrics check "$data/dcgm.prom" --exporter dcgm --pod llama-predictor-7d4b9c-q8w2e 2>&1)
+check "--exporter dcgm --pod: that pod's GPU" "grep -qF 'dcgm pod llama-predictor-7d4b9c-q8w2e: GPU util 12%' <<<\"\$out\" || { echo \"\$out\"; false; }"
+"$bin" metrics check "$data/vllm.prom" --exporter triton >/dev/null 2>"$tmp/u"; rc=$?
+check "--exporter: an unknown kind is a usage error naming the kinds" "[ $rc -eq 2 ] && grep -q 'vllm, ovms, queue-proxy, seldon and dcgm' '$tmp/u'"
+"$bin" metrics check "$data/vllm.prom" --pod x >/dev/null 2>&1; check "--pod without --exporter: exit 2" "[ $? -eq 2 ]"
 
 # usage
 "$bin" metrics >/dev/null 2>&1; check "no command: exit 2" "[ $? -eq 2 ]"

@@ -63,6 +63,16 @@ static void take_snapshot(struct tui *t) {
         }
         t->last_t = s->t;
     }
+    if (s->focus < s->n && s->signals.n && (s->focus != t->sig_svc || s->t != t->sig_t)) {
+        if (s->focus != t->sig_svc) /* another service: its figures start afresh */
+            memset(&t->sig_hist, 0, sizeof(t->sig_hist));
+        double v[H_SERIES];
+        for (size_t k = 0; k < H_SERIES; k++)
+            v[k] = k < s->signals.n ? s->signals.v[k].value : NAN;
+        history_add(&t->sig_hist, v);
+        t->sig_svc = s->focus;
+        t->sig_t = s->t;
+    }
     runner_release(t->runner, t->snap);
     t->snap = s;
     command_outcome(t, s);

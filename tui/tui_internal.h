@@ -44,6 +44,10 @@ struct tui {
     const struct snapshot *snap; /* held */
     int64_t last_t;
     struct history *hist; /* per service */
+    /* the focused service's exporter figures (live), one series each */
+    struct history sig_hist;
+    size_t sig_svc;
+    int64_t sig_t;
     size_t n;
     bool *marked;
     size_t *rows; /* filtered service indices */

@@ -58,6 +58,34 @@ static int chart_block(struct tui *t, int y, const char *label, const struct his
     return y + 1 + rows;
 }
 
+/* The service's own exporter (live, --exporter): its figures on a line,
+ * who told them, and its first figure charted where the screen has room. */
+static int signal_block(struct tui *t, int y, size_t svc, int rows) {
+    const struct snapshot *s = t->snap;
+    const struct source_signals *g = &s->signals;
+    if (s->focus != svc || g->n == 0 || t->sig_svc != svc || y >= LINES - 4)
+        return y;
+    if (LINES >= 30) {
+        char label[64];
+        snprintf(label, sizeof(label), "%s %s%s%s", g->exporter, g->v[0].name,
+                 g->v[0].unit[0] ? " " : "", g->v[0].unit);
+        y = chart_block(t, y, label, &t->sig_hist, H_STABLE, R_STABLE, rows, NAN, "");
+    }
+    char line[sizeof(g->note) + 200];
+    size_t at = (size_t)snprintf(line, sizeof(line), " %s:", g->exporter);
+    for (size_t k = 0; k < g->n && at < sizeof(line); k++) {
+        char v[40];
+        tui_fmt_value(g->v[k].value, v, sizeof(v));
+        at += (size_t)snprintf(line + at, sizeof(line) - at, "%s %s %s%s", k ? "," : "",
+                               g->v[k].name, v, isnan(g->v[k].value) ? "" : g->v[k].unit);
+    }
+    if (at < sizeof(line))
+        snprintf(line + at, sizeof(line) - at, "   (%s)", g->note);
+    const bool stale = strstr(g->note, "stale") || strstr(g->note, "; pod ");
+    tui_put(y++, 0, tui_role(t, stale ? R_WARN : R_NORMAL), line);
+    return y;
+}
+
 /* htop-style bars, three to a line: each ready pod's GPU utilization, from
  * the snapshot only when it is of this service (the focus follows j/k a
  * publication later). */
@@ -136,6 +164,7 @@ void tui_detail(struct tui *t) {
         snprintf(line, sizeof(line), " KEDA: %s", v->keda);
         tui_put(y++, 0, A_NORMAL, line);
     }
+    y = signal_block(t, y, i, rows);
     y = gpu_bars(t, y, i);
     if (v->hpa) {
         tui_put(y++, 0, tui_role(t, R_TITLE), " Conditions:  Type            Status  Reason");

@@ -28,6 +28,7 @@ static const char usage[] =
     "       podpilot kubeconfig [--context C] ...  the cluster a kubeconfig names\n"
     "       podpilot metrics check FILE|URL|-     what an exporter says (--json)\n"
     "       podpilot metrics query EXPR ...        a PromQL query on Prometheus\n"
+    "       podpilot metrics gpus [--json]         this machine's GPUs (NVML)\n"
     "       podpilot --help | --version\n"
     "\n"
     "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"

@@ -4,6 +4,7 @@
 #include "engine/buf.h"
 #include "engine/goparse.h"
 #include "metrics/exporter.h"
+#include "metrics/nvml.h"
 #include "metrics/promapi.h"
 #include "metrics/promtext.h"
 
@@ -20,6 +21,8 @@ static const char *const prog = "podpilot metrics";
 static const char usage[] =
     "usage: podpilot metrics check FILE|URL|- [--json] [--exporter KIND [--pod NAME]]\n"
     "       podpilot metrics query [--prometheus URL] [--range DUR [--step DUR]] EXPR\n"
+    "       podpilot metrics series [--prometheus URL] [--range DUR] SELECTOR...\n"
+    "       podpilot metrics gpus [--json]\n"
     "\n"
     "Reads a Prometheus text exposition (format 0.0.4, or OpenMetrics text) from\n"
     "a file, an http(s) URL (an exporter's /metrics: TLS verified, 10 s, at most\n"
@@ -46,11 +49,23 @@ static const char usage[] =
     "$PROMETHEUS_URL, else http://localhost:9090) and prints each series as\n"
     "promtool query does: name{labels} => value @[time]; with --range DUR, a range\n"
     "query over the last DUR every --step (default DUR/60, at least 1s). The\n"
-    "server's warnings go to stderr; its errors (errorType: error) exit 1.\n"
+    "server's warnings go to stderr; its errors (errorType: error) exit 1. A long\n"
+    "expression is sent as a form (POST), as Prometheus takes it.\n"
+    "\n"
+    "series lists the series that match any SELECTOR (metric{label=\"v\"}), one\n"
+    "a line, as /api/v1/series answers: over --range DUR up to now, else over\n"
+    "what the server keeps.\n"
     "\n"
     "  --prometheus URL       http(s)://host:port; user:password@ in it is basic auth\n"
     "  --token-file FILE      a bearer token (https only), read at each request\n"
     "  --cacert FILE          the CA that signed the server's certificate\n"
+    "\n"
+    "gpus lists this machine's NVIDIA GPUs through the driver's NVML library\n"
+    "(libnvidia-ml.so.1, found as the dynamic linker finds it; podpilot does not\n"
+    "need it otherwise): utilization, memory and, where the driver samples them,\n"
+    "each process's SM utilization; --json a JSON line per GPU. Without the\n"
+    "library or a loaded driver it says so and exits 1.\n"
+    "\n"
     "  -h, --help  this text\n"
     "\n"
     "Exit status: 0 clean, 1 problems or an unreadable input, 2 a usage error.\n";
@@ -287,6 +302,10 @@ static int check(const char *src, bool json, const enum exporter_kind *k, const 
 static void print_result(const struct promapi_result *r) {
     for (size_t i = 0; i < r->n_series; i++) {
         const struct promapi_series *s = &r->series[i];
+        if (r->type == PROMAPI_SERIES) {
+            printf("%s\n", s->labels);
+            continue;
+        }
         if (r->type == PROMAPI_STRING) {
             printf("string: \"%s\" @[%.3f]\n", r->string, s->points[0].t);
             continue;
@@ -304,9 +323,12 @@ static void print_result(const struct promapi_result *r) {
     }
 }
 
-static int query(int argc, char **argv, int i) {
+/* query EXPR, or series SELECTOR... (series: true). */
+static int query(int argc, char **argv, int i, bool series) {
     struct promapi_options o = {.url = getenv("PROMETHEUS_URL")};
     const char *expr = NULL, *range = NULL, *step = NULL;
+    const char *match[64];
+    size_t n_match = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = strcmp(a, "--prometheus") == 0   ? &o.url
@@ -327,6 +349,12 @@ static int query(int argc, char **argv, int i) {
             static const char *const known[] = {
                 "--prometheus", "--token-file", "--cacert", "--range", "--step", "--help", NULL};
             return cli_unknown(prog, a, known);
+        } else if (series) {
+            if (n_match == sizeof(match) / sizeof(match[0]))
+                return cli_fail(prog, "at most %zu selectors at a time",
+                                sizeof(match) / sizeof(match[0]));
+            match[n_match++] = a;
+            expr = a;
         } else if (!expr) {
             expr = a;
         } else {
@@ -334,7 +362,10 @@ static int query(int argc, char **argv, int i) {
         }
     }
     if (!expr)
-        return cli_fail(prog, "query what? a PromQL expression");
+        return cli_fail(prog, series ? "which series? a selector, e.g. 'up{job=\"x\"}'"
+                                     : "query what? a PromQL expression");
+    if (series && step)
+        return cli_fail(prog, "--step is for a --range query, not series");
     pp_time dur = 0, every = 0;
     char msg[200];
     if (range && !goparse_duration_msg(range, &dur, msg, sizeof(msg)))
@@ -353,10 +384,15 @@ static int query(int argc, char **argv, int i) {
     }
     struct promapi_result r;
     enum pp_status st;
-    if (range) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        const double end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    const double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    if (series) {
+        /* without --range: Prometheus's default span, its whole retention */
+        const double span = range ? (double)dur / PP_NS_PER_SEC : 0;
+        st = promapi_series(c, match, n_match, range ? now - span : 0, range ? now : 0, &r, &err);
+    } else if (range) {
+        const double end = now;
         const double span = (double)dur / PP_NS_PER_SEC;
         double by = every ? (double)every / PP_NS_PER_SEC : span / 60;
         by = by < 1 ? 1 : by;
@@ -386,6 +422,79 @@ static int query(int argc, char **argv, int i) {
     return 0;
 }
 
+static void gpu_json(const struct nvml_gpu *g) {
+    struct buf b = {0};
+    buf_printf(&b, "{\"index\":%u,\"name\":", g->index);
+    buf_string(&b, g->name);
+    buf_put(&b, ",\"uuid\":", 8);
+    buf_string(&b, g->uuid);
+    if (g->util_ok)
+        buf_printf(&b, ",\"util\":%u,\"mem_util\":%u", g->util_gpu, g->util_mem);
+    else
+        buf_printf(&b, ",\"util\":null,\"mem_util\":null");
+    if (g->mem_ok)
+        buf_printf(&b, ",\"memory_used\":%llu,\"memory_total\":%llu", g->mem_used, g->mem_total);
+    buf_put(&b, ",\"processes\":[", 14);
+    for (size_t i = 0; i < g->n_procs; i++)
+        buf_printf(&b, "%s{\"pid\":%u,\"sm_util\":%u,\"mem_util\":%u}", i ? "," : "",
+                   g->procs[i].pid, g->procs[i].sm_util, g->procs[i].mem_util);
+    buf_put(&b, "]", 1);
+    if (g->note[0]) {
+        buf_put(&b, ",\"note\":", 8);
+        buf_string(&b, g->note);
+    }
+    buf_put(&b, "}\n", 2);
+    fwrite(b.p, 1, b.len, stdout);
+    buf_free(&b);
+}
+
+static int gpus(bool json) {
+    struct pp_error err = {0};
+    struct nvml *n = nvml_open(NULL, &err);
+    if (!n) {
+        fprintf(stderr, "podpilot: %s\n", err.message);
+        return 1;
+    }
+    struct nvml_gpu *g = xcalloc(NVML_MAX_GPUS, sizeof(*g));
+    size_t hidden = 0;
+    const size_t k = nvml_read(n, g, NVML_MAX_GPUS, &hidden, &err);
+    int rc = 0;
+    if (err.message[0]) {
+        fprintf(stderr, "podpilot: %s\n", err.message);
+        rc = 1;
+    }
+    if (!json && k)
+        printf("%-3s %-24s %5s %8s %17s  %s\n", "GPU", "NAME", "UTIL", "MEM-UTIL", "MEMORY",
+               "UUID");
+    for (size_t i = 0; i < k; i++) {
+        if (json) {
+            gpu_json(&g[i]);
+            continue;
+        }
+        char util[16] = "-", mu[16] = "-", mem[40] = "-";
+        if (g[i].util_ok) {
+            snprintf(util, sizeof(util), "%u%%", g[i].util_gpu);
+            snprintf(mu, sizeof(mu), "%u%%", g[i].util_mem);
+        }
+        if (g[i].mem_ok)
+            snprintf(mem, sizeof(mem), "%.1f/%.1f GiB", (double)g[i].mem_used / (1u << 30),
+                     (double)g[i].mem_total / (1u << 30));
+        printf("%-3u %-24.24s %5s %8s %17s  %s%s%s%s\n", g[i].index, g[i].name, util, mu, mem,
+               g[i].uuid, g[i].note[0] ? " (" : "", g[i].note, g[i].note[0] ? ")" : "");
+        for (size_t p = 0; p < g[i].n_procs; p++)
+            printf("    pid %-8u SM %u%%, memory %u%%\n", g[i].procs[p].pid, g[i].procs[p].sm_util,
+                   g[i].procs[p].mem_util);
+    }
+    if (hidden)
+        fprintf(stderr, "podpilot: %zu GPU%s this user may not read\n", hidden,
+                hidden == 1 ? "" : "s");
+    if (k == 0 && !rc)
+        fprintf(stderr, "podpilot: no GPU the driver lets this user read\n");
+    free(g);
+    nvml_close(n);
+    return rc;
+}
+
 int metrics_main(int argc, char **argv) {
     const char *verb = NULL, *src = NULL, *exporter = NULL, *pod = NULL;
     bool json = false;
@@ -405,8 +514,8 @@ int metrics_main(int argc, char **argv) {
             return cli_unknown(prog, a, known);
         } else if (!verb) {
             verb = a;
-            if (strcmp(verb, "query") == 0)
-                return query(argc, argv, i + 1);
+            if (strcmp(verb, "query") == 0 || strcmp(verb, "series") == 0)
+                return query(argc, argv, i + 1, verb[1] == 'e');
         } else if (!src) {
             src = a;
         } else {
@@ -415,8 +524,14 @@ int metrics_main(int argc, char **argv) {
     }
     if (!verb)
         return cli_fail(prog, "which? podpilot metrics check FILE|URL|- (see --help)");
+    if (strcmp(verb, "gpus") == 0) {
+        if (src || exporter || pod)
+            return cli_fail(prog, "gpus takes only --json");
+        return gpus(json);
+    }
     if (strcmp(verb, "check") != 0)
-        return cli_fail(prog, "unknown command \"%s\"; there are check and query", verb);
+        return cli_fail(prog, "unknown command \"%s\"; there are check, query, series and gpus",
+                        verb);
     if (!src)
         return cli_fail(prog, "check what? a FILE, an http(s) URL, or - for standard input");
     enum exporter_kind k;

@@ -33,7 +33,7 @@ _podpilot() {
     esac
     COMPREPLY=()
     if [ "${COMP_WORDS[1]:-}" = metrics ] && [ "$COMP_CWORD" -eq 2 ]; then
-        mapfile -t COMPREPLY < <(compgen -W "check" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "check query series gpus" -- "$cur")
         return
     fi
     if [ "$COMP_CWORD" -eq 1 ] && [[ $cur != -* ]]; then

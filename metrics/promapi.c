@@ -117,18 +117,26 @@ static enum pp_status api_error(const struct promapi *c, const cJSON *root, long
 /* GET path?query; the answer's "data" (in *root, which the caller deletes). */
 static enum pp_status get(struct promapi *c, const char *path, const char *query, cJSON **root,
                           const cJSON **data, char *warnings, size_t wsize, struct pp_error *err) {
-    char url[8192];
-    snprintf(url, sizeof(url), "%s%s%s%s", c->url, path, query ? "?" : "", query ? query : "");
+    /* a long query goes as a form (Prometheus takes POST for query,
+     * query_range and series): no URL length limit cuts it */
+    const bool post = query && strlen(query) > 2048;
+    struct buf url = {0};
+    buf_printf(&url, "%s%s%s%s", c->url, path, query && !post ? "?" : "",
+               query && !post ? query : "");
     bool ok;
     struct curl_slist *h = auth_header(c, err, &ok);
-    if (!ok)
+    if (!ok) {
+        buf_free(&url);
         return PP_ERR_IO;
+    }
     h = curl_slist_append(h, "Accept: application/json");
     struct buf body = {0};
     char errbuf[CURL_ERROR_SIZE] = "";
     CURL *e = c->curl;
     curl_easy_reset(e);
-    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_URL, url.p);
+    if (post)
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, query); /* form-urlencoded */
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -141,6 +149,7 @@ static enum pp_status get(struct promapi *c, const char *path, const char *query
     if (c->ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
     const CURLcode rc = curl_easy_perform(e);
+    buf_free(&url);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(h);
     long status = 0;
@@ -215,6 +224,19 @@ static void points_of(const cJSON *pairs, bool one, struct promapi_series *s) {
                                                           number(cJSON_GetArrayItem(p, 1))};
 }
 
+/* A series' labels, whole and one by one. */
+static void series_labels(struct promapi_series *x, const cJSON *metric) {
+    const cJSON *kv;
+    x->labels = labels_text(metric);
+    const size_t nl = (size_t)cJSON_GetArraySize(metric);
+    x->keys = xcalloc(nl ? nl : 1, sizeof(*x->keys));
+    x->values = xcalloc(nl ? nl : 1, sizeof(*x->values));
+    cJSON_ArrayForEach(kv, metric) if (kv->string && cJSON_IsString(kv)) {
+        x->keys[x->n_labels] = xstrdup(kv->string);
+        x->values[x->n_labels++] = xstrdup(kv->valuestring);
+    }
+}
+
 static enum pp_status result_of(const struct promapi *c, const cJSON *data,
                                 struct promapi_result *out, struct pp_error *err) {
     const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(data, "resultType"));
@@ -243,15 +265,7 @@ static enum pp_status result_of(const struct promapi *c, const cJSON *data,
     const cJSON *s;
     cJSON_ArrayForEach(s, res) {
         struct promapi_series *x = &out->series[out->n_series++];
-        const cJSON *metric = cJSON_GetObjectItemCaseSensitive(s, "metric"), *kv;
-        x->labels = labels_text(metric);
-        const size_t nl = (size_t)cJSON_GetArraySize(metric);
-        x->keys = xcalloc(nl ? nl : 1, sizeof(*x->keys));
-        x->values = xcalloc(nl ? nl : 1, sizeof(*x->values));
-        cJSON_ArrayForEach(kv, metric) if (kv->string && cJSON_IsString(kv)) {
-            x->keys[x->n_labels] = xstrdup(kv->string);
-            x->values[x->n_labels++] = xstrdup(kv->valuestring);
-        }
+        series_labels(x, cJSON_GetObjectItemCaseSensitive(s, "metric"));
         if (out->type == PROMAPI_VECTOR)
             points_of(cJSON_GetObjectItemCaseSensitive(s, "value"), true, x);
         else
@@ -276,22 +290,58 @@ static enum pp_status run(struct promapi *c, const char *path, const char *query
 enum pp_status promapi_query(struct promapi *c, const char *expr, double at,
                              struct promapi_result *out, struct pp_error *err) {
     char *q = curl_easy_escape(c->curl, expr, 0);
-    char query[8000];
+    struct buf query = {0};
+    buf_printf(&query, "query=%s", q);
     if (at > 0)
-        snprintf(query, sizeof(query), "query=%s&time=%.3f", q, at);
-    else
-        snprintf(query, sizeof(query), "query=%s", q);
+        buf_printf(&query, "&time=%.3f", at);
     curl_free(q);
-    return run(c, "/api/v1/query", query, out, err);
+    const enum pp_status st = run(c, "/api/v1/query", query.p, out, err);
+    buf_free(&query);
+    return st;
 }
 
 enum pp_status promapi_query_range(struct promapi *c, const char *expr, double start, double end,
                                    double step, struct promapi_result *out, struct pp_error *err) {
     char *q = curl_easy_escape(c->curl, expr, 0);
-    char query[8000];
-    snprintf(query, sizeof(query), "query=%s&start=%.3f&end=%.3f&step=%g", q, start, end, step);
+    struct buf query = {0};
+    buf_printf(&query, "query=%s&start=%.3f&end=%.3f&step=%g", q, start, end, step);
     curl_free(q);
-    return run(c, "/api/v1/query_range", query, out, err);
+    const enum pp_status st = run(c, "/api/v1/query_range", query.p, out, err);
+    buf_free(&query);
+    return st;
+}
+
+enum pp_status promapi_series(struct promapi *c, const char *const *match, size_t n, double start,
+                              double end, struct promapi_result *out, struct pp_error *err) {
+    *out = (struct promapi_result){0};
+    struct buf q = {0};
+    for (size_t i = 0; i < n; i++) {
+        char *m = curl_easy_escape(c->curl, match[i], 0);
+        buf_printf(&q, "%smatch%%5B%%5D=%s", i ? "&" : "", m);
+        curl_free(m);
+    }
+    if (start > 0)
+        buf_printf(&q, "&start=%.3f", start);
+    if (end > 0)
+        buf_printf(&q, "&end=%.3f", end);
+    cJSON *root = NULL;
+    const cJSON *data = NULL;
+    enum pp_status st =
+        get(c, "/api/v1/series", q.p, &root, &data, out->warnings, sizeof(out->warnings), err);
+    buf_free(&q);
+    if (st == PP_OK && !cJSON_IsArray(data))
+        st = pp_fail(err, PP_ERR_PARSE, "prometheus", "%s: a series answer without a list",
+                     c->shown);
+    if (st == PP_OK) {
+        out->type = PROMAPI_SERIES;
+        const size_t k = (size_t)cJSON_GetArraySize(data);
+        out->series = xcalloc(k ? k : 1, sizeof(*out->series));
+        const cJSON *s;
+        cJSON_ArrayForEach(s, data) if (cJSON_IsObject(s))
+            series_labels(&out->series[out->n_series++], s);
+    }
+    cJSON_Delete(root);
+    return st;
 }
 
 enum pp_status promapi_buildinfo(struct promapi *c, char *version, size_t size,

@@ -1,5 +1,5 @@
 /* A client of the Prometheus HTTP API (/api/v1/query, /api/v1/query_range,
- * /api/v1/status/buildinfo) on libcurl: vector, matrix, scalar and string
+ * /api/v1/series, /api/v1/status/buildinfo) on libcurl: vector, matrix, scalar and string
  * results, warnings, and Prometheus's errorType and error in its own words;
  * bearer tokens and TLS as for the API server, no credential ever printed. */
 #ifndef PODPILOT_PROMAPI_H
@@ -7,7 +7,13 @@
 
 #include "engine/common.h"
 
-enum promapi_type { PROMAPI_VECTOR, PROMAPI_MATRIX, PROMAPI_SCALAR, PROMAPI_STRING };
+enum promapi_type {
+    PROMAPI_VECTOR,
+    PROMAPI_MATRIX,
+    PROMAPI_SCALAR,
+    PROMAPI_STRING,
+    PROMAPI_SERIES, /* /api/v1/series: labels only, no points */
+};
 
 struct promapi_point {
     double t; /* seconds since the epoch */
@@ -48,6 +54,10 @@ enum pp_status promapi_query(struct promapi *c, const char *expr, double at,
 /* A range query from start to end every step seconds. */
 enum pp_status promapi_query_range(struct promapi *c, const char *expr, double start, double end,
                                    double step, struct promapi_result *out, struct pp_error *err);
+/* The series that n selectors (match[]) select between start and end
+ * (seconds; 0: the server's defaults), as PROMAPI_SERIES. */
+enum pp_status promapi_series(struct promapi *c, const char *const *match, size_t n, double start,
+                              double end, struct promapi_result *out, struct pp_error *err);
 /* The server's version ("2.42.0"). */
 enum pp_status promapi_buildinfo(struct promapi *c, char *version, size_t size,
                                  struct pp_error *err);

@@ -48,6 +48,7 @@ complete_line() { # words...: the completions for the last one
 check "completion: a flag" "[ \"\$(complete_line podpilot --dur)\" = --duration ]"
 check "completion: a subcommand" "complete_line podpilot rep | grep -qx replay"
 check "completion: replay's flags" "complete_line podpilot replay --w | grep -qx -- --with"
+check "completion: metrics' commands" "[ \"\$(complete_line podpilot metrics se)\" = series ] && complete_line podpilot metrics '' | grep -qx gpus"
 check "completion: themes" "[ \"\$(complete_line podpilot --theme hi)\" = high-contrast ]"
 two="$src/tests/data/two-namespaces.yaml"
 check "completion: --load offers the files' services as ns/name" \

@@ -106,6 +106,39 @@ out=$("$bin" metrics query --prometheus "http://ops:s3cret@127.0.0.1:$pport" 'po
 check "metrics query: Prometheus's errorType and error, exit 1, no password shown" "[ $rc -eq 1 ] && grep -q 'bad_data: invalid parameter \"query\"' <<<\"\$out\" && ! grep -q s3cret <<<\"\$out\" || { echo \"\$out\"; false; }"
 "$bin" metrics query --prometheus "http://127.0.0.1:$pport" --token-file /dev/null up >/dev/null 2>err.txt; rc=$?
 check "metrics query: no token over plain http" "[ $rc -eq 1 ] && grep -q 'not sent over plain http' err.txt"
+long=podpilot_info
+for _ in $(seq 300); do long="$long or podpilot_info"; done
+out=$(pq "$long" 2>&1); rc=$?
+check "metrics query: a 5 KB expression goes as a form, whole" "[ $rc -eq 0 ] && grep -q '^podpilot_info{' <<<\"\$out\" || { echo \"\$out\" | head -3; false; }"
+
+# podpilot metrics series: /api/v1/series, several selectors at once.
+out=$("$bin" metrics series --prometheus "http://127.0.0.1:$pport" 'podpilot_info' 'up{job="podpilot"}' 2>&1); rc=$?
+check "metrics series: each matching series on a line, labels sorted" "[ $rc -eq 0 ] && grep -qx 'podpilot_info{instance=\"$addr\", job=\"podpilot\", source=\"sim\", version=\"[^\"]*\"}' <<<\"\$out\" && grep -qx 'up{instance=\"$addr\", job=\"podpilot\"}' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$("$bin" metrics series --prometheus "http://127.0.0.1:$pport" --range 1m 'podpilot_desired_replicas' 2>&1); rc=$?
+check "metrics series --range: the last minute's" "[ $rc -eq 0 ] && grep -q '^podpilot_desired_replicas{class=\"kpa\"' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$("$bin" metrics series --prometheus "http://127.0.0.1:$pport" '{' 2>&1); rc=$?
+check "metrics series: a bad selector is Prometheus's bad_data, exit 1" "[ $rc -eq 1 ] && grep -q 'bad_data' <<<\"\$out\" || { echo \"\$out\"; false; }"
+
+# Prometheus behind TLS and basic auth (its --web.config.file), as a
+# managed Prometheus is: verified against the test CA, refused without it.
+if command -v openssl >/dev/null; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=podpilot-test-ca >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -keyout tls.key -out tls.csr -subj /CN=127.0.0.1 >/dev/null 2>&1
+    printf 'subjectAltName=IP:127.0.0.1\n' >san.ext
+    openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out tls.crt -days 2 -extfile san.ext >/dev/null 2>&1
+    hash=$(python3 -W ignore -c "import crypt; print(crypt.crypt('s3cret', crypt.mksalt(crypt.METHOD_BLOWFISH)))")
+    printf 'tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  ops: %s\n' "$hash" >web.yml
+    tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    prometheus --config.file=prom.yml --web.config.file=web.yml --storage.tsdb.path=tsdb2 --web.listen-address=127.0.0.1:$tport >prom2.log 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do curl -s --cacert ca.crt -u ops:s3cret "https://127.0.0.1:$tport/-/ready" | grep -qi ready && break; sleep 0.1; done
+    out=$("$bin" metrics query --prometheus "https://ops:s3cret@127.0.0.1:$tport" --cacert ca.crt 'vector(1)' 2>&1); rc=$?
+    check "metrics query over TLS with basic auth: verified against the CA" "[ $rc -eq 0 ] && grep -q '^{} => 1 @' <<<\"\$out\" || { echo \"\$out\"; tail -3 prom2.log; false; }"
+    out=$("$bin" metrics query --prometheus "https://ops:s3cret@127.0.0.1:$tport" 'vector(1)' 2>&1); rc=$?
+    check "metrics query over TLS: an unknown CA is refused, exit 1, no password shown" "[ $rc -eq 1 ] && grep -q 'certificate' <<<\"\$out\" && ! grep -q s3cret <<<\"\$out\" || { echo \"\$out\"; false; }"
+    out=$("$bin" metrics query --prometheus "https://ops:wrong@127.0.0.1:$tport" --cacert ca.crt 'vector(1)' 2>&1); rc=$?
+    check "metrics query over TLS: a wrong password is a 401, said" "[ $rc -eq 1 ] && grep -q '401' <<<\"\$out\" && ! grep -q wrong <<<\"\$out\" || { echo \"\$out\"; false; }"
+fi
 
 # The command line: a malformed address is a usage error, a taken port a failure.
 "$bin" --headless --metrics-addr 9464 >/dev/null 2>err.txt; rc=$?

@@ -67,7 +67,10 @@ static void poll_once(struct gpu_poll *g) {
     struct pp_error err = {0};
     struct gpu_pod *pods = NULL;
     size_t n = 0, cap = 0;
-    const enum pp_status st = promapi_query(g->c, "DCGM_FI_DEV_GPU_UTIL", 0, &r, &err);
+    /* SM_ACTIVE where a GPU's exporter has it (the better load signal,
+     * off in dcgm-exporter's default counters), GPU_UTIL elsewhere: `or`
+     * keeps the right side's series whose labels the left lacks */
+    const enum pp_status st = promapi_query(g->c, GPU_POLL_QUERY, 0, &r, &err);
     if (st == PP_OK) {
         n = gpu_poll_pods(&r, &pods, &cap);
         promapi_result_fini(&r);

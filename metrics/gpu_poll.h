@@ -1,5 +1,6 @@
 /* Each pod's GPU utilization as dcgm-exporter reports it, polled from
- * Prometheus (DCGM_FI_DEV_GPU_UTIL, a pod's GPUs averaged; the exporter's
+ * Prometheus (DCGM_FI_PROF_SM_ACTIVE in percent where the exporter has it,
+ * else DCGM_FI_DEV_GPU_UTIL; a pod's GPUs averaged; the exporter's
  * pod and namespace labels read from exported_pod and exported_namespace
  * where Prometheus renamed them), on a thread of its own; the engine
  * thread takes a sorted copy when a poll has changed it. */
@@ -7,6 +8,8 @@
 #define PODPILOT_GPU_POLL_H
 
 #include "metrics/promapi.h"
+
+#define GPU_POLL_QUERY "DCGM_FI_PROF_SM_ACTIVE * 100 or DCGM_FI_DEV_GPU_UTIL"
 
 struct gpu_poll;
 

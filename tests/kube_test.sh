@@ -267,7 +267,8 @@ kq() { printf '{"group":"keda.sh","resource":"scaledobjects","object":{"metadata
 cr() { printf '{"group":"autoscaling.alibabacloud.com","resource":"cronhorizontalpodautoscalers","object":{"metadata":{"name":"cr","namespace":"ml"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"cr"},"jobs":[{"name":"up","schedule":"*/10 * * * * *","targetSize":3}]}}}'; }
 # A GPU service "gpu": its pods' utilization comes from dcgm-exporter's
 # series in a real Prometheus (--prometheus): g-1's two GPUs at 80 and 60,
-# g-2's one at 30, so (70 + 30) / 2 = 50; the exporter's pod and namespace
+# g-2's one busy 30 % of the time but with its SMs active 40 % (the better
+# signal, read where the exporter has it), so (70 + 40) / 2 = 55; the exporter's pod and namespace
 # labels renamed exported_* because the scrape target has its own.
 gdep() { printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"gpu","namespace":"ml"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"gpu"}},"template":{"metadata":{"labels":{"app":"gpu"}},"spec":{"containers":[{"name":"c","image":"vllm","resources":{"requests":{"cpu":"500m"},"limits":{"nvidia.com/gpu":"1"}}}]}}}}}'; }
 gpod() { pod "$1" gpu; }
@@ -324,6 +325,8 @@ DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-a",Hostname="n1",container="c",namespace=
 DCGM_FI_DEV_GPU_UTIL{gpu="1",UUID="GPU-b",Hostname="n1",container="c",namespace="ml",pod="g-1"} 60
 DCGM_FI_DEV_GPU_UTIL{gpu="2",UUID="GPU-c",Hostname="n1",container="c",namespace="ml",pod="g-2"} 30
 DCGM_FI_DEV_GPU_UTIL{gpu="3",UUID="GPU-d",Hostname="n1",container="",namespace="",pod=""} 0
+# TYPE DCGM_FI_PROF_SM_ACTIVE gauge
+DCGM_FI_PROF_SM_ACTIVE{gpu="2",UUID="GPU-c",Hostname="n1",container="c",namespace="ml",pod="g-2"} 0.4
 P
     mkdir -p dcgm && cp dcgm.prom dcgm/metrics
     (cd dcgm && exec $py -m http.server --bind 127.0.0.1 0 >../dcgm.log 2>&1) &
@@ -393,7 +396,7 @@ check "shadow: the CronHPA agrees once the Deployment says 3" \
     "grep -q '\"t\":[34][0-9],\"service\":\"ml/cr\",\"class\":\"cron\".*\"desired\":3,.*\"cluster\":3,\"agree\":true' shadow.out || { grep 'ml/cr' shadow.out | tail -3; false; }"
 if [ ${#prom[@]} -gt 0 ]; then
     check "shadow: a GPU service's utilization from dcgm-exporter's series in Prometheus, exported_pod read" \
-        "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/gpu\",\"class\":\"hpa\".*\"gpu_util\":50,' || { grep 'ml/gpu' shadow.out | head -3; false; }"
+        "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/gpu\",\"class\":\"hpa\".*\"gpu_util\":55,' || { grep 'ml/gpu' shadow.out | head -3; false; }"
     check "shadow: a service without GPUs has none" "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/web\",.*\"gpu_util\":null'"
 fi
 "$bin" --kube --kubeconfig shadow.kc --headless --duration 3 --prometheus http://127.0.0.1:1 >noprom.out 2>noprom.err; rc=$?

@@ -299,7 +299,18 @@ static int check(const char *src, bool json, const enum exporter_kind *k, const 
     return rc;
 }
 
+/* A sample value as Prometheus writes it: NaN, +Inf, -Inf. */
+static const char *value_text(double v, char *buf, size_t size) {
+    if (isnan(v))
+        return "NaN";
+    if (isinf(v))
+        return v > 0 ? "+Inf" : "-Inf";
+    snprintf(buf, size, "%.15g", v);
+    return buf;
+}
+
 static void print_result(const struct promapi_result *r) {
+    char v[40];
     for (size_t i = 0; i < r->n_series; i++) {
         const struct promapi_series *s = &r->series[i];
         if (r->type == PROMAPI_SERIES) {
@@ -313,13 +324,15 @@ static void print_result(const struct promapi_result *r) {
         if (r->type == PROMAPI_MATRIX) {
             printf("%s =>\n", s->labels);
             for (size_t k = 0; k < s->n_points; k++)
-                printf("%.15g @[%.3f]\n", s->points[k].v, s->points[k].t);
+                printf("%s @[%.3f]\n", value_text(s->points[k].v, v, sizeof(v)), s->points[k].t);
             continue;
         }
         if (r->type == PROMAPI_SCALAR)
-            printf("scalar: %.15g @[%.3f]\n", s->points[0].v, s->points[0].t);
+            printf("scalar: %s @[%.3f]\n", value_text(s->points[0].v, v, sizeof(v)),
+                   s->points[0].t);
         else
-            printf("%s => %.15g @[%.3f]\n", s->labels, s->points[0].v, s->points[0].t);
+            printf("%s => %s @[%.3f]\n", s->labels, value_text(s->points[0].v, v, sizeof(v)),
+                   s->points[0].t);
     }
 }
 

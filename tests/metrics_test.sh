@@ -35,13 +35,29 @@ promtool check metrics <m1.txt >lint.txt 2>&1; rc=$?
 check "promtool check metrics: no problem" "[ $rc -eq 0 ] || { cat lint.txt; false; }"
 check "the KPA's figures are in it" "grep -q '^podpilot_desired_replicas{namespace=\"default\",name=\"flowers-sample-predictor\",class=\"kpa\"} [0-9]' m1.txt && grep -q '^podpilot_stable_value{.*metric=\"concurrency\"}' m1.txt"
 
-# A real Prometheus scraping it every second.
+# The exporters' shapes (tests/data/metrics: vLLM's colons, OVMS's
+# streams, queue-proxy's revision_* series), served as their /metrics.
+mkdir -p ex && cp "$here/data/metrics/"*.prom ex/
+(cd ex && exec python3 -m http.server --bind 127.0.0.1 0 >../ex.log 2>&1) &
+pids+=($!)
+for _ in $(seq 50); do eport=$(sed -n 's/.*port \([0-9]*\).*/\1/p' ex.log | head -1); [ -n "$eport" ] && break; sleep 0.1; done
+
+# A real Prometheus scraping them every second.
 pport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >prom.yml <<EOF
 global: {scrape_interval: 1s, scrape_timeout: 1s}
 scrape_configs:
   - job_name: podpilot
     static_configs: [{targets: ['$addr']}]
+  - job_name: vllm
+    metrics_path: /vllm.prom
+    static_configs: [{targets: ['127.0.0.1:$eport']}]
+  - job_name: ovms
+    metrics_path: /ovms.prom
+    static_configs: [{targets: ['127.0.0.1:$eport']}]
+  - job_name: queue-proxy
+    metrics_path: /queue-proxy.prom
+    static_configs: [{targets: ['127.0.0.1:$eport']}]
 EOF
 promtool check config prom.yml >/dev/null 2>&1
 check "promtool check config: the scrape config is valid" "[ $? -eq 0 ]"
@@ -106,6 +122,15 @@ out=$("$bin" metrics query --prometheus "http://ops:s3cret@127.0.0.1:$pport" 'po
 check "metrics query: Prometheus's errorType and error, exit 1, no password shown" "[ $rc -eq 1 ] && grep -q 'bad_data: invalid parameter \"query\"' <<<\"\$out\" && ! grep -q s3cret <<<\"\$out\" || { echo \"\$out\"; false; }"
 "$bin" metrics query --prometheus "http://127.0.0.1:$pport" --token-file /dev/null up >/dev/null 2>err.txt; rc=$?
 check "metrics query: no token over plain http" "[ $rc -eq 1 ] && grep -q 'not sent over plain http' err.txt"
+# The exporters' figures as Prometheus has them, read back through promapi.
+out=$(pq 'vllm:num_requests_waiting' 2>&1)
+check "metrics query: vLLM's colon name, its labels and value" "grep -q '^vllm:num_requests_waiting{engine=\"0\", instance=\"127.0.0.1:$eport\", job=\"vllm\", model_name=\"meta-llama/Llama-3.1-8B-Instruct\"} => 2 @' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$(pq 'sum(ovms_current_requests) / sum(ovms_streams)' 2>&1)
+check "metrics query: OVMS's streams ratio as the adapter rule computes it" "grep -q '^{} => 1.5 @' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$(pq 'revision_queue_depth' 2>&1)
+check "metrics query: queue-proxy's queue depth" "grep -q '^revision_queue_depth{.*pod_name=\"flowers-00001-deployment-5f8b9-abcde\".*} => 3 @' <<<\"\$out\" || { echo \"\$out\"; false; }"
+out=$(pq 'rpc_latency{quantile="0.99"}' 2>&1)
+check "metrics query: a NaN sample comes back as NaN" "grep -q '} => NaN @' <<<\"\$out\" || { echo \"\$out\"; false; }"
 long=podpilot_info
 for _ in $(seq 300); do long="$long or podpilot_info"; done
 out=$(pq "$long" 2>&1); rc=$?

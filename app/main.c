@@ -7,6 +7,7 @@
 #include "tui/theme.h"
 #include "app/replay.h"
 #include "app/kube.h"
+#include "app/load_cmd.h"
 #include "app/metrics_cmd.h"
 #include "app/metrics_http.h"
 #include "app/services.h"
@@ -29,6 +30,7 @@ static const char usage[] =
     "       podpilot metrics check FILE|URL|-     what an exporter says (--json)\n"
     "       podpilot metrics query EXPR ...        a PromQL query on Prometheus\n"
     "       podpilot metrics gpus [--json]         this machine's GPUs (NVML)\n"
+    "       podpilot load [hey's flags] URL        a real HTTP load test, hey's report\n"
     "       podpilot --help | --version\n"
     "\n"
     "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"
@@ -431,6 +433,8 @@ int main(int argc, char **argv) {
         return kubeconfig_main(argc, argv);
     if (argc > 1 && strcmp(argv[1], "metrics") == 0)
         return metrics_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "load") == 0)
+        return load_main(argc, argv);
     struct cli c = {0};
     int rc = parse_args(argc, argv, &c);
     if (rc < 0)

@@ -37,7 +37,7 @@ _podpilot() {
         return
     fi
     if [ "$COMP_CWORD" -eq 1 ] && [[ $cur != -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "replay services kubeconfig metrics" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "replay services kubeconfig metrics load" -- "$cur")
         mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -X '!*.@(yaml|yml|json)' -- "$cur")
         mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -d -- "$cur")
         return

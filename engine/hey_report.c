@@ -99,16 +99,36 @@ void hey_report(FILE *out, const struct hey_results *r, double *sorted) {
     static const char *const phases[] = {"DNS+dialup", "DNS-lookup", "req write", "resp wait",
                                          "resp read"};
     for (int i = 0; i < 5; i++) {
+        if (r->phases) {
+            const struct hey_phase *p = &r->phases[i];
+            fprintf(out, "  %s:\t%s secs, %s secs, %s secs\n", phases[i],
+                    num(n ? p->sum / (double)n : NAN, a, sizeof(a)), num(p->fastest, b, sizeof(b)),
+                    num(p->slowest, c, sizeof(c)));
+            continue;
+        }
         const bool wait = i == 3;
         fprintf(out, "  %s:\t%s secs, %s secs, %s secs\n", phases[i],
                 num(wait ? avg : zero, a, sizeof(a)), num(wait ? fastest : 0, b, sizeof(b)),
                 num(wait ? slowest : 0, c, sizeof(c)));
     }
     fputs("\nStatus code distribution:\n", out);
-    if (r->n_ok)
+    if (r->codes) {
+        for (size_t i = 0; i < r->n_codes; i++)
+            fprintf(out, "  [%d]\t%zu responses\n", r->codes[i].code, r->codes[i].n);
+    } else if (r->n_ok) {
         fprintf(out, "  [%d]\t%zu responses\n", r->status ? r->status : 200, r->n_ok);
-    if (r->n_errors)
-        fprintf(out, "\nError distribution:\n  [%zu]\t%s\n", r->n_errors,
+    }
+    /* hey's template: a blank line, the errors when there are any, each on
+     * a line of its own after the title, then two newlines (the template's
+     * last and the one printed after it) */
+    fputc('\n', out);
+    if (r->errors && r->n_error_kinds) {
+        fputs("Error distribution:", out);
+        for (size_t i = 0; i < r->n_error_kinds; i++)
+            fprintf(out, "\n  [%zu]\t%s", r->errors[i].n, r->errors[i].message);
+    } else if (!r->errors && r->n_errors) {
+        fprintf(out, "Error distribution:\n  [%zu]\t%s", r->n_errors,
                 r->error ? r->error : "error");
+    }
     fputs("\n\n", out);
 }

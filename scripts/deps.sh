@@ -4,7 +4,8 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev
       libcjson-dev libyaml-dev libcmocka-dev tzdata tmux ncurses-term groff-base valgrind
-      openssl curl python3-kubernetes clang prometheus)
+      openssl curl python3-kubernetes clang prometheus nginx-light hey wrk
+      python3-prometheus-client)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -209,6 +209,8 @@ static int http_flag(struct hey_http *h, const char *f, const char *v, struct pp
         set(&h->auth, v);
     } else if (strcmp(f, "-x") == 0) {
         set(&h->proxy, v);
+    } else if (strcmp(f, "--cacert") == 0) {
+        set(&h->cacert, v);
     } else if (strcmp(f, "-d") == 0) {
         free(h->body);
         h->body = xstrdup(v);
@@ -287,7 +289,8 @@ static enum pp_status parse_words(char **w, size_t n, bool need_url, struct hey_
             continue;
         if (in(name, ignored_bool, sizeof(ignored_bool) / sizeof(ignored_bool[0])))
             continue;
-        const bool ours = http && strcmp(name, "--reconnect-after") == 0;
+        const bool ours =
+            http && (strcmp(name, "--reconnect-after") == 0 || strcmp(name, "--cacert") == 0);
         if (!takes_value(name) && !ours)
             return pp_fail(err, PP_ERR_PARSE, name, "flag provided but not defined: %s", name);
         if (eq)
@@ -342,6 +345,7 @@ void hey_http_fini(struct hey_http *h) {
     free(h->user_agent);
     free(h->auth);
     free(h->proxy);
+    free(h->cacert);
     free(h->body);
     *h = (struct hey_http){0};
 }

@@ -30,7 +30,8 @@ struct hey_http {
     char *headers[HEY_MAX_HEADERS]; /* -H "Name: value", as given */
     size_t n_headers;
     char *accept, *content_type, *user_agent, *auth, *proxy; /* -A, -T, -U, -a, -x; NULL: none */
-    char *body;                                              /* -d, or -D's file */
+    char *cacert; /* --cacert: the CA that signed an https server's certificate */
+    char *body;   /* -d, or -D's file */
     size_t body_len;
     char output[16]; /* -o: "csv" or "" */
     int cpus;        /* -cpus; 0: the machine's */

@@ -2,6 +2,7 @@
 
 #include "engine/buf.h"
 #include "loadgen/response.h"
+#include "loadgen/tls.h"
 #include "loadgen/url.h"
 
 #include <errno.h>
@@ -19,11 +20,12 @@
 
 #define RBUF 16384
 
-enum conn_state { C_IDLE, C_CONNECTING, C_WRITING, C_READING, C_DONE };
+enum conn_state { C_IDLE, C_CONNECTING, C_HANDSHAKE, C_WRITING, C_READING, C_DONE };
 
 /* One of hey's workers: a connection and the request on it. */
 struct conn {
     int fd;
+    void *ssl; /* https: the TLS session on fd */
     enum conn_state state;
     int64_t left;    /* requests still to send; -1: until -z */
     int64_t on_conn; /* requests on this connection, for --reconnect-after */
@@ -60,7 +62,8 @@ struct lg_plan {
     double timeout;  /* -t, 0: none */
     double interval; /* -q: seconds between a worker's requests, 0: none */
     volatile sig_atomic_t *stop;
-    char op[16]; /* Go's url.Error Op: "Get", "Post" */
+    char op[16];        /* Go's url.Error Op: "Get", "Post" */
+    struct lg_tls *tls; /* https */
 };
 
 static double mono(void) {
@@ -106,6 +109,9 @@ static void fail(struct worker *w, const char *what) {
 
 static void close_conn(struct worker *w, struct conn *c, int ep) {
     (void)w;
+    if (c->ssl)
+        lg_tls_close(c->ssl);
+    c->ssl = NULL;
     if (c->fd >= 0) {
         epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
         close(c->fd);
@@ -239,6 +245,54 @@ static void retry(struct worker *w, struct conn *c, int ep, double now) {
     c->retried = true;
 }
 
+/* A read or write on c, plain or TLS: bytes, 0 closed, LG_WANT_*, or
+ * LG_FAILED with why. */
+static ssize_t io_read(struct conn *c, char *buf, size_t n, char *why, size_t size) {
+    if (c->ssl)
+        return lg_tls_read(c->ssl, buf, n, why, size);
+    for (;;) {
+        const ssize_t k = read(c->fd, buf, n);
+        if (k >= 0)
+            return k;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return LG_WANT_READ;
+        char e[80];
+        snprintf(why, size, "%s",
+                 errno == ECONNRESET ? "read: connection reset by peer"
+                                     : lg_errno_text(errno, e, sizeof(e)));
+        return LG_FAILED;
+    }
+}
+
+static ssize_t io_write(struct conn *c, const char *buf, size_t n, char *why, size_t size,
+                        bool *reset) {
+    *reset = false;
+    if (c->ssl)
+        return lg_tls_write(c->ssl, buf, n, why, size);
+    for (;;) {
+        const ssize_t k = send(c->fd, buf, n, MSG_NOSIGNAL);
+        if (k >= 0)
+            return k;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return LG_WANT_WRITE;
+        *reset = errno == EPIPE || errno == ECONNRESET;
+        char e[80];
+        snprintf(why, size, "write: %s", lg_errno_text(errno, e, sizeof(e)));
+        return LG_FAILED;
+    }
+}
+
+/* Waits on c's socket for what it wants next. */
+static void want(struct conn *c, int ep, ssize_t what) {
+    struct epoll_event ev = {.events = what == LG_WANT_WRITE ? EPOLLOUT : EPOLLIN | EPOLLRDHUP,
+                             .data.ptr = c};
+    epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
 static void on_readable(struct worker *w, struct conn *c, int ep, double now) {
     for (;;) {
         if (c->rpos > 0 && c->rpos == c->rlen)
@@ -248,11 +302,12 @@ static void on_readable(struct worker *w, struct conn *c, int ep, double now) {
             c->rlen -= c->rpos;
             c->rpos = 0;
         }
-        const ssize_t k = read(c->fd, c->rbuf + c->rlen, RBUF - c->rlen);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        char why_io[200];
+        const ssize_t k = io_read(c, c->rbuf + c->rlen, RBUF - c->rlen, why_io, sizeof(why_io));
+        if (k == LG_WANT_READ || k == LG_WANT_WRITE) {
+            want(c, ep, k);
             return;
+        }
         if (k <= 0) {
             if (c->resp.headers_done && c->resp.until_close) {
                 finish(w, c, ep, now, true);
@@ -263,14 +318,8 @@ static void on_readable(struct worker *w, struct conn *c, int ep, double now) {
                 retry(w, c, ep, now);
                 return;
             }
-            char what[200], e[80];
-            snprintf(what, sizeof(what), "%s",
-                     k < 0     ? (errno == ECONNRESET ? "read: connection reset by peer"
-                                                      : lg_errno_text(errno, e, sizeof(e)))
-                     : nothing ? "EOF"
-                               : "unexpected EOF");
             finish(w, c, ep, now, false);
-            fail(w, what);
+            fail(w, k < 0 ? why_io : nothing ? "EOF" : "unexpected EOF");
             return;
         }
         if (c->rlen == 0 && c->rpos == 0 && !c->resp.headers_done)
@@ -305,26 +354,51 @@ static void on_writable(struct worker *w, struct conn *c, int ep, double now) {
             fail(w, what);
             return;
         }
+        c->state = p->tls ? C_HANDSHAKE : C_WRITING;
+        if (p->tls && !(c->ssl = lg_tls_open(p->tls, c->fd, p->u.host))) {
+            finish(w, c, ep, now, false);
+            fail(w, "tls: out of memory");
+            return;
+        }
+        if (!p->tls) {
+            c->dial = now - c->conn_start;
+            c->conn_start = now;
+            c->connected_at = now;
+        }
+    }
+    if (c->state == C_HANDSHAKE) { /* Go counts the handshake in DNS+dialup */
+        char why[300];
+        const int rc = lg_tls_handshake(c->ssl, why, sizeof(why));
+        if (rc == LG_WANT_READ || rc == LG_WANT_WRITE) {
+            want(c, ep, rc);
+            return;
+        }
+        if (rc != 1) {
+            finish(w, c, ep, now, false);
+            fail(w, why);
+            return;
+        }
         c->dial = now - c->conn_start;
         c->conn_start = now;
         c->connected_at = now;
         c->state = C_WRITING;
     }
     while (c->sent < p->req_len) {
-        const ssize_t k = send(c->fd, p->req + c->sent, p->req_len - c->sent, MSG_NOSIGNAL);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        char why[300];
+        bool reset;
+        const ssize_t k =
+            io_write(c, p->req + c->sent, p->req_len - c->sent, why, sizeof(why), &reset);
+        if (k == LG_WANT_READ || k == LG_WANT_WRITE) {
+            want(c, ep, k);
             return;
-        if (k < 0) {
-            if (c->reused && !c->retried && (errno == EPIPE || errno == ECONNRESET)) {
+        }
+        if (k <= 0) {
+            if (c->reused && !c->retried && (reset || c->ssl)) {
                 retry(w, c, ep, now);
                 return;
             }
-            char what[200], e[80];
-            snprintf(what, sizeof(what), "write: %s", lg_errno_text(errno, e, sizeof(e)));
             finish(w, c, ep, now, false);
-            fail(w, what);
+            fail(w, why);
             return;
         }
         c->sent += (size_t)k;
@@ -387,9 +461,8 @@ static void *run_worker(void *arg) {
         now = mono();
         for (int i = 0; i < k; i++) {
             struct conn *c = evs[i].data.ptr;
-            if (c->state == C_CONNECTING || c->state == C_WRITING) {
-                if (evs[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
-                    on_writable(w, c, ep, now);
+            if (c->state == C_CONNECTING || c->state == C_HANDSHAKE || c->state == C_WRITING) {
+                on_writable(w, c, ep, now);
             } else if (c->state == C_READING) {
                 on_readable(w, c, ep, now);
             } else if (c->fd >= 0 && (evs[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
@@ -489,11 +562,6 @@ enum pp_status loadgen_run(const struct hey_args *a, const struct hey_http *h,
     struct lg_plan p = {.a = a, .h = h, .stop = stop};
     if (lg_url_parse(a->url, &p.u, err) != PP_OK)
         return PP_ERR_INVALID;
-    if (p.u.tls)
-        return pp_fail(err, PP_ERR_INVALID, "url",
-                       "%s: https is not built yet: podpilot load speaks plain HTTP/1.1 (use "
-                       "hey for TLS until then)",
-                       a->url);
     if (h->h2)
         return pp_fail(err, PP_ERR_INVALID, "-h2",
                        "HTTP/2 needs TLS (h2 over ALPN), which podpilot load does not do yet");
@@ -510,6 +578,11 @@ enum pp_status loadgen_run(const struct hey_args *a, const struct hey_http *h,
         return PP_ERR_IO;
     if (h->proxy)
         snprintf(p.u.addrtext, sizeof(p.u.addrtext), "%s", proxy.addrtext);
+    if (h->proxy && p.u.tls)
+        return pp_fail(err, PP_ERR_INVALID, "-x",
+                       "https through a proxy (CONNECT) is not built yet");
+    if (p.u.tls && !(p.tls = lg_tls_create(!h->insecure, h->cacert, err)))
+        return PP_ERR_INVALID;
     snprintf(p.op, sizeof(p.op), "%c", a->method[0]);
     for (size_t i = 1; a->method[i] && i + 1 < sizeof(p.op); i++) {
         const char ch = a->method[i];
@@ -562,6 +635,7 @@ enum pp_status loadgen_run(const struct hey_args *a, const struct hey_http *h,
     free(conns);
     free(ws);
     free(p.req);
+    lg_tls_destroy(p.tls);
     return PP_OK;
 }
 

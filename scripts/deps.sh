@@ -2,7 +2,7 @@
 # Installs the Debian packages podpilot builds against, only when one is missing.
 set -euo pipefail
 
-pkgs=(build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev
+pkgs=(build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev
       libcjson-dev libyaml-dev libcmocka-dev tzdata tmux ncurses-term groff-base valgrind
       openssl curl python3-kubernetes clang prometheus nginx-light hey wrk
       python3-prometheus-client)

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,6 +180,12 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
         runner_set_recording(r, true);
     }
     runner_pause(r, false);
+    const char **urls = NULL; /* live: b's load tests go where each service answers */
+    if (opt->live) {
+        urls = xcalloc(set->n ? set->n : 1, sizeof(*urls));
+        for (size_t i = 0; i < set->n; i++)
+            urls[i] = set->svcs[i].url;
+    }
     const struct tui_options to = {
         .theme = opt->theme,
         .monochrome = opt->monochrome,
@@ -189,8 +196,10 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
         .record_ctx = &c,
         .notes = opt->notes,
         .n_notes = opt->n_notes,
+        .load_urls = urls,
     };
     int rc = tui_run(r, &to);
+    free(urls);
     runner_stop(r);
     if (output_finish(c.rec) != 0)
         rc = 1;

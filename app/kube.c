@@ -605,7 +605,7 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
     o.duration_s = opt->duration_s > 0 ? opt->duration_s : INT64_MAX; /* until interrupted */
     o.open_source = open_shadow;
     o.source_ctx = l;
-    o.read_stdin = false;
+    o.read_stdin = true; /* load and stop; overrides are refused, read-only */
     cJSON *header = rc == 0 && (opt->record_path || console) ? live_header(&src, &set, l) : NULL;
     o.header = header;
     if (rc == 0 && console) {

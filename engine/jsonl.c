@@ -86,15 +86,18 @@ static char *report_text(struct jsonl *j, const struct load_result *res, struct 
         j->scratch_cap = res->n_lat;
         j->scratch = xrealloc(j->scratch, j->scratch_cap * sizeof(double));
     }
-    *out = (struct hey_results){
-        .total_s = (double)(res->finished - res->started) / 1e9,
-        .lat_s = res->lat_s,
-        .n_lat = res->n_lat,
-        .n_ok = res->n_ok,
-        .status = 200,
-        .n_errors = res->n_timeout,
-        .error = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
-    };
+    if (res->real)
+        *out = *res->real;
+    else
+        *out = (struct hey_results){
+            .total_s = (double)(res->finished - res->started) / 1e9,
+            .lat_s = res->lat_s,
+            .n_lat = res->n_lat,
+            .n_ok = res->n_ok,
+            .status = 200,
+            .n_errors = res->n_timeout,
+            .error = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+        };
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);

@@ -36,6 +36,8 @@ struct load_spec {
     size_t n_trace;
 };
 
+struct hey_results;
+
 /* A load's results, as hey collects them. */
 struct load_result {
     bool done;
@@ -44,6 +46,9 @@ struct load_result {
     size_t n_timeout;    /* requests that exceeded the timeout */
     const double *lat_s; /* latencies of successful requests, first 1,000,000 */
     size_t n_lat;
+    /* a real load test's whole results (status codes, errors, phases), which
+     * its report prints; NULL for a simulated one (n_timeout are its errors) */
+    const struct hey_results *real;
 };
 
 #endif

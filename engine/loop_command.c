@@ -20,6 +20,10 @@ enum pp_status loop_check(const struct loop *l, const struct command *cmd, struc
     const unsigned caps = main ? main->ops->caps : 0;
     struct override ov = {0};
     struct override_config oc;
+    if (l->so->read_only && cmd->kind != CMD_LOAD && cmd->kind != CMD_STOP)
+        return pp_fail(err, PP_ERR_INVALID, "command",
+                       "shadow mode: read-only (podpilot --kube writes nothing to the cluster; "
+                       "load and stop still run)");
     switch (cmd->kind) {
     case CMD_PIN:
         if (caps & SCALER_NO_PIN)

@@ -42,6 +42,8 @@ struct svc_config {
     char origin[SVC_NAME_MAX + 64]; /* "file.yaml:3" where it was declared */
     char scaler_name[SVC_NAME_MAX]; /* the HPA / Model / PodAutoscaler object */
     char owner[SVC_NAME_MAX];       /* the InferenceService or Model it came from */
+    char url[320];                  /* where a load test goes: the predictor's predict URL from the
+                                     * InferenceService's status.url, a Knative Service's; "" */
     enum svc_class cls;
     struct kpa_config kpa;
     /* what kpa was resolved from (annotations, config-autoscaler keys), so a

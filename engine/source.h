@@ -98,6 +98,9 @@ typedef void (*source_load_done_fn)(void *ctx, size_t load, const struct svc_loa
 
 struct source_ops {
     const char *name; /* "sim", "recording", "what-if" */
+    /* a cluster watched, not steered (shadow mode): operator overrides are
+     * refused; load tests and stop still run */
+    bool read_only;
     /* Before the first tick, with one plan per service. May be NULL. */
     enum pp_status (*start)(void *src, const struct source_plan *plans, size_t n,
                             struct pp_error *err);

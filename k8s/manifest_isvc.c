@@ -334,6 +334,12 @@ enum pp_status manifest_read_isvc(struct build *b, struct doc *d) {
         if (manifest_add_service(b, d, c.node, name, &s) != PP_OK)
             return PP_ERR_INVALID;
         snprintf(s->owner, sizeof(s->owner), "%s", d->name);
+        /* a live cluster's InferenceService says where it answers (KServe's
+         * v1 protocol path; -d or -D gives the model its input) */
+        const char *url =
+            ydoc_scalar(ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "status"), "url"));
+        if (url && k == 0 && strlen(url) + strlen(d->name) + 24 < sizeof(s->url))
+            snprintf(s->url, sizeof(s->url), "%s/v1/models/%s:predict", url, d->name);
         bool cpu_set = false;
         if (manifest_scan_resources(b, d, c.node, c.path, &s->pods, &cpu_set, 0) != PP_OK)
             return PP_ERR_INVALID;

@@ -85,6 +85,9 @@ static enum pp_status standalone(struct build *b, struct doc *d) {
     struct svc_config *s;
     if (manifest_add_service(b, d, d->yd.root, d->name, &s) != PP_OK)
         return PP_ERR_INVALID;
+    const char *url = ydoc_scalar(ydoc_get(&d->yd, ydoc_get(&d->yd, d->yd.root, "status"), "url"));
+    if (url && strlen(url) < sizeof(s->url)) /* a live cluster's: where the Service answers */
+        snprintf(s->url, sizeof(s->url), "%s", url);
     struct pp_kv kv[SVC_MAX_KV];
     const yaml_node_t *nodes[SVC_MAX_KV];
     size_t n = 0;

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE /* timegm, qsort_r */
 #include "k8s/source_kube.h"
 
+#include "loadgen/job.h"
+
 #include "engine/keda.h"
 #include "k8s/custom_metrics.h"
 #include "k8s/pod_index.h"
@@ -51,6 +53,13 @@ struct kube_source {
     struct scrape_round *ex_rounds;
     pp_time *ex_at, now;
     uint64_t *ex_seq;
+    /* load tests the operator started: real HTTP, on threads of their own */
+    struct kube_load {
+        struct svc_load spec;
+        struct lg_job *job;
+        pp_time started;
+    } * loads;
+    size_t n_loads, cap_loads;
     struct stat_round *rounds; /* per service: the last round taken, and when */
     pp_time *round_at;
     struct kscratch *scratch;
@@ -593,16 +602,69 @@ static void destroy(void *src) {
     free(s->ex_rounds);
     free(s->ex_at);
     free(s->ex_seq);
+    for (size_t i = 0; i < s->n_loads; i++)
+        lg_job_free(s->loads[i].job);
+    free(s->loads);
     free(s->scratch);
     free(s);
 }
 
+/* `load SVC FLAGS` on a live cluster: a real test against the URL in the
+ * flags, else the service's (its InferenceService's predict URL). */
+static void load_start(void *src, size_t svc, const struct command *cmd, pp_time now) {
+    struct kube_source *s = src;
+    if (s->n_loads == s->cap_loads) {
+        s->cap_loads = s->cap_loads ? 2 * s->cap_loads : 4;
+        s->loads = xrealloc(s->loads, s->cap_loads * sizeof(*s->loads));
+    }
+    struct kube_load *l = &s->loads[s->n_loads++];
+    *l = (struct kube_load){.started = now};
+    l->spec.svc = svc;
+    snprintf(l->spec.text, sizeof(l->spec.text), "%s", cmd->arg);
+    l->spec.parsed = true;
+    l->spec.load = cmd->load;
+    l->job = lg_job_start(cmd->arg, s->set->svcs[svc].url);
+}
+
+static int load_stop(void *src, size_t svc, pp_time now) {
+    (void)now;
+    struct kube_source *s = src;
+    int n = 0;
+    for (size_t i = 0; i < s->n_loads; i++)
+        if (s->loads[i].spec.svc == svc) {
+            lg_job_stop(s->loads[i].job);
+            n++;
+        }
+    return n;
+}
+
+static void loads(void *src, int32_t *running, source_load_done_fn done, void *ctx) {
+    struct kube_source *s = src;
+    for (size_t i = 0; i < s->n_loads;) {
+        struct kube_load *l = &s->loads[i];
+        if (!lg_job_done(l->job)) {
+            running[l->spec.svc]++;
+            i++;
+            continue;
+        }
+        struct load_result res;
+        lg_job_result(l->job, l->started, s->now, &res);
+        done(ctx, i, &l->spec, &res);
+        lg_job_free(l->job); /* reported: the report was made from it above */
+        s->loads[i] = s->loads[--s->n_loads];
+    }
+}
+
 static const struct source_ops kube_ops = {
     .name = "cluster",
+    .read_only = true,
     .begin = begin,
     .observe = observe,
     .pod_gpu = pod_gpu,
     .signals = signals,
+    .load_start = load_start,
+    .load_stop = load_stop,
+    .loads = loads,
     .destroy = destroy,
 };
 

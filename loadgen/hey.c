@@ -56,10 +56,11 @@ static enum pp_status bad_value(struct pp_error *err, const char *flag, const ch
                    flag);
 }
 
-static const char *const ignored_with_value[] = {"-H", "-A", "-d", "-D", "-T",
-                                                 "-U", "-a", "-x", "-o", "-cpus"};
-static const char *const ignored_bool[] = {"-h2", "-disable-compression", "-disable-keepalive",
-                                           "-disable-redirects"};
+static const char *const ignored_with_value[] = {
+    "-H", "-A", "-d", "-D", "-T", "-U", "-a", "-x", "-o", "-cpus", "--cacert", "--reconnect-after"};
+static const char *const ignored_bool[] = {
+    "-h2",   "-disable-compression", "-disable-keepalive", "-disable-redirects", "-k", "--insecure",
+    "--json"};
 
 static bool in(const char *w, const char *const *list, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -326,6 +327,21 @@ enum pp_status hey_parse(const char *line, bool need_url, struct hey_args *out,
                        sizeof(buf) - 1);
     const size_t n = split(line, buf, sizeof(buf), w, MAX_WORDS);
     return parse_words(w, n, need_url, out, NULL, err);
+}
+
+enum pp_status hey_parse_line(const char *line, bool need_url, struct hey_args *out,
+                              struct hey_http *http, struct pp_error *err) {
+    char buf[2048];
+    char *w[MAX_WORDS];
+    *http = (struct hey_http){0};
+    if (strlen(line) >= sizeof(buf))
+        return pp_fail(err, PP_ERR_INVALID, "load", "hey's flags: at most %zu characters",
+                       sizeof(buf) - 1);
+    const size_t n = split(line, buf, sizeof(buf), w, MAX_WORDS);
+    const enum pp_status st = parse_words(w, n, need_url, out, http, err);
+    if (st != PP_OK)
+        hey_http_fini(http);
+    return st;
 }
 
 enum pp_status hey_parse_argv(int argc, char **argv, bool need_url, struct hey_args *out,

@@ -50,6 +50,10 @@ void hey_http_fini(struct hey_http *h);
 enum pp_status hey_parse_argv(int argc, char **argv, bool need_url, struct hey_args *out,
                               struct hey_http *http, struct pp_error *err);
 
+/* hey_parse_argv's, from a command line (quotes group words). */
+enum pp_status hey_parse_line(const char *line, bool need_url, struct hey_args *out,
+                              struct hey_http *http, struct pp_error *err);
+
 /* Parses hey's flags from a command line such as "-z 30s -c 5 -m POST URL".
  * Words split on blanks; single or double quotes group. Unknown flags and
  * hey's usage errors ("-n cannot be less than -c.") fail with hey's text.

@@ -50,6 +50,10 @@ enum pp_status loadgen_run(const struct hey_args *a, const struct hey_http *h,
                            struct pp_error *err);
 void loadgen_result_fini(struct lg_result *r);
 
+/* r as hey_report reads it: codes (room for 600) ascending, errors (room
+ * for LG_MAX_ERROR_KINDS + 1) by message; hr points into r and them. */
+void loadgen_results(const struct lg_result *r, struct hey_results *hr,
+                     struct hey_code_count *codes, struct hey_error_count *errors);
 /* hey's report of r, byte for byte; its JSON form; hey's -o csv. */
 void loadgen_report(FILE *out, const struct lg_result *r);
 void loadgen_json(FILE *out, const struct hey_args *a, const struct lg_result *r);

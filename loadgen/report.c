@@ -11,9 +11,8 @@ static int by_message(const void *a, const void *b) {
                   ((const struct hey_error_count *)b)->message);
 }
 
-/* r as hey_report reads it: codes ascending, errors by message. */
-static void results_of(const struct lg_result *r, struct hey_results *hr,
-                       struct hey_code_count *codes, struct hey_error_count *errors) {
+void loadgen_results(const struct lg_result *r, struct hey_results *hr,
+                     struct hey_code_count *codes, struct hey_error_count *errors) {
     size_t nc = 0, ne = 0;
     for (int c = 0; c < 600; c++)
         if (r->codes[c])
@@ -39,7 +38,7 @@ void loadgen_report(FILE *out, const struct lg_result *r) {
     struct hey_results hr;
     struct hey_code_count codes[600];
     struct hey_error_count errors[LG_MAX_ERROR_KINDS + 1];
-    results_of(r, &hr, codes, errors);
+    loadgen_results(r, &hr, codes, errors);
     double *scratch = xmalloc((r->n_lat ? r->n_lat : 1) * sizeof(*scratch));
     hey_report(out, &hr, scratch);
     free(scratch);

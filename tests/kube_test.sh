@@ -244,13 +244,20 @@ printf '[{"group":"apps","resource":"deployments","object":{"metadata":{"name":"
 dep() { printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"replicas":%s,"selector":{"matchLabels":{"app":"%s"}},"template":{"metadata":{"labels":{"app":"%s"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}}' "$1" "$2" "$1" "$1"; }
 cm() { printf '{"group":"custom.metrics.k8s.io","resource":"values","object":{"metadata":{"name":"rps-%s","namespace":"ml"},"describedObject":{"kind":"Pod","namespace":"ml","name":"%s","apiVersion":"/v1"},"metric":{"name":"requests_per_second","selector":null},"timestamp":"%s","windowSeconds":30,"value":"%s"}}' "$1" "$1" "$nowt" "$2"; }
 em() { printf '{"group":"external.metrics.k8s.io","resource":"values","object":{"metadata":{"name":"ql-%s","namespace":"ml"},"metricName":"queue_length","metricLabels":{"queue":"%s"},"timestamp":"%s","value":"%s"}}' "$1" "$1" "$nowt" "$2"; }
+# Where the Knative Services answer (status.url): a local HTTP server, for
+# the load tests the operator starts on a live service.
+mkdir -p web && echo '{"ok":true}' >web/index.html
+(cd web && exec $py -m http.server --bind 127.0.0.1 0 >../web.log 2>&1) &
+pids+=($!)
+for _ in $(seq 50); do wport=$(sed -n 's/.*port \([0-9]*\).*/\1/p' web.log | head -1); [ -n "$wport" ] && break; sleep 0.1; done
+kurl="http://127.0.0.1:$wport"
 # Two Knative Services, read as Knative's autoscaler reads them: "kn"
 # (target 10 at Knative's default 70 % utilization: 7; its two pods'
 # queue-proxies report 10.5 in flight each, so 21 / 7 = 3, as the
 # PodAutoscaler's desiredScale says) and "kb" (a 6 s
 # window; its pod's queue-proxy does not answer, so nothing is recorded and
 # the disagreement says why).
-kn() { printf '{"group":"serving.knative.dev","resource":"services","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"template":{"metadata":{"annotations":{%s}},"spec":{"containers":[{"image":"model"}]}}},"status":{"latestReadyRevisionName":"%s-00001"}}}\n' "$1" "$2" "$1"
+kn() { printf '{"group":"serving.knative.dev","resource":"services","object":{"metadata":{"name":"%s","namespace":"ml"},"spec":{"template":{"metadata":{"annotations":{%s}},"spec":{"containers":[{"image":"model"}]}}},"status":{"latestReadyRevisionName":"%s-00001","url":"%s"}}}\n' "$1" "$2" "$1" "$kurl"
     printf '{"group":"autoscaling.internal.knative.dev","resource":"podautoscalers","object":{"metadata":{"name":"%s-00001","namespace":"ml","creationTimestamp":"%s","labels":{"serving.knative.dev/service":"%s"},"annotations":{%s}},"spec":{"protocolType":"http1"},"status":{"desiredScale":%s,"actualScale":%s}}}\n' "$1" "$hour" "$1" "$2" "$3" "$4"
     printf '{"group":"apps","resource":"deployments","object":{"metadata":{"name":"%s-00001-deployment","namespace":"ml","labels":{"serving.knative.dev/service":"%s"},"ownerReferences":[{"apiVersion":"serving.knative.dev/v1","kind":"Revision","name":"%s-00001","controller":true}]},"spec":{"replicas":%s,"selector":{"matchLabels":{"serving.knative.dev/revision":"%s-00001"}},"template":{"metadata":{"labels":{"serving.knative.dev/revision":"%s-00001"}},"spec":{"containers":[{"name":"user-container","image":"model"}]}}}}}\n' "$1" "$1" "$1" "$4" "$1" "$1"; }
 kpod() { printf '{"group":"","resource":"pods","object":{"metadata":{"name":"%s","namespace":"ml","labels":{"serving.knative.dev/revision":"%s-00001","serving.knative.dev/service":"%s"}},"spec":{"containers":[{"name":"user-container"},{"name":"queue-proxy"}]},"status":{"phase":"Running","startTime":"%s","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"%s"}]}}}' "$1" "$2" "$2" "$hour" "$hour"; }
@@ -399,6 +406,12 @@ if [ ${#prom[@]} -gt 0 ]; then
         "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/gpu\",\"class\":\"hpa\".*\"gpu_util\":55,' || { grep 'ml/gpu' shadow.out | head -3; false; }"
     check "shadow: a service without GPUs has none" "grep '\"t\":15,' shadow.out | grep -q '\"service\":\"ml/web\",.*\"gpu_util\":null'"
 fi
+# A load test on a live service: real HTTP to its status.url (no URL in
+# the flags), hey's report when it ends; an override is refused, read-only.
+printf 'load ml/kn -n 20 -c 2\npin ml/kn 3\n' | "$bin" --kube --kubeconfig shadow.kc --headless --duration 6 >live-load.out 2>live-load.err; rc=$?
+check "live load: 20 real requests to the service's status.url, hey's report" "[ $rc -eq 0 ] && grep '\"load\":\"-n 20 -c 2\"' live-load.out | grep -qF '[200]\\t20 responses' || { cat live-load.err; grep load live-load.out; false; }"
+check "live load: the server saw them" "[ \$(grep -c '\"GET / HTTP/1.1\" 200' web.log) -ge 20 ]"
+check "shadow mode refuses an override: read-only, said" "grep -q 'shadow mode: read-only' live-load.err || { cat live-load.err; false; }"
 "$bin" --kube --kubeconfig shadow.kc --headless --duration 3 --prometheus http://127.0.0.1:1 >noprom.out 2>noprom.err; rc=$?
 check "shadow: an unreachable --prometheus is said at start, exit 1" "[ $rc -eq 1 ] && grep -q '127.0.0.1:1/api/v1/status/buildinfo: .*onnect' noprom.err || { cat noprom.err; false; }"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"

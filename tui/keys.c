@@ -341,8 +341,17 @@ void tui_key(struct tui *t, int ch) {
             verb_prompt(t, "target", "");
         break;
     case 'b':
-        if (tui_selected(t))
-            verb_prompt(t, "load", "-z 30s -c 5");
+        if (tui_selected(t)) {
+            /* live: the service's own URL, a model's predict path POSTed */
+            const char *url = t->opt->load_urls ? t->opt->load_urls[t->rows[t->sel]] : "";
+            char initial[512];
+            snprintf(initial, sizeof(initial), "-z 30s -c 5%s%s",
+                     url[0] && strstr(url, ":predict") ? " -m POST -T application/json "
+                     : url[0]                          ? " "
+                                                       : "",
+                     url);
+            verb_prompt(t, "load", initial);
+        }
         break;
     case 'u':
         act(t, "unpin", "");

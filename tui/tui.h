@@ -29,6 +29,8 @@ struct tui_options {
      * the status line at start */
     const char *const *notes;
     size_t n_notes;
+    /* a live cluster: each service's URL for b's load test ("" none); NULL */
+    const char *const *load_urls;
 };
 
 /* Runs until the user quits: 0; 130 when a signal ended it (SIGTERM,

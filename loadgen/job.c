@@ -24,7 +24,7 @@ static void *run(void *arg) {
     struct lg_job *j = arg;
     struct pp_error err = {0};
     if (loadgen_run(&j->a, &j->h, &j->stop, &j->r, &err) != PP_OK)
-        snprintf(j->error, sizeof(j->error), "podpilot: %s", err.message);
+        snprintf(j->error, sizeof(j->error), "podpilot: %.380s", err.message);
     __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
     return NULL;
 }
@@ -36,7 +36,7 @@ struct lg_job *lg_job_start(const char *flags, const char *default_url) {
     const bool need = !default_url || !default_url[0];
     snprintf(line, sizeof(line), "%s", flags);
     if (hey_parse_line(line, false, &j->a, &j->h, &err) != PP_OK) {
-        snprintf(j->error, sizeof(j->error), "podpilot: %s", err.message);
+        snprintf(j->error, sizeof(j->error), "podpilot: %.380s", err.message);
     } else if (j->a.rate > 0 || j->a.trace[0] || j->a.after > 0) {
         snprintf(j->error, sizeof(j->error),
                  "podpilot: --rate, --trace and --after are the simulation's, not a real test's");
@@ -62,7 +62,8 @@ void lg_job_stop(struct lg_job *j) { j->stop = 1; }
 void lg_job_result(struct lg_job *j, pp_time started, pp_time finished, struct load_result *out) {
     struct lg_result *r = &j->r;
     if (j->error[0] && r->n_errors == 0) { /* it never ran: its one error says why */
-        snprintf(r->errors[0].message, sizeof(r->errors[0].message), "%s", j->error);
+        snprintf(r->errors[0].message, sizeof(r->errors[0].message), "%.*s",
+                 (int)sizeof(r->errors[0].message) - 1, j->error);
         r->errors[0].n = 1;
         r->n_error_kinds = 1;
         r->n_errors = 1;

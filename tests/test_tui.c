@@ -226,8 +226,16 @@ static void test_history_keeps_an_hour_in_little_room(void **state) {
     assert_int_equal(history_points(&h, H_ACTUAL, 300, 100, pts), 0);
     assert_true(isnan(history_last(&h, H_ACTUAL)));
     for (int k = 0; k < 3600; k++) /* an hour: replicas = the second, a spike at 1000 */
-        history_add(&h, (const double[H_SERIES]){NAN, k == 1000 ? 99999 : 1, (double)k});
+        history_add(&h, (const double[H_SERIES]){NAN, k == 1000 ? 99999 : 1, (double)k,
+                                                 k >= 3500 && k < 3530 ? 1 : 0});
     assert_int_equal(history_last(&h, H_ACTUAL), 3599);
+    /* the load tests' bit a second: on for 3500..3529, on the chart's time axis */
+    assert_int_equal(history_points(&h, H_LOAD, 100, 100, pts), 100);
+    assert_true(pts[0] == 1 && pts[29] == 1 && pts[30] == 0 && pts[99] == 0);
+    assert_int_equal(history_last(&h, H_LOAD), 0);
+    /* an hour on 60 points: the bucket holding the load shows it, the rest not */
+    assert_int_equal(history_points(&h, H_LOAD, 3600, 60, pts), 60);
+    assert_true(pts[58] == 1 && pts[57] == 0 && pts[0] == 0);
     /* 60 s on 120 points: each of the newest 60 seconds on two */
     size_t n = history_points(&h, H_ACTUAL, 60, 120, pts);
     assert_int_equal(n, 120);

@@ -13,11 +13,14 @@
 #define HIST_BUCKET 10  /* seconds per coarse bucket */
 #define HIST_COARSE 360 /* buckets: an hour */
 
-enum hist_series { H_STABLE, H_PANIC, H_ACTUAL, H_SERIES };
+enum hist_series { H_STABLE, H_PANIC, H_ACTUAL, H_LOAD /* load tests running */, H_SERIES };
+
+#define H_FLOATS 3 /* the series kept as numbers; H_LOAD is a bit a second */
 
 struct history {
-    float fine[H_SERIES][HIST_FINE];
-    float coarse[H_SERIES][HIST_COARSE];
+    float fine[H_FLOATS][HIST_FINE];
+    float coarse[H_FLOATS][HIST_COARSE];
+    uint8_t load_fine[(HIST_FINE + 7) / 8], load_coarse[(HIST_COARSE + 7) / 8];
     uint32_t n; /* samples so far, one per second of the session */
 };
 

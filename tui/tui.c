@@ -59,7 +59,8 @@ static void take_snapshot(struct tui *t) {
     if (s->t != t->last_t || !t->snap) {
         for (size_t i = 0; i < s->n && i < t->n; i++) {
             const struct loop_view *v = &s->svcs[i].view;
-            history_add(&t->hist[i], (const double[H_SERIES]){v->stable, v->panic, v->actual});
+            history_add(&t->hist[i], (const double[H_SERIES]){v->stable, v->panic, v->actual,
+                                                              (double)v->loads_running});
         }
         t->last_t = s->t;
     }

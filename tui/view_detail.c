@@ -58,6 +58,30 @@ static int chart_block(struct tui *t, int y, const char *label, const struct his
     return y + 1 + rows;
 }
 
+/* Where load tests ran, under the charts and on their time axis: the
+ * operator sees the autoscaler answer the load. */
+static int load_strip(struct tui *t, int y, const struct history *h) {
+    const int cols = COLS - 12 < CHART_CELLS ? COLS - 12 : CHART_CELLS;
+    static double tail[2 * CHART_CELLS];
+    const size_t k = history_points(h, H_LOAD, t->span_s, 2 * (size_t)cols, tail);
+    bool any = false;
+    for (size_t i = 0; i < k && !any; i++)
+        any = tail[i] > 0;
+    if (!any)
+        return y;
+    tui_put(y, 1, tui_role(t, R_DIM), "load");
+    for (int c = 0; c < cols; c++) { /* cell c: points 2c, 2c+1 of the last 2*cols, as a chart's */
+        bool on = false;
+        for (long j = 0; j < 2; j++) {
+            const long idx = (long)k - 2L * cols + 2L * c + j;
+            on |= idx >= 0 && tail[idx] > 0;
+        }
+        if (on)
+            tui_put(y, 11 + c, tui_role(t, R_OVERRIDE), t->opt->ascii ? "=" : "\xe2\x96\x80");
+    }
+    return y + 1;
+}
+
 /* The service's own exporter (live, --exporter): its figures on a line,
  * who told them, and its first figure charted where the screen has room. */
 static int signal_block(struct tui *t, int y, size_t svc, int rows) {
@@ -136,6 +160,7 @@ void tui_detail(struct tui *t) {
         y = chart_block(t, y, v->panic_mode ? "panic window  PANIC" : "panic window", h, H_PANIC,
                         R_PANICLINE, rows, v->panic_threshold * at_target, "panic threshold");
     y = chart_block(t, y, "replicas asked", h, H_ACTUAL, R_REPLICAS, rows, v->desired, "desired");
+    y = load_strip(t, y, h);
     char gpu[40] = "";
     if (!isnan(v->gpu_util))
         snprintf(gpu, sizeof(gpu), "  GPU %.0f%%", v->gpu_util);

@@ -427,7 +427,7 @@ static enum pp_status curl_failed(struct kube_client *k, CURLcode rc, const char
 
 /* A non-2xx answer: the Status's message when there is one. */
 static enum pp_status http_failed(struct kube_client *k, long status, const struct buf *body,
-                                  const char *path, struct pp_error *err) {
+                                  const char *method, const char *path, struct pp_error *err) {
     cJSON *o = body->p ? cJSON_Parse(body->p) : NULL;
     const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "message"));
     char text[600];
@@ -436,8 +436,8 @@ static enum pp_status http_failed(struct kube_client *k, long status, const stru
     else
         snprintf(text, sizeof(text), "%s", msg ? msg : "no message");
     cJSON_Delete(o);
-    return pp_fail(err, PP_ERR_IO, "kube", "cluster \"%s\": GET %s: %ld: %s", k->c->cluster, path,
-                   status, text);
+    return pp_fail(err, PP_ERR_IO, "kube", "cluster \"%s\": %s %s: %ld: %s", k->c->cluster,
+                   method ? method : "GET", path, status, text);
 }
 
 static enum pp_status credentials(struct kube_client *k, bool retry, struct pp_error *err) {
@@ -509,7 +509,7 @@ enum pp_status kube_request_result(struct kube_client *k, struct kube_request *r
     if (*status >= 200 && *status < 300)
         return PP_OK;
     const struct buf none = {0};
-    return http_failed(k, *status, body ? body : &none, req->path, err);
+    return http_failed(k, *status, body ? body : &none, req->method, req->path, err);
 }
 
 void kube_request_fini(struct kube_request *req, bool keep_handle) {
@@ -526,11 +526,22 @@ void kube_request_fini(struct kube_request *req, bool keep_handle) {
 
 void kube_client_refresh(struct kube_client *k) { k->token_read = 0; }
 
-static enum pp_status get_once(struct kube_client *k, const char *path, struct buf *body,
-                               long *status, struct pp_error *err) {
+static enum pp_status send_once(struct kube_client *k, const struct kube_write *w, const char *path,
+                                struct buf *body, long *status, struct pp_error *err) {
     struct kube_request req = {.easy = k->curl};
     buf_clear(body);
     enum pp_status st = kube_request_init(k, &req, path, on_body, body, 60, err);
+    if (st == PP_OK && w) {
+        req.method = w->method;
+        curl_easy_setopt(k->curl, CURLOPT_CUSTOMREQUEST, w->method);
+        curl_easy_setopt(k->curl, CURLOPT_POSTFIELDS, w->body ? w->body : "");
+        curl_easy_setopt(k->curl, CURLOPT_POSTFIELDSIZE, (long)(w->body ? strlen(w->body) : 0));
+        char ctype[128];
+        snprintf(ctype, sizeof(ctype), "Content-Type: %s",
+                 w->content_type ? w->content_type : "application/json");
+        req.headers = curl_slist_append(req.headers, ctype);
+        curl_easy_setopt(k->curl, CURLOPT_HTTPHEADER, req.headers);
+    }
     if (st == PP_OK) {
         const CURLcode rc = curl_easy_perform(k->curl);
         if (!body->p)
@@ -543,14 +554,19 @@ static enum pp_status get_once(struct kube_client *k, const char *path, struct b
 
 enum pp_status kube_get(struct kube_client *k, const char *path, struct buf *body, long *status,
                         struct pp_error *err) {
+    return kube_send(k, NULL, path, body, status, err);
+}
+
+enum pp_status kube_send(struct kube_client *k, const struct kube_write *w, const char *path,
+                         struct buf *body, long *status, struct pp_error *err) {
     *status = 0;
-    enum pp_status st = get_once(k, path, body, status, err); /* credentials fresh in init */
+    enum pp_status st = send_once(k, w, path, body, status, err); /* credentials fresh in init */
     if (*status == 401 && (k->c->has_exec || k->c->token_file)) {
         /* a rotated credential: the plugin once more, the file read again */
         k->token_read = 0;
         if (credentials(k, true, err) != PP_OK)
             return PP_ERR_INVALID;
-        st = get_once(k, path, body, status, err);
+        st = send_once(k, w, path, body, status, err);
     }
     return st;
 }

@@ -21,12 +21,24 @@ void kube_client_destroy(struct kube_client *k);
 enum pp_status kube_get(struct kube_client *k, const char *path, struct buf *body, long *status,
                         struct pp_error *err);
 
+/* A request with a body: PATCH, POST or PUT. */
+struct kube_write {
+    const char *method;       /* "PATCH" */
+    const char *content_type; /* "application/merge-patch+json"; NULL: application/json */
+    const char *body;         /* JSON text */
+};
+/* kube_get's contract for w (NULL: a GET); path carries the query
+ * (?dryRun=All&fieldManager=podpilot). */
+enum pp_status kube_send(struct kube_client *k, const struct kube_write *w, const char *path,
+                         struct buf *body, long *status, struct pp_error *err);
+
 /* One request on an easy handle of its own, for a caller that drives it
  * (a curl multi loop): set up, run by the caller, judged, released. */
 struct kube_request {
     void *easy;                 /* CURL *; set it to reuse a handle */
     void *headers, *connect_to; /* curl_slist * */
     const char *accept;         /* set before init; NULL: application/json */
+    const char *method;         /* for messages; NULL: GET */
     char errbuf[256];           /* CURL_ERROR_SIZE */
     char path[2048];
 };

@@ -7,7 +7,15 @@ CA, bearer tokens or client certificates, discovery, lists with
 limit/continue at one resourceVersion, watches as chunked NDJSON (synthetic
 ADDED for resourceVersion "" or "0", events after N, BOOKMARKs when asked, an
 ERROR 410 inside the 200 stream for a version older than the bounded history,
-timeoutSeconds), GET, merge-patch and the /scale subresource of Deployments.
+timeoutSeconds), GET, merge-patch and JSON-patch (metadata.resourceVersion in
+the patched object is a precondition: 409 Conflict when it is stale, as the
+apiserver's patcher does), dryRun=All (admission's answer, nothing stored),
+the /scale subresource (GET, PATCH, PUT with a resourceVersion), POST of
+events.k8s.io/v1 Events (validated as pkg/apis/core/validation/events.go
+does; generateName; mirrored as a core/v1 Event with involvedObject, as the
+apiserver serves both), and SelfSubjectAccessReviews answered from --deny
+VERB:RESOURCE[.GROUP] (a denied write is a 403 worded as the apiserver
+words it).
 
 The pod proxy (GET /api/v1/namespaces/NS/pods/POD:9090/proxy/metrics)
 answers as a pod's queue-proxy would: its protobuf Stat (Content-Type
@@ -45,6 +53,7 @@ HITS = {}  # scrapes of each pod's exporter, under the store's lock
 RESOURCES = [
     ("", "v1", "pods", "Pod", True, ["po"], False),
     ("", "v1", "events", "Event", True, ["ev"], False),
+    ("events.k8s.io", "v1", "events", "Event", True, [], False),
     ("", "v1", "namespaces", "Namespace", False, ["ns"], False),
     ("", "v1", "serviceaccounts", "ServiceAccount", True, ["sa"], False),
     ("", "v1", "services", "Service", True, ["svc"], False),
@@ -200,11 +209,13 @@ class Handler(BaseHTTPRequestHandler):
                 return True
         return not opts.token and not opts.client_ca
 
-    def fault(self):
+    def fault(self, verb):
         store = self.server.store
         with store.lock:
             for f in store.faults:
                 if f.get("path") and f["path"] not in self.path:
+                    continue
+                if f.get("verb") and f["verb"] != verb:
                     continue
                 if f["count"] <= 0:
                     continue
@@ -213,8 +224,15 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        return json.loads(self.rfile.read(n) or b"{}")
+        if not hasattr(self, "_body"):
+            n = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(n) or b"{}"
+            if self.command in ("PATCH", "PUT", "POST") and not self.path.startswith("/_"):
+                with open_log(self.server.opts) as log:
+                    log and log.write("BODY %s %s %s %s\n" % (self.command, self.path,
+                                      self.headers.get("Content-Type", ""), raw.decode()))
+            self._body = json.loads(raw)
+        return copy.deepcopy(self._body)
 
     # ---- verbs ----
     def do_GET(self):
@@ -224,6 +242,7 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_request("PATCH")
 
     def do_PUT(self):
+        self.__dict__.pop("_body", None)
         if self.path.startswith("/_object"):
             q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
             obj = self.body()
@@ -233,6 +252,7 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_request("PUT")
 
     def do_POST(self):
+        self.__dict__.pop("_body", None)
         if self.path == "/_close":  # every watch stream ends now, cleanly
             with self.server.store.lock:
                 self.server.store.generation += 1
@@ -244,14 +264,27 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.store.lock:
                 self.server.store.faults.append(f)
             return self.send_json(200, f)
-        self.send_json(405, status(405, "MethodNotAllowed", "POST is not served"))
+        self.handle_request("POST")
 
     def handle_request(self, verb):
+        self.__dict__.pop("_body", None)  # one handler serves a keep-alive connection's requests
         url = urllib.parse.urlparse(self.path)
         q = {k: v[-1] for k, v in urllib.parse.parse_qs(url.query).items()}
         if not self.authorized():
             return self.send_json(401, status(401, "Unauthorized", "Unauthorized"))
-        f = self.fault()
+        f = self.fault(verb)
+        if f and f.get("touch"):
+            # another writer changed the object just before this request
+            r = route(url.path)
+            res = r and find_resource(r[0], r[1], r[2])
+            store = self.server.store
+            with store.lock:
+                obj = res and store.objects.get((res[0], res[2]), {}).get((r[3] or "", r[4]))
+                if obj:
+                    obj = copy.deepcopy(obj)
+                    obj.setdefault("metadata", {}).setdefault("labels", {})["touched"] = "yes"
+                    store.put(res[0], res[2], obj)
+            f = None
         if f:
             if f["status"] == "cut":
                 self.send_response(200)
@@ -285,15 +318,33 @@ class Handler(BaseHTTPRequestHandler):
                                         "serverAddressByClientCIDRs": []})
         if url.path == "/apis":
             return self.send_json(200, self.groups())
+        if url.path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" and verb == "POST":
+            review = self.body()
+            a = review.get("spec", {}).get("resourceAttributes", {})
+            res = a.get("resource", "") + ("/" + a["subresource"] if a.get("subresource") else "")
+            review["status"] = {"allowed": not self.denied(a.get("verb", ""), a.get("group", ""), res)}
+            with open_log(self.server.opts) as log:
+                log and log.write("SSAR %s %s.%s\n" % (a.get("verb"), res, a.get("group")))
+            return self.send_json(201, review)
         r = route(url.path)
         if not r:
             return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
         group, version, resource, ns, name, sub = r
+        if verb in ("PATCH", "PUT", "POST") and resource:
+            res_name = resource + ("/" + sub if sub else "")
+            v = {"PATCH": "patch", "PUT": "update", "POST": "create"}[verb]
+            if self.denied(v, group, res_name):
+                g = resource + ("." + group if group else "")
+                return self.send_json(403, status(403, "Forbidden",
+                    '%s "%s" is forbidden: User "podpilot-test" cannot %s resource "%s" in API group "%s" in the namespace "%s"'
+                    % (g, name or "", v, res_name, group, ns or "")))
         if resource is None:
             return self.discovery(group, version)
         res = find_resource(group, version, resource)
         if not res:
             return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
+        if name is None and verb == "POST":
+            return self.create(res, ns, q)
         if name is None and verb == "GET":
             if parse_bool(q.get("watch", "")):
                 return self.watch(res, ns, q)
@@ -498,6 +549,53 @@ class Handler(BaseHTTPRequestHandler):
                                                        "metadata": {"resourceVersion": str(last)}}})
         self.wfile.write(b"0\r\n\r\n")
 
+    def denied(self, verb, group, resource):
+        for d in self.server.opts.deny or []:
+            v, _, r = d.partition(":")
+            rname, _, g = r.partition(".")
+            if v == verb and rname == resource and g == group:
+                return True
+        return False
+
+    def create(self, res, ns, q):
+        obj = self.body()
+        meta = obj.setdefault("metadata", {})
+        if res[0] == "events.k8s.io":
+            errs = []
+            for f in ("eventTime", "reportingController", "reportingInstance", "action", "reason"):
+                if not obj.get(f):
+                    errs.append("%s: Required value" % f)
+            for f in ("firstTimestamp", "lastTimestamp", "count", "source", "deprecatedSource",
+                      "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount"):
+                if obj.get(f):
+                    errs.append("%s: Invalid value: must not be set" % f)
+            if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", obj.get("eventTime", "")):
+                errs.append("eventTime: Invalid value: not a MicroTime")
+            if len(obj.get("note", "")) > 1024:
+                errs.append("note: Too long: may not be longer than 1024")
+            if obj.get("type") not in ("Normal", "Warning"):
+                errs.append("type: Unsupported value")
+            if errs:
+                return self.send_json(422, status(422, "Invalid", 'Event.events.k8s.io "%s" is invalid: %s' % (meta.get("generateName", ""), ", ".join(errs))))
+        if not meta.get("name"):
+            EVENT_SERIAL[0] += 1
+            meta["name"] = meta.get("generateName", "obj-") + "x%04d" % EVENT_SERIAL[0]
+        meta["namespace"] = ns or meta.get("namespace", "")
+        if q.get("dryRun") == "All":
+            return self.send_json(201, obj)
+        self.server.store.put(res[0], res[2], obj)
+        if res[0] == "events.k8s.io":  # the same event through core/v1
+            reg = obj.get("regarding", {})
+            self.server.store.put("", "events", {
+                "metadata": {"name": meta["name"], "namespace": meta["namespace"]},
+                "involvedObject": reg, "reason": obj.get("reason"), "message": obj.get("note"),
+                "type": obj.get("type"), "action": obj.get("action"),
+                "reportingComponent": obj.get("reportingController"),
+                "reportingInstance": obj.get("reportingInstance"),
+                "eventTime": obj.get("eventTime"), "source": {}})
+        api = "%s/%s" % (res[0], res[1]) if res[0] else res[1]
+        self.send_json(201, dict(obj, kind=res[3], apiVersion=api))
+
     def one(self, verb, res, ns, name, sub):
         store = self.server.store
         with store.lock:
@@ -507,16 +605,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(404, status(404, "NotFound", '%s "%s" not found' % (g, name),
                                               {"name": name, "kind": res[2]}))
         api = "%s/%s" % (res[0], res[1]) if res[0] else res[1]
+        q = {k: v[-1] for k, v in urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query).items()}
+        dry = q.get("dryRun") == "All"
+        conflict = lambda: self.send_json(409, status(409, "Conflict", 'Operation cannot be fulfilled on %s.%s "%s": the object has been modified; please apply your changes to the latest version and try again' % (res[2], res[0], name)))
         if sub == "scale":
             if verb in ("PATCH", "PUT"):
                 patch = self.body()
                 want = patch.get("spec", {}).get("replicas")
                 prv = patch.get("metadata", {}).get("resourceVersion")
-                if verb == "PUT" and prv and prv != obj["metadata"]["resourceVersion"]:
-                    return self.send_json(409, status(409, "Conflict", 'Operation cannot be fulfilled on %s "%s": the object has been modified; please apply your changes to the latest version and try again' % (res[2], name)))
+                if prv and prv != obj["metadata"]["resourceVersion"]:
+                    return conflict()
                 obj = copy.deepcopy(obj)
                 obj.setdefault("spec", {})["replicas"] = want
-                store.put(res[0], res[2], obj)
+                if not dry:
+                    store.put(res[0], res[2], obj)
             spec = obj.get("spec", {})
             sel = ",".join("%s=%s" % kv for kv in sorted(spec.get("selector", {}).get("matchLabels", {}).items()))
             return self.send_json(200, {"kind": "Scale", "apiVersion": "autoscaling/v1",
@@ -527,11 +629,72 @@ class Handler(BaseHTTPRequestHandler):
                                                    "selector": sel}})
         if verb == "PATCH":
             ctype = self.headers.get("Content-Type", "")
-            if "merge-patch" not in ctype and "strategic" not in ctype:
+            before = obj["metadata"]["resourceVersion"]
+            if "json-patch" in ctype:
+                try:
+                    obj = json_patch(copy.deepcopy(obj), self.body())
+                except (KeyError, IndexError, ValueError, TypeError) as e:
+                    return self.send_json(422, status(422, "Invalid", "the server rejected our request due to an error in our request: %s" % e))
+            elif "merge-patch" in ctype or "strategic" in ctype:
+                obj = merge(copy.deepcopy(obj), self.body())
+            else:
                 return self.send_json(415, status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"))
-            obj = merge(copy.deepcopy(obj), self.body())
+            if obj.get("metadata", {}).get("resourceVersion", before) != before:
+                return conflict()
+            if q.get("fieldManager"):
+                mf = obj["metadata"].setdefault("managedFields", [])
+                if not any(m.get("manager") == q["fieldManager"] for m in mf):
+                    mf.append({"manager": q["fieldManager"], "operation": "Update",
+                               "apiVersion": api, "fieldsType": "FieldsV1"})
+            if dry:
+                return self.send_json(200, dict(obj, kind=res[3], apiVersion=api))
             store.put(res[0], res[2], obj)
         self.send_json(200, dict(obj, kind=res[3], apiVersion=api))
+
+
+def open_log(opts):
+    class Null:
+        def __enter__(self):
+            return None
+
+        def __exit__(self, *a):
+            return False
+    return open(opts.log, "a") if opts.log else Null()
+
+
+def pointer(path):
+    return [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]]
+
+
+def json_patch(doc, ops):
+    """RFC 6902: add, remove, replace, test."""
+    for op in ops:
+        parts = pointer(op["path"])
+        parent = doc
+        for p in parts[:-1]:
+            parent = parent[int(p)] if isinstance(parent, list) else parent[p]
+        last = parts[-1]
+        key = int(last) if isinstance(parent, list) and last != "-" else last
+        kind = op["op"]
+        if kind == "test":
+            if parent[key] != op["value"]:
+                raise ValueError("test failed at %s" % op["path"])
+        elif kind == "remove":
+            del parent[key]
+        elif kind == "replace":
+            parent[key]  # must exist
+            parent[key] = op["value"]
+        elif kind == "add":
+            if isinstance(parent, list):
+                parent.insert(len(parent) if last == "-" else key, op["value"])
+            else:
+                parent[key] = op["value"]
+        else:
+            raise ValueError("unsupported op %s" % kind)
+    return doc
+
+
+EVENT_SERIAL = [0]
 
 
 def merge(dst, patch):
@@ -560,6 +723,7 @@ def main():
     ap.add_argument("--lifetime", type=float, default=120, help="exit after this many seconds")
     ap.add_argument("--split-events", action="store_true", help="cut each watch event in two chunks")
     ap.add_argument("--log", help="append each request line to this file")
+    ap.add_argument("--deny", action="append", help="VERB:RESOURCE[.GROUP] the user may not do")
     ap.add_argument("--max-page", type=int, default=0, help="items per list page at most")
     ap.add_argument("--serve-cron", action="store_true",
                     help="serve CronHorizontalPodAutoscalers (autoscaling.alibabacloud.com/v1beta1)")

@@ -41,7 +41,7 @@ asan:
 # recordings, each for FUZZ_SECONDS, under ASan and UBSan.
 fuzz: deps
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Fuzz -DPODPILOT_WERROR=OFF >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target fuzz_manifest fuzz_watch fuzz_kubeconfig fuzz_record fuzz_metrics fuzz_kpa_stat fuzz_promtext fuzz_response
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_manifest fuzz_watch fuzz_kubeconfig fuzz_record fuzz_metrics fuzz_kpa_stat fuzz_promtext fuzz_response fuzz_lever
 	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build

@@ -24,7 +24,7 @@ static const char *const kpa_annotations[] = {
     "metric-aggregation-algorithm",
 };
 
-static bool is_annotation(const char *key) {
+bool override_is_annotation(const char *key) {
     for (size_t i = 0; i < sizeof(kpa_annotations) / sizeof(kpa_annotations[0]); i++)
         if (strcmp(key, kpa_annotations[i]) == 0)
             return true;
@@ -70,7 +70,7 @@ static enum pp_status build_kpa(const struct svc_config *c, const struct overrid
     memcpy(kv, c->kpa_kv, n * sizeof(kv[0]));
     for (size_t i = 0; i < ov->n_knobs; i++) {
         const char *key = ov->knobs[i].key;
-        if (strncmp(key, ANN, strlen(ANN)) != 0 && is_annotation(key)) {
+        if (strncmp(key, ANN, strlen(ANN)) != 0 && override_is_annotation(key)) {
             snprintf(keys[i], sizeof(keys[i]), ANN "%s", key);
             key = keys[i];
         }

@@ -49,4 +49,8 @@ int32_t override_replicas(const struct override *ov, int32_t decided);
 /* "pinned 3; target 5 (manifest 10); window=30s", "" when none. */
 void override_text(const struct override *ov, double manifest_target, char *buf, size_t size);
 
+/* Whether a KPA knob is a per-revision annotation (autoscaling.knative.dev/KEY)
+ * rather than a config-autoscaler key. */
+bool override_is_annotation(const char *key);
+
 #endif

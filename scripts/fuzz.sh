@@ -7,7 +7,7 @@ set -uo pipefail
 build=${1:?usage: fuzz.sh BUILD SECONDS}; seconds=${2:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus="$build/corpus"
-mkdir -p "$corpus"/{manifest,watch,kubeconfig,record,metrics,kpa_stat,promtext,response} "$build/crashes"
+mkdir -p "$corpus"/{manifest,watch,kubeconfig,record,metrics,kpa_stat,promtext,response,lever} "$build/crashes"
 cp "$root"/examples/*.yaml "$root"/tests/data/kubectl/* "$corpus/manifest/" 2>/dev/null
 find "$root/tests/data" -name '*.yaml' -size -64k -exec cp {} "$corpus/manifest/" \; 2>/dev/null
 cp "$root"/tests/fuzz/seeds/watch/* "$corpus/watch/"
@@ -15,6 +15,7 @@ cp "$root"/tests/fuzz/seeds/kubeconfig/* "$corpus/kubeconfig/"
 cp "$root"/tests/fuzz/seeds/metrics/* "$corpus/metrics/"
 cp "$root"/tests/fuzz/seeds/kpa_stat/* "$corpus/kpa_stat/"
 cp "$root"/tests/fuzz/seeds/response/* "$corpus/response/"
+cp "$root"/tests/fuzz/seeds/lever/* "$corpus/lever/"
 cp "$root"/tests/data/metrics/*.prom "$root"/tests/data/metrics/bad/*.prom "$corpus/promtext/"
 cp "$root"/tests/data/*.rec "$corpus/record/" 2>/dev/null
 if [ -x "$root/build/podpilot" ]; then
@@ -22,7 +23,7 @@ if [ -x "$root/build/podpilot" ]; then
         "$root/examples/vllm-keda.yaml" >/dev/null 2>&1
 fi
 rc=0
-for t in manifest watch kubeconfig record metrics kpa_stat promtext response; do
+for t in manifest watch kubeconfig record metrics kpa_stat promtext response lever; do
     echo "== fuzz_$t for ${seconds}s"
     if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -artifact_prefix="$build/crashes/$t-" -print_final_stats=1 \

@@ -197,6 +197,9 @@ int console_run(struct svc_set *set, const struct console_options *opt) {
         .notes = opt->notes,
         .n_notes = opt->n_notes,
         .load_urls = urls,
+        .shadow = opt->live && !opt->active,
+        .active = opt->active,
+        .restore_on_quit = opt->restore_on_quit,
     };
     int rc = tui_run(r, &to);
     free(urls);

@@ -23,6 +23,8 @@ struct console_options {
     /* A live cluster: r cannot re-run the session from its first tick, so
      * only --record records (from the start), and r stops it. */
     bool live;
+    bool active;           /* live and --act: overrides are written to the cluster */
+    bool *restore_on_quit; /* active: the user's answer to "restore them before quitting?" */
 };
 
 int console_run(struct svc_set *set, const struct console_options *opt);

@@ -9,6 +9,7 @@
 #include "engine/goparse.h"
 #include "k8s/kubeconfig.h"
 #include "k8s/scrape_proxy.h"
+#include "k8s/steer.h"
 #include "k8s/watch.h"
 
 #include <stdint.h>
@@ -126,6 +127,23 @@ int kube_flag(int argc, char **argv, int *i, struct kube_flags *f, const char *p
             return -1;
         }
         f->scrape_interval_s = (int)(d / PP_NS_PER_SEC);
+        return 1;
+    }
+    if (strcmp(a, "--act") == 0) {
+        f->act = f->kube = true;
+        return 1;
+    }
+    if (strncmp(a, "--knative-version", 17) == 0 && (a[17] == '\0' || a[17] == '=')) {
+        const char *v = a[17] == '=' ? a + 18 : *i + 1 < argc ? argv[++*i] : NULL;
+        int major = 0, minor = -1;
+        char end = 0;
+        if (!v || sscanf(v[0] == 'v' ? v + 1 : v, "%d.%d%c", &major, &minor, &end) < 2 ||
+            major != 1 || minor < 0 || (end && end != '.')) {
+            cli_fail(p, "--knative-version: expected 1.N (Knative Serving's version, e.g. 1.21)");
+            return -1;
+        }
+        f->knative_minor = minor + 1; /* 0: not given */
+        f->kube = true;
         return 1;
     }
     if (strncmp(a, "--scrape-via", 12) == 0 && (a[12] == '\0' || a[12] == '=')) {
@@ -248,7 +266,7 @@ static void say(const struct pp_error *err) {
     fprintf(stderr, "podpilot: %s\n", msg);
 }
 
-static struct kube_client *open_cluster(const struct kube_flags *f, struct kube_config *c) {
+struct kube_client *kube_open_cluster(const struct kube_flags *f, struct kube_config *c) {
     struct kube_config_args a = {0};
     kube_config_args_from_env(&a);
     a.kubeconfig = f->kubeconfig;
@@ -276,7 +294,7 @@ static void add_list(struct sources *src, const struct kube_config *c, size_t i,
 
 int kube_add_sources(const struct kube_flags *f, struct sources *src) {
     struct kube_config c;
-    struct kube_client *k = open_cluster(f, &c);
+    struct kube_client *k = kube_open_cluster(f, &c);
     if (!k)
         return 1;
     struct pp_error err = {0};
@@ -336,11 +354,14 @@ struct kube_live {
      * through the pod proxy, owned by the scraper's transport) */
     struct scraper *exporters;
     struct scrape_spec *ex_specs;
+    /* --act: the overrides' writer, on a client of its own */
+    struct kube_client *wk;
+    struct steer *steer;
 };
 
 static struct kube_live *live_open(const struct kube_flags *f, int sync_timeout_s, bool shadow) {
     struct kube_live *l = xcalloc(1, sizeof(*l));
-    if (!(l->k = open_cluster(f, &l->c))) {
+    if (!(l->k = kube_open_cluster(f, &l->c))) {
         free(l);
         return NULL;
     }
@@ -422,6 +443,8 @@ void kube_live_close(struct kube_live *l) {
     kube_watcher_stop(l->cm.w);
     kube_client_destroy(l->mk);
     source_kube_metrics_fini(&l->cm);
+    steer_stop(l->steer);
+    kube_client_destroy(l->wk);
     kube_watcher_stop(l->w);
     kube_client_destroy(l->k);
     kube_config_fini(&l->c);
@@ -448,7 +471,8 @@ static struct source_kube_index shadow_index(void) {
 static struct source *open_shadow(struct svc_set *set, void *ctx, struct pp_error *err) {
     struct kube_live *l = ctx;
     const struct source_kube_index idx = shadow_index();
-    const struct source_kube_feeds feeds = {&l->cm, l->scraper, l->gpu, l->exporters, l->ex_specs};
+    const struct source_kube_feeds feeds = {&l->cm,       l->scraper,  l->gpu,
+                                            l->exporters, l->ex_specs, l->steer};
     return source_kube_create(set, l->w, &idx, &feeds, err);
 }
 
@@ -541,6 +565,16 @@ static void close_runner_source(void *ctx, struct source *src) {
     source_destroy(src);
 }
 
+/* Active mode's overrides still on the cluster, said as the session ends. */
+static void say_left(struct steer *s) {
+    const size_t left = steer_restore(s, false, stderr);
+    if (left)
+        fprintf(stderr,
+                "podpilot: overrides left in place on %zu object%s (their podpilot.io/original "
+                "annotations keep the values before): podpilot restore --kube puts them back\n",
+                left, left == 1 ? "" : "s");
+}
+
 /* The console on the live cluster: the same views, a CLUSTER column. */
 static int run_console(struct svc_set *set, struct kube_live *l, const struct headless_options *opt,
                        const cJSON *header, const struct console_options *base) {
@@ -553,7 +587,35 @@ static int run_console(struct svc_set *set, struct kube_live *l, const struct he
     co.header = header;
     co.record_path = opt->record_path;
     co.live = true;
-    return console_run(set, &co);
+    co.active = l->steer != NULL;
+    bool restore = false;
+    co.restore_on_quit = l->steer ? &restore : NULL;
+    int rc = console_run(set, &co);
+    if (restore && steer_restore(l->steer, true, stderr) > 0)
+        rc = rc ? rc : 1;
+    else if (l->steer)
+        say_left(l->steer);
+    return rc;
+}
+
+/* --act: the writer, and what the cluster lets it do. */
+static int start_steer(struct kube_live *l, const struct kube_flags *f, const struct svc_set *set) {
+    if (!f->act)
+        return 0;
+    struct pp_error err = {0};
+    const struct steer_options so = {.knative_minor = f->knative_minor - 1, .user = l->c.user};
+    if (!(l->wk = kube_client_create(&l->c, &err)) ||
+        !(l->steer = steer_start(l->wk, set, &so, &err))) {
+        say(&err);
+        return 1;
+    }
+    char missing[2048];
+    if (steer_missing(l->steer, missing, sizeof(missing)) > 0)
+        fprintf(stderr,
+                "podpilot: active mode: permissions missing (overrides of those services "
+                "are refused):\n%s",
+                missing);
+    return 0;
 }
 
 /* A live recording's header: the cluster's objects as the sources (replay
@@ -561,7 +623,9 @@ static int run_console(struct svc_set *set, struct kube_live *l, const struct he
 static cJSON *live_header(const struct sources *src, const struct svc_set *set,
                           const struct kube_live *l) {
     cJSON *h = build_header(src, set);
-    cJSON_AddTrueToObject(h, "shadow");
+    cJSON_AddBoolToObject(h, "shadow", l->steer == NULL);
+    if (l->steer)
+        cJSON_AddTrueToObject(h, "active");
     cJSON_AddStringToObject(h, "context", l->c.context);
     return h;
 }
@@ -583,6 +647,8 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
         rc = scrape_stats(l, &set);
     if (rc == 0)
         rc = scrape_exporters(l, f, &set);
+    if (rc == 0)
+        rc = start_steer(l, f, &set);
     if (rc == 0 && f->prometheus) {
         const struct promapi_options po = {.url = f->prometheus};
         struct pp_error err = {0};
@@ -611,13 +677,21 @@ int kube_run(const struct kube_flags *f, const struct headless_options *opt,
     if (rc == 0 && console) {
         rc = run_console(&set, l, opt, header, console);
     } else if (rc == 0) {
-        fprintf(stderr,
-                "podpilot: shadow mode on cluster \"%s\" (%s): read-only, nothing is "
-                "written to the cluster\n",
-                l->c.cluster, l->c.server);
+        if (l->steer)
+            fprintf(stderr,
+                    "podpilot: ACTIVE mode on cluster \"%s\" (%s): overrides are written to "
+                    "the cluster through each autoscaler's own fields\n",
+                    l->c.cluster, l->c.server);
+        else
+            fprintf(stderr,
+                    "podpilot: shadow mode on cluster \"%s\" (%s): read-only, nothing is "
+                    "written to the cluster\n",
+                    l->c.cluster, l->c.server);
         headless_catch_signals();
         rc = headless_run(&set, &o, stdout);
     }
+    if (l->steer && !console) /* headless cannot ask: the annotations keep what to put back */
+        say_left(l->steer);
     cJSON_Delete(header);
     svc_set_fini(&set);
     sources_free(&src);

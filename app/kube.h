@@ -23,11 +23,19 @@ struct kube_flags {
     size_t n_exporters;
     int scrape_interval_s;  /* --scrape-interval; 0: 5 */
     const char *scrape_via; /* --scrape-via direct|proxy; NULL: direct in a pod, else proxy */
+    bool act;               /* --act: overrides written to the cluster (k8s/steer) */
+    int knative_minor;      /* --knative-version 1.N as N + 1; 0: read from the cluster */
 };
 
 /* Takes argv[*i] (and its value) when it is one of those flags: 1 taken,
  * 0 not one of them, -1 a flag without its value (said on stderr). */
 int kube_flag(int argc, char **argv, int *i, struct kube_flags *f, const char *prog);
+
+struct kube_config;
+struct kube_client;
+/* The kubeconfig the flags name, loaded into c, and a client on it; NULL
+ * with the reason on stderr. */
+struct kube_client *kube_open_cluster(const struct kube_flags *f, struct kube_config *c);
 
 /* The cluster's objects as manifest sources, one List per resource it
  * serves (a resource it does not serve is skipped with a note): 0, or 1

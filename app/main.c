@@ -8,6 +8,7 @@
 #include "app/replay.h"
 #include "app/kube.h"
 #include "app/load_cmd.h"
+#include "app/restore_cmd.h"
 #include "app/metrics_cmd.h"
 #include "app/metrics_http.h"
 #include "app/services.h"
@@ -31,6 +32,7 @@ static const char usage[] =
     "       podpilot metrics query EXPR ...        a PromQL query on Prometheus\n"
     "       podpilot metrics gpus [--json]         this machine's GPUs (NVML)\n"
     "       podpilot load [hey's flags] URL        a real HTTP load test, hey's report\n"
+    "       podpilot restore --kube [-n NS|-A]     undo --act's overrides left behind\n"
     "       podpilot --help | --version\n"
     "\n"
     "Runs podpilot's embedded autoscaling engine on a simulated cluster built from\n"
@@ -115,6 +117,19 @@ static const char usage_kube[] =
     "  --scrape-via direct|proxy\n"
     "                       to pod IPs (the default inside a cluster) or through\n"
     "                       the API server's pod proxy (the default outside)\n"
+    "  --act                ACTIVE mode (with --kube): pin, unpin, target, pause,\n"
+    "                       resume and set are written to the cluster through\n"
+    "                       each autoscaler's own fields (an HPA's min/max and\n"
+    "                       behavior, a KServe InferenceService, a Knative\n"
+    "                       Revision's or PodAutoscaler's annotations, KEDA's\n"
+    "                       paused annotations, a Seldon Model, a Deployment's\n"
+    "                       /scale): a dry run first, the object's version as\n"
+    "                       precondition, the values before kept in its\n"
+    "                       podpilot.io/original annotation (podpilot restore\n"
+    "                       --kube puts them back), an Event on the object\n"
+    "  --knative-version 1.N  the cluster's Knative Serving (default: read from\n"
+    "                       knative-serving/controller); >= 1.21 writes the\n"
+    "                       Revision, before it the PodAutoscaler\n"
     "  --kubeconfig F, --context C, -n NS, -A\n"
     "                       as kubectl takes them (podpilot kubeconfig shows the\n"
     "                       result); any of them implies --kube\n";
@@ -306,6 +321,8 @@ static int parse_args(int argc, char **argv, struct cli *c) {
                                                 "--exporter",
                                                 "--scrape-interval",
                                                 "--scrape-via",
+                                                "--act",
+                                                "--knative-version",
                                                 NULL};
             return cli_unknown(prog, a, known);
         } else {
@@ -435,6 +452,8 @@ int main(int argc, char **argv) {
         return metrics_main(argc, argv);
     if (argc > 1 && strcmp(argv[1], "load") == 0)
         return load_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "restore") == 0)
+        return restore_main(argc, argv);
     struct cli c = {0};
     int rc = parse_args(argc, argv, &c);
     if (rc < 0)

@@ -261,6 +261,8 @@ bool loop_tick(struct loop *l) {
     l->elapsed++;
     l->now = now;
     loop_apply_commands(l);
+    if (l->so->steered)
+        loop_reap_writes(l);
     if (l->so->advance)
         l->so->advance(l->src, now);
     for (size_t i = 0; i < l->n; i++)

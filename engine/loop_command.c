@@ -22,8 +22,10 @@ enum pp_status loop_check(const struct loop *l, const struct command *cmd, struc
     struct override_config oc;
     if (l->so->read_only && cmd->kind != CMD_LOAD && cmd->kind != CMD_STOP)
         return pp_fail(err, PP_ERR_INVALID, "command",
-                       "shadow mode: read-only (podpilot --kube writes nothing to the cluster; "
-                       "load and stop still run)");
+                       "shadow mode: read-only (podpilot --kube writes nothing to the cluster "
+                       "without --act; load and stop still run)");
+    if (l->so->steer_check && l->so->steer_check(l->src, svc, cmd, err) != PP_OK)
+        return PP_ERR_INVALID;
     switch (cmd->kind) {
     case CMD_PIN:
         if (caps & SCALER_NO_PIN)
@@ -101,11 +103,13 @@ static enum pp_status reconfigure(struct loop *l, size_t svc, const struct overr
     return PP_OK;
 }
 
-static void apply_command(struct loop *l, const struct command *cmd) {
-    size_t svc;
+static bool is_override(const struct command *cmd) {
+    return cmd->kind != CMD_LOAD && cmd->kind != CMD_STOP;
+}
+
+/* cmd takes effect in the engine (in active mode: once it was written). */
+static void apply_local(struct loop *l, size_t svc, const struct command *cmd) {
     struct pp_error err = {0};
-    if (find_service(l, cmd->service, &svc, &err) != PP_OK)
-        return;
     struct rt *r = &l->rts[svc];
     const bool self_pause =
         loop_main_layer(r) && (loop_main_layer(r)->ops->caps & SCALER_SELF_PAUSE);
@@ -185,6 +189,12 @@ static void apply_command(struct loop *l, const struct command *cmd) {
     r->view.paused = r->ov.paused;
     r->view.actual = r->replicas;
     override_text(&r->ov, r->base_target, r->view.override, sizeof(r->view.override));
+    if (!r->view.override[0])
+        r->written[0] = '\0';
+    if (r->written[0]) { /* "pinned 3: HPA ml-prod/x min=max=3" */
+        const size_t used = strlen(r->view.override);
+        snprintf(r->view.override + used, sizeof(r->view.override) - used, ": %s", r->written);
+    }
     loop_emit_event(l, svc, false, reason, msg);
     return;
 rejected:
@@ -192,6 +202,39 @@ rejected:
              err.field[0] ? ": " : "", err.message);
     loop_emit_event(l, svc, true, "OverrideRejected", msg);
 }
+
+static void apply_command(struct loop *l, const struct command *cmd) {
+    size_t svc;
+    struct pp_error err = {0};
+    if (find_service(l, cmd->service, &svc, &err) != PP_OK)
+        return;
+    if (!l->so->steer || !is_override(cmd)) {
+        apply_local(l, svc, cmd);
+        return;
+    }
+    l->so->steer(l->src, svc, cmd, l->rts[svc].replicas, l->now);
+    char msg[700];
+    snprintf(msg, sizeof(msg), "%.600s: writing it to the cluster (dry run first)", cmd->text);
+    loop_emit_event(l, svc, false, "OverrideSent", msg);
+}
+
+static void written(void *ctx, size_t svc, const struct command *cmd, bool ok, const char *message,
+                    const char *where) {
+    struct loop *l = ctx;
+    if (svc >= l->n)
+        return;
+    if (!ok) {
+        char msg[900];
+        snprintf(msg, sizeof(msg), "%.150s: %.700s", cmd->text, message);
+        loop_emit_event(l, svc, true, "OverrideRejected", msg);
+        return;
+    }
+    snprintf(l->rts[svc].written, sizeof(l->rts[svc].written), "%s", where);
+    loop_emit_event(l, svc, false, "OverrideWritten", message);
+    apply_local(l, svc, cmd);
+}
+
+void loop_reap_writes(struct loop *l) { l->so->steered(l->src, written, l); }
 
 void loop_apply_commands(struct loop *l) {
     while (next_command(l, &l->applying))

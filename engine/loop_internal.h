@@ -28,6 +28,7 @@ struct rt {
     size_t n_layers;
     struct scaler_sink sink;
     pp_time disagree_since; /* live: when podpilot and the cluster last began to differ */
+    char written[200];      /* active mode: where the overrides in force were written */
 };
 
 struct loop {
@@ -52,6 +53,8 @@ struct loop {
 static inline double elapsed_s(const struct loop *l) { return (double)l->elapsed; }
 
 /* loop.c: the pieces of a tick that commands use too. */
+/* loop_command.c: the finished writes of active mode, applied. */
+void loop_reap_writes(struct loop *l);
 void loop_emit_event(struct loop *l, size_t svc, bool warning, const char *reason,
                      const char *message);
 void loop_actuate(struct loop *l, size_t svc, int32_t replicas);

@@ -96,6 +96,12 @@ struct source_submit {
 typedef void (*source_load_done_fn)(void *ctx, size_t load, const struct svc_load *spec,
                                     const struct load_result *result);
 
+/* A write to the cluster finished (active mode): ok, what happened
+ * ("HPA ml/x min=max=3 written (merge patch, ...)"), and where it went
+ * ("HPA ml/x min=max=3"). */
+typedef void (*source_steered_fn)(void *ctx, size_t svc, const struct command *cmd, bool ok,
+                                  const char *message, const char *where);
+
 struct source_ops {
     const char *name; /* "sim", "recording", "what-if" */
     /* a cluster watched, not steered (shadow mode): operator overrides are
@@ -136,6 +142,16 @@ struct source_ops {
     /* svc's exporter figures as of the last observe (n 0 without an
      * exporter). May be NULL. */
     void (*signals)(const void *src, size_t svc, struct source_signals *out);
+    /* Active mode (a live cluster steered): an override is not applied
+     * to the engine when given but written to the cluster by steer (on a
+     * thread of the source's); steered reports the finished writes after
+     * each tick's commands, and the loop applies those that landed.
+     * steer_check says first whether cmd on svc can be written at all
+     * (any thread). All NULL: overrides act on the engine alone. */
+    enum pp_status (*steer_check)(void *src, size_t svc, const struct command *cmd,
+                                  struct pp_error *err);
+    void (*steer)(void *src, size_t svc, const struct command *cmd, int32_t current, pp_time now);
+    void (*steered)(void *src, source_steered_fn done, void *ctx);
     void (*destroy)(void *src);
 };
 

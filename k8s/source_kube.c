@@ -1,11 +1,11 @@
 #define _GNU_SOURCE /* timegm, qsort_r */
 #include "k8s/source_kube.h"
 
+#include "k8s/source_kube_internal.h"
+
 #include "loadgen/job.h"
 
-#include "engine/keda.h"
 #include "k8s/custom_metrics.h"
-#include "k8s/pod_index.h"
 #include "k8s/yamldoc.h"
 
 #include <cjson/cJSON.h>
@@ -15,60 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define MAX_PODS 1024
-
-/* One service's observation scratch: grown, never per tick. */
-struct kscratch {
-    struct hpa_pod pods[MAX_PODS];
-    char names[MAX_PODS][64];
-    struct hpa_container containers[MAX_PODS][POD_MAX_CONTAINERS];
-    int64_t vals[HPA_MAX_METRICS][MAX_PODS];
-    bool present[HPA_MAX_METRICS][MAX_PODS];
-    struct hpa_metric_obs metrics[HPA_MAX_METRICS];
-    char errors[HPA_MAX_METRICS][200];
-    double keda[KEDA_MAX_TRIGGERS];
-};
-
-struct kube_source {
-    struct source base;
-    const struct svc_set *set;
-    struct kube_watcher *w;
-    struct source_kube_index idx;
-    /* this thread's mirrors of the watcher's stores, synced at begin */
-    struct kstore deployments, hpas, pods, metrics, pas;
-    struct kube_watcher_seen seen[5];
-    /* per service, into the mirrors, resolved when they change: the
-     * Deployment (a KPA's through its newest PodAutoscaler), its selector,
-     * the PodAutoscaler; and which pods each selects */
-    const cJSON **deps, **sels, **pa_of;
-    const char **nss;
-    size_t *by_name; /* services sorted by namespace/name */
-    struct pod_index index;
-    struct stat_scraper *stats;
-    struct gpu_poll *gpu;
-    struct gpu_view gpu_view;
-    struct scraper *ex; /* --exporter: per service, the last round taken and when */
-    const struct scrape_spec *ex_specs;
-    struct scrape_round *ex_rounds;
-    pp_time *ex_at, now;
-    uint64_t *ex_seq;
-    /* load tests the operator started: real HTTP, on threads of their own */
-    struct kube_load {
-        struct svc_load spec;
-        struct lg_job *job;
-        pp_time started;
-    } * loads;
-    size_t n_loads, cap_loads;
-    struct stat_round *rounds; /* per service: the last round taken, and when */
-    pp_time *round_at;
-    struct kscratch *scratch;
-    /* the custom and external metrics: copies and errors, per path */
-    const struct source_kube_metrics *cm;
-    cJSON **cm_items;
-    uint64_t *cm_versions;
-    char (*cm_errors)[400]; /* "" when the last poll answered */
-};
 
 bool source_kube_time(const char *s, pp_time *out) {
     struct tm tm = {0};
@@ -609,52 +555,6 @@ static void destroy(void *src) {
     free(s);
 }
 
-/* `load SVC FLAGS` on a live cluster: a real test against the URL in the
- * flags, else the service's (its InferenceService's predict URL). */
-static void load_start(void *src, size_t svc, const struct command *cmd, pp_time now) {
-    struct kube_source *s = src;
-    if (s->n_loads == s->cap_loads) {
-        s->cap_loads = s->cap_loads ? 2 * s->cap_loads : 4;
-        s->loads = xrealloc(s->loads, s->cap_loads * sizeof(*s->loads));
-    }
-    struct kube_load *l = &s->loads[s->n_loads++];
-    *l = (struct kube_load){.started = now};
-    l->spec.svc = svc;
-    snprintf(l->spec.text, sizeof(l->spec.text), "%s", cmd->arg);
-    l->spec.parsed = true;
-    l->spec.load = cmd->load;
-    l->job = lg_job_start(cmd->arg, s->set->svcs[svc].url);
-}
-
-static int load_stop(void *src, size_t svc, pp_time now) {
-    (void)now;
-    struct kube_source *s = src;
-    int n = 0;
-    for (size_t i = 0; i < s->n_loads; i++)
-        if (s->loads[i].spec.svc == svc) {
-            lg_job_stop(s->loads[i].job);
-            n++;
-        }
-    return n;
-}
-
-static void loads(void *src, int32_t *running, source_load_done_fn done, void *ctx) {
-    struct kube_source *s = src;
-    for (size_t i = 0; i < s->n_loads;) {
-        struct kube_load *l = &s->loads[i];
-        if (!lg_job_done(l->job)) {
-            running[l->spec.svc]++;
-            i++;
-            continue;
-        }
-        struct load_result res;
-        lg_job_result(l->job, l->started, s->now, &res);
-        done(ctx, i, &l->spec, &res);
-        lg_job_free(l->job); /* reported: the report was made from it above */
-        s->loads[i] = s->loads[--s->n_loads];
-    }
-}
-
 static const struct source_ops kube_ops = {
     .name = "cluster",
     .read_only = true,
@@ -662,9 +562,9 @@ static const struct source_ops kube_ops = {
     .observe = observe,
     .pod_gpu = pod_gpu,
     .signals = signals,
-    .load_start = load_start,
-    .load_stop = load_stop,
-    .loads = loads,
+    .load_start = source_kube_load_start,
+    .load_stop = source_kube_load_stop,
+    .loads = source_kube_loads,
     .destroy = destroy,
 };
 
@@ -696,7 +596,15 @@ struct source *source_kube_create(const struct svc_set *set, struct kube_watcher
     }
     qsort_r(s->by_name, set->n, sizeof(*s->by_name), by_ns_name, (void *)set);
     s->round_at = xcalloc(set->n, sizeof(*s->round_at));
-    s->base.ops = &kube_ops;
+    s->steer = feeds ? feeds->steer : NULL;
+    s->ops = kube_ops;
+    if (s->steer) { /* --act: the same, overrides written to the cluster */
+        s->ops.read_only = false;
+        s->ops.steer_check = source_kube_steer_check;
+        s->ops.steer = source_kube_steer;
+        s->ops.steered = source_kube_steered;
+    }
+    s->base.ops = &s->ops;
     s->set = set;
     s->w = w;
     s->idx = *idx;

@@ -41,6 +41,9 @@ struct source_kube_feeds {
     /* --exporter: the services' own exporters, scraped as specs[svc] says */
     struct scraper *exporters;
     const struct scrape_spec *exporter_specs;
+    /* --act: overrides written to the cluster through it (k8s/steer); NULL:
+     * shadow mode, every override refused */
+    struct steer *steer;
 };
 
 /* The objects are copied from w (and the metrics from metrics->w) at each

@@ -15,25 +15,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3
 for t in kubectl openssl; do command -v $t >/dev/null || { echo "$t not found: skipped"; exit 77; }; done
 $py -c 'import kubernetes' 2>/dev/null || { echo "python3-kubernetes not found: skipped"; exit 77; }
-pass=0 fail=0
-check() { # name, condition
-    if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
-}
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"; }
-trap cleanup EXIT
-export HOME="$tmp/home"; mkdir -p "$HOME"
-unset KUBECONFIG KUBERNETES_SERVICE_HOST KUBERNETES_SERVICE_PORT
-cd "$tmp"
+. "$here/kube_testlib.sh"
 
 # ---- certificates ----
-ssl() { openssl "$@" 2>/dev/null; }
-ssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=podpilot-test-ca -keyout ca.key -out ca.crt
+make_server_cert
 ssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout other.key -out other.crt
-ssl req -newkey rsa:2048 -nodes -subj /CN=kube-fake -keyout server.key -out server.csr
-printf 'subjectAltName=DNS:localhost,DNS:kubernetes.default.svc,IP:127.0.0.1\n' >san.ext
-ssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.crt
 ssl req -newkey rsa:2048 -nodes -subj /CN=operator -keyout client.key -out client.csr
 ssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out client.crt
 check "openssl made the test CA and certificates" "[ -s server.crt ] && [ -s client.crt ]"
@@ -108,7 +94,7 @@ check "kubectl 1.28 (the dispatcher's pick for /version 1.28) lists too" "grep -
 # deploy/: the manifests kubectl would apply, mapped by the server's
 # discovery (client dry run: nothing is created).
 out=$(k apply --dry-run=client --validate=false -f "$here/../deploy/" -o name 2>&1)
-check "kubectl apply --dry-run=client -f deploy/" "grep -qx 'namespace/podpilot' <<<\"\$out\" && grep -qx 'clusterrole.rbac.authorization.k8s.io/podpilot-readonly' <<<\"\$out\" && grep -qx 'deployment.apps/podpilot' <<<\"\$out\" && grep -qx 'service/podpilot-metrics' <<<\"\$out\" || { echo \"\$out\"; false; }"
+check "kubectl apply --dry-run=client -f deploy/" "grep -qx 'namespace/podpilot' <<<\"\$out\" && grep -qx 'clusterrole.rbac.authorization.k8s.io/podpilot-readonly' <<<\"\$out\" && grep -qx 'clusterrole.rbac.authorization.k8s.io/podpilot-operator' <<<\"\$out\" && grep -qx 'deployment.apps/podpilot' <<<\"\$out\" && grep -qx 'service/podpilot-metrics' <<<\"\$out\" || { echo \"\$out\"; false; }"
 
 # ---- podpilot ----
 svc() { "$bin" services "$@" 2>"$tmp/err"; }
@@ -416,37 +402,7 @@ check "shadow mode refuses an override: read-only, said" "grep -q 'shadow mode: 
 check "shadow: an unreachable --prometheus is said at start, exit 1" "[ $rc -eq 1 ] && grep -q '127.0.0.1:1/api/v1/status/buildinfo: .*onnect' noprom.err || { cat noprom.err; false; }"
 check "shadow: metrics.k8s.io polled, pods watched" "grep -q 'metrics.k8s.io/v1beta1/namespaces/ml/pods?limit=500' shadow.log && grep -q '/api/v1/namespaces/ml/pods?allowWatchBookmarks=true' shadow.log"
 # The ClusterRole grants every request shadow mode made, and no write verb.
-$py - "$here/../deploy/20-clusterrole.yaml" shadow.log >rbac.out 2>&1 <<'EOF'
-import re, sys, urllib.parse, yaml
-rules = yaml.safe_load(open(sys.argv[1]))["rules"]
-writes = {"create", "update", "patch", "delete", "deletecollection", "*"}
-bad = [r for r in rules if writes & set(r["verbs"])]
-def allowed(group, resource, verb):
-    return any((group in r["apiGroups"] or "*" in r["apiGroups"]) and
-               (resource in r["resources"] or "*" in r["resources"]) and verb in r["verbs"]
-               for r in rules)
-seen = 0
-for line in open(sys.argv[2]):
-    method, path = line.split()[:2]
-    u = urllib.parse.urlparse(path)
-    parts = u.path.strip("/").split("/")
-    if method != "GET" or parts[0] not in ("api", "apis") or parts[0] == "apis" and len(parts) < 4:
-        continue
-    group = "" if parts[0] == "api" else parts[1]
-    rest = parts[2:] if parts[0] == "api" else parts[3:]
-    if rest[:1] == ["namespaces"] and len(rest) > 2:
-        rest = rest[2:]
-    if not rest:
-        continue
-    resource = rest[0] + ("/" + rest[2] if len(rest) > 2 else "")
-    q = urllib.parse.parse_qs(u.query)
-    verb = "watch" if q.get("watch") == ["true"] else "get" if len(rest) > 1 else "list"
-    seen += 1
-    if not allowed(group, resource, verb):
-        print("not granted: %s %s (%s)" % (verb, resource, group or "core"))
-print("write verbs:", bad)
-print("requests:", seen)
-EOF
+$py "$here/rbac_check.py" shadow.log "$here/../deploy/20-clusterrole.yaml" >rbac.out 2>&1
 check "deploy: the ClusterRole grants every request shadow mode made" "! grep -q 'not granted' rbac.out && grep -q '^requests: [1-9]' rbac.out || { cat rbac.out; false; }"
 check "deploy: the ClusterRole has no write verb" "grep -qx 'write verbs: \[\]' rbac.out"
 # Its metrics, as Prometheus would scrape them in the cluster.

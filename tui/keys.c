@@ -11,8 +11,21 @@ static bool any_load(const struct tui *t) {
     return false;
 }
 
+static size_t overridden(const struct tui *t) {
+    size_t n = 0;
+    for (size_t i = 0; t->snap && i < t->snap->n; i++)
+        n += t->snap->svcs[i].view.override[0] != '\0';
+    return n;
+}
+
 void tui_quit(struct tui *t) {
-    if (any_load(t) && !t->opt->replay) {
+    const size_t n = t->opt->restore_on_quit ? overridden(t) : 0;
+    if (n > 0) {
+        t->prompt = P_CONFIRM_QUIT;
+        t->restore_prompt = true;
+        tui_say(t, false, "Overrides on %zu service%s: restore before quitting? (y/n, esc: stay)",
+                n, n == 1 ? "" : "s");
+    } else if (any_load(t) && !t->opt->replay) {
         t->prompt = P_CONFIRM_QUIT;
         tui_say(t, false, "A load test is running. Quit? (y/n)");
     } else if (t->snap && t->snap->recording) {
@@ -115,6 +128,12 @@ static void prompt_key(struct tui *t, int ch) {
         const enum prompt_kind p = t->prompt;
         t->prompt = P_NONE;
         t->message[0] = '\0';
+        if (p == P_CONFIRM_QUIT && t->restore_prompt) {
+            t->restore_prompt = false;
+            *t->opt->restore_on_quit = ch == 'y' || ch == 'Y';
+            t->quit = ch == 'y' || ch == 'Y' || ch == 'n' || ch == 'N';
+            return;
+        }
         if (ch == 'y' || ch == 'Y') {
             if (p == P_CONFIRM_QUIT) {
                 t->quit = true;

@@ -154,6 +154,11 @@ static void header(struct tui *t) {
                                                : "");
     tui_fill_line(0, tui_role(t, R_HEADER));
     tui_put(0, 0, tui_role(t, R_HEADER), left);
+    if (t->opt->active || t->opt->shadow) { /* where the overrides go, in their colour */
+        const int x = (int)strlen(left) + 2;
+        tui_put(0, x, tui_role(t, t->opt->active ? R_OVERRIDE : R_HEADER),
+                t->opt->active ? "ACTIVE: overrides write to the cluster" : "shadow: read-only");
+    }
 }
 
 /* The most used keys first, as many as the width takes: q:quit and ?:help

@@ -31,6 +31,12 @@ struct tui_options {
     size_t n_notes;
     /* a live cluster: each service's URL for b's load test ("" none); NULL */
     const char *const *load_urls;
+    /* a live cluster: shadow (read-only) or ACTIVE (--act: overrides are
+     * written to it), said in the header */
+    bool shadow, active;
+    /* active: quitting with overrides in place asks whether to restore
+     * them; the answer lands here (the caller restores after tui_run) */
+    bool *restore_on_quit;
 };
 
 /* Runs until the user quits: 0; 130 when a signal ended it (SIGTERM,

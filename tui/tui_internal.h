@@ -81,7 +81,8 @@ struct tui {
     bool sort_desc;
     int span_s;
     bool quit;
-    bool interrupted; /* a signal ended it (SIGTERM, Ctrl-C): exit 130 */
+    bool restore_prompt; /* P_CONFIRM_QUIT asks whether to restore the cluster's overrides */
+    bool interrupted;    /* a signal ended it (SIGTERM, Ctrl-C): exit 130 */
     uint64_t report_seen;
     unsigned kbd_loads; /* load tests started from the keyboard, not yet reported */
     /* the command last submitted from the keyboard, until a tick says how it went */

@@ -47,8 +47,8 @@ static void emit_decision(struct loop *l, size_t svc) {
         char why[sizeof(rt->view.reason)];
         snprintf(why, sizeof(why), "%s", rt->view.reason);
         snprintf(rt->view.reason, sizeof(rt->view.reason), "%s %d by the operator%s%.150s",
-                 rt->ov.pinned ? "pinned at" : "paused at", rt->view.actual, why[0] ? "; " : "",
-                 why);
+                 rt->ov.pinned ? "pinned at" : "paused at", /* a live cluster may lag */
+                 rt->ov.pinned ? rt->ov.pin : rt->ov.hold, why[0] ? "; " : "", why);
     }
     const struct loop_record r = {
         .kind = LOOP_DECISION, .t = elapsed_s(l), .svc = svc, .view = &l->rts[svc].view};

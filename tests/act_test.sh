@@ -97,6 +97,14 @@ check "restore: nothing left to restore, said" "[ $rc = 0 ] && grep -q '^nothing
 out=$("$bin" restore 2>&1); rc=$?
 check "restore without --kube: exit 2, said" "[ $rc = 2 ] && grep -q 'give --kube' <<<\"\$out\""
 
+# A recording of an active session: the write, its resourceVersion and
+# the command at the second the cluster took it; replay shows the command
+printf 'pin ml/kn 3\n' | timeout 30 "$bin" --kube --kubeconfig a.kc --act --headless --duration 4 --record act.rec >rec.out 2>&1
+check "recording: the write (object, patch type, resourceVersion), then the command" "grep -n 'OverrideWritten.*Revision ml/kn-00001 min-scale=max-scale=3 written (merge patch, dry run passed, resourceVersion [0-9]*)' act.rec | cut -d: -f1 >w.line && grep -n '\"command\":\"pin ml/kn 3\"' act.rec | cut -d: -f1 >c.line && [ \$(cat w.line) -lt \$(cat c.line) ] || { head -8 act.rec; false; }"
+"$bin" replay act.rec --headless >replay.out 2>&1
+check "replay: the pin applied where it was, its decisions as recorded" "grep -q '\"event\":\"Override\".*pinned at 3 replicas' replay.out && grep -q '\"reason\":\"pinned at 3 by the operator' replay.out || { cat replay.out | head; false; }"
+"$bin" restore --kubeconfig a.kc >/dev/null
+
 # Knative before 1.21: the PodAutoscaler's annotations (--knative-version)
 printf 'pin ml/kn 2\n' | timeout 30 "$bin" --kube --kubeconfig a.kc --act --knative-version 1.20 --headless --duration 3 >old.out 2>&1
 check "Knative 1.20: the PodAutoscaler's annotations, not the Revision's" "[ \"\$(get a podautoscaler kn-00001 -o jsonpath='{.metadata.annotations.autoscaling\\.knative\\.dev/min-scale}')\" = 2 ] && ! get a revision kn-00001 -o jsonpath='{.metadata.annotations}' | grep -q min-scale"

@@ -490,13 +490,6 @@ size_t steer_results(struct steer *s, struct steer_result *out, size_t cap) {
     return n;
 }
 
-size_t steer_pending(struct steer *s) {
-    pthread_mutex_lock(&s->mu);
-    const size_t n = s->j_len + (s->busy ? 1 : 0);
-    pthread_mutex_unlock(&s->mu);
-    return n;
-}
-
 size_t steer_restore(struct steer *s, bool restore, FILE *out) {
     pthread_mutex_lock(&s->mu);
     s->j_len = 0; /* what has not been sent will not be */

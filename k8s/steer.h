@@ -52,8 +52,6 @@ struct steer_result {
 };
 /* Takes the finished writes, oldest first: up to cap, returns how many. */
 size_t steer_results(struct steer *s, struct steer_result *out, size_t cap);
-/* Writes queued or running. */
-size_t steer_pending(struct steer *s);
 
 /* The permissions steer_start found missing, one a line (caller's buffer). */
 size_t steer_missing(const struct steer *s, char *buf, size_t size);

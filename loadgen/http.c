@@ -20,7 +20,7 @@
 
 #define RBUF 16384
 
-enum conn_state { C_IDLE, C_CONNECTING, C_HANDSHAKE, C_WRITING, C_READING, C_DONE };
+enum conn_state { C_IDLE, C_CONNECTING, C_HANDSHAKE, C_WRITING, C_READING };
 
 /* One of hey's workers: a connection and the request on it. */
 struct conn {
@@ -429,7 +429,7 @@ static void *run_worker(void *arg) {
                     start(w, c, ep, now);
                 }
             }
-            if (c->state != C_IDLE && c->state != C_DONE) {
+            if (c->state != C_IDLE) {
                 busy++;
                 if (c->deadline > 0 && now >= c->deadline) {
                     const bool waiting = !c->resp.headers_done;
